@@ -1,0 +1,75 @@
+# One definition of the toolchain: developers and CI call the same targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# Django 6.1 needs Python 3.12 or newer: prefer the pinned version, then any 3.13/3.12 on PATH.
+PYTHON_VERSION := $(shell cat .python-version 2>/dev/null)
+PYTHON ?= $(shell for c in $$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 python3.13 python3.12 python3; do \
+	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$c; break; fi; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv install run serve worker beat migrate demo test test-fast lint format check vendor clean
+
+help:
+	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with worker and beat"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make lint   - ruff lint and format check"
+	@echo "make vendor - refresh GOV.UK Frontend and axe-core from the npm registry"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install python3.13 or python3.12, or run: make PYTHON=/path/to/python3.12" >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+venv install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# The embedded demo: SQLite and a file-based broker, with a real Celery worker and beat beside it.
+run: demo
+	@mkdir -p var/log
+	@echo "Starting worker and beat (logs in var/log/), then the portal on http://$(HOST):$(PORT)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=2 --pool=prefork > var/log/worker.log 2>&1 & \
+	$(VENV)/bin/celery -A portal beat --loglevel=INFO > var/log/beat.log 2>&1 & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(VENV)/bin/celery -A portal worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A portal beat --loglevel=INFO
+
+test: install
+	PORTAL_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	PORTAL_ENV=test $(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+vendor:
+	bash scripts/vendor_frontend.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

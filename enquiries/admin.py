@@ -1,0 +1,192 @@
+from django.contrib import admin, messages
+
+from enquiries import outbox
+from enquiries.models import (
+    AccessLog,
+    Attachment,
+    Case,
+    CaseEvent,
+    Contact,
+    Department,
+    Notification,
+    OutboxTask,
+    Resident,
+    RoutingRule,
+    SelfServiceOutcome,
+    Service,
+    Topic,
+)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "email", "is_triage"]
+    list_filter = ["is_triage"]
+    search_fields = ["name", "slug", "email"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members", "managers"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "topic",
+        "department",
+        "sla_days",
+        "default_priority",
+        "is_simple_query",
+        "is_active",
+    ]
+    list_filter = ["topic", "department", "is_simple_query", "is_location_based", "is_active"]
+    search_fields = ["name", "slug", "summary", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["topic", "department"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "enabled", "department", "priority", "auto_resolve"]
+    list_display_links = ["name"]
+    list_editable = ["order", "enabled"]
+    list_filter = ["enabled", "auto_resolve", "department", "priority"]
+    search_fields = ["name", "keywords_any", "postcode_districts"]
+    filter_horizontal = ["services"]
+    list_select_related = ["department"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from enquiries.routing import validate_rule
+        from enquiries.services import rule_spec
+
+        for problem in validate_rule(rule_spec(obj)):
+            messages.warning(request, problem)
+
+
+@admin.register(Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    list_display = [
+        "full_name",
+        "email",
+        "phone",
+        "postcode",
+        "preferred_channel",
+        "email_failing",
+        "phone_failing",
+    ]
+    list_filter = ["preferred_channel", "email_failing", "phone_failing", "consent_updates"]
+    search_fields = ["full_name", "email", "phone", "postcode"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["occurred_at", "channel", "direction", "is_chaser", "assisted_digital", "subject"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+class EventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    fields = ["created_at", "kind", "from_status", "to_status", "message", "actor"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "summary",
+        "service",
+        "department",
+        "channel",
+        "status",
+        "priority",
+        "sla_state",
+        "created_at",
+    ]
+    list_filter = ["status", "channel", "priority", "sla_state", "department", "service"]
+    search_fields = ["reference", "summary", "postcode"]
+    raw_id_fields = [
+        "resident",
+        "assignee",
+        "merged_into",
+        "follows",
+        "service",
+        "department",
+        "routing_rule",
+    ]
+    readonly_fields = [
+        "reference",
+        "tracking_salt",
+        "tracking_token_hash",
+        "created_at",
+        "updated_at",
+    ]
+    list_select_related = ["service", "department"]
+    inlines = [ContactInline, EventInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["case", "channel", "direction", "occurred_at", "is_chaser", "assisted_digital"]
+    list_filter = ["channel", "direction", "is_chaser", "assisted_digital"]
+    search_fields = ["case__reference", "subject", "message_id"]
+    raw_id_fields = ["case", "resident", "recorded_by"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "content_type", "size", "skipped_reason", "created_at"]
+    search_fields = ["original_name", "sha256"]
+    raw_id_fields = ["contact"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["case", "kind", "medium", "state", "to_address", "created_at", "sent_at"]
+    list_filter = ["state", "medium", "kind"]
+    search_fields = ["case__reference", "provider_ref", "message_id"]
+    raw_id_fields = ["case", "resident", "contact"]
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(admin.ModelAdmin):
+    list_display = ["task_name", "state", "attempts", "created_at", "completed_at", "last_error"]
+    list_filter = ["state", "task_name"]
+    search_fields = ["dedupe_key", "last_error"]
+    actions = ["retry"]
+
+    @admin.action(description="Retry the selected failed work")
+    def retry(self, request, queryset):
+        retried = sum(
+            outbox.retry_failed(row.pk) for row in queryset.filter(state=OutboxTask.State.FAILED)
+        )
+        self.message_user(request, f"{retried} task(s) sent again.")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "resident", "case", "action", "path"]
+    list_filter = ["action"]
+    search_fields = ["user__username", "path", "case__reference"]
+    raw_id_fields = ["user", "resident", "case"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SelfServiceOutcome)
+class SelfServiceOutcomeAdmin(admin.ModelAdmin):
+    list_display = ["service", "answered", "created_at"]
+    list_filter = ["answered", "service"]

@@ -1,0 +1,452 @@
+"""The one way any channel creates a case or adds a contact to one.
+
+Every call runs in one durable transaction (nothing half-written), is idempotent on a key the
+channel supplies (a form token, an email Message-ID), and registers the follow-up work (routing,
+acknowledgement) in the outbox, sent to the broker only after commit.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from enquiries import outbox
+from enquiries.attachments import IncomingFile, check_file, safe_filename
+from enquiries.choices import Channel, Direction, EventKind, Outcome, Status, UpdatePreference
+from enquiries.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Contact,
+    Department,
+    Resident,
+    Service,
+    hash_tracking_token,
+    make_tracking_token,
+)
+from enquiries.normalise import (
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
+    postcode_district,
+)
+from enquiries.references import generate_reference
+
+MAX_SUMMARY = 200
+MAX_DESCRIPTION = 20_000
+MAX_FILES = 5
+
+
+class IntakeError(ValidationError):
+    """Bad input, with messages keyed by field so a channel can show them next to the answers."""
+
+
+@dataclass(frozen=True)
+class ResidentDetails:
+    full_name: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    postcode: str = ""
+    preferred_channel: str = UpdatePreference.EMAIL
+    consent_updates: bool = True
+    match_existing: bool = True  # False for unverified senders: never link to someone else
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    channel: str
+    body: str = ""
+    subject: str = ""
+    direction: str = Direction.INBOUND
+    recorded_by: AbstractBaseUser | None = None
+    occurred_at: datetime | None = None
+    call_duration_seconds: int | None = None
+    office: str = ""
+    is_chaser: bool = False
+    assisted_digital: bool = False
+    assisted_digital_reason: str = ""
+    message_id: str = ""
+    sender_name: str = ""
+    sender_address: str = ""
+    is_public: bool = True
+    files: tuple[IncomingFile, ...] = ()
+    skip_bad_files: bool = False  # email: keep the message, record the refused file
+
+
+@dataclass(frozen=True)
+class NewCase:
+    idempotency_key: str
+    contact: ContactDetails
+    resident: ResidentDetails | Resident
+    summary: str
+    description: str = ""
+    service: Service | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    address: str = ""
+    postcode: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    department: Department | None = None  # e.g. a mailbox's default department
+    priority: str = ""
+    follows: Case | None = None
+    resolved_outcome: str = ""  # resolved at first contact: stored closed, with its outcome
+    acknowledge: bool = True
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    case: Case
+    contact: Contact
+    created: bool  # False when the idempotency key had been seen: nothing new was written
+
+
+def submit(command: NewCase) -> IntakeResult:
+    """Create a case with its first contact, or return the one this key already made."""
+    existing = _existing(command.idempotency_key)
+    if existing:
+        return existing
+    _validate_new_case(command)
+    try:
+        with transaction.atomic(durable=True):
+            resident = _resident_for(command.resident)
+            case = _create_case(command, resident)
+            contact = _create_contact(case, resident, command.contact, command.idempotency_key)
+            _record(
+                case,
+                EventKind.CREATED,
+                f"Case created from {case.get_channel_display().lower()}",
+                public=f"We received your {case.get_channel_display().lower()} enquiry.",
+                actor=command.contact.recorded_by,
+                to_status=case.status,
+            )
+            if command.resolved_outcome:
+                _close_at_first_contact(case, command.resolved_outcome, command.contact.recorded_by)
+            else:
+                outbox.enqueue(
+                    "enquiries.tasks.route_case", dedupe_key=f"route:{case.pk}", case_id=case.pk
+                )
+            if command.acknowledge and case.is_open:
+                outbox.enqueue(
+                    "enquiries.tasks.notify_resident",
+                    dedupe_key=f"notify:{case.pk}:received",
+                    case_id=case.pk,
+                    kind="received",
+                )
+    except IntegrityError:
+        again = _existing(command.idempotency_key)
+        if again:  # a concurrent double click won the race: return its case
+            return again
+        raise
+    return IntakeResult(case=case, contact=contact, created=True)
+
+
+def add_contact(
+    *,
+    case: Case,
+    idempotency_key: str,
+    contact: ContactDetails,
+    resident: Resident | None = None,
+    wake_case: bool = True,
+) -> IntakeResult:
+    """Add an interaction to an existing case (a reply, a chaser call, a walk-in)."""
+    existing = _existing(idempotency_key)
+    if existing:
+        return existing
+    _validate_contact(contact)
+    try:
+        with transaction.atomic(durable=True):
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            row = _create_contact(locked, resident or locked.resident, contact, idempotency_key)
+            _record(
+                locked,
+                EventKind.CONTACT,
+                _contact_summary(row),
+                actor=contact.recorded_by,
+                data={"contact_id": row.pk, "chaser": row.is_chaser},
+            )
+            if wake_case and contact.direction == Direction.INBOUND:
+                _wake_for_reply(locked, contact.recorded_by)
+    except IntegrityError:
+        again = _existing(idempotency_key)
+        if again:
+            return again
+        raise
+    return IntakeResult(case=locked, contact=row, created=True)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _existing(key: str) -> IntakeResult | None:
+    if not key:
+        raise IntakeError("Every intake needs an idempotency key.")
+    contact = Contact.objects.select_related("case").filter(idempotency_key=key).first()
+    return IntakeResult(case=contact.case, contact=contact, created=False) if contact else None
+
+
+def _validate_contact(contact: ContactDetails) -> None:
+    errors: dict[str, list[str]] = {}
+    if contact.channel not in Channel.values:
+        errors["channel"] = [f"Unknown channel {contact.channel!r}."]
+    if len(contact.body) > MAX_DESCRIPTION:
+        errors["body"] = [f"The message must be {MAX_DESCRIPTION:,} characters or fewer."]
+    if contact.assisted_digital_reason and not contact.assisted_digital:
+        errors["assisted_digital_reason"] = ["A reason is only recorded for assisted digital help."]
+    if len(contact.files) > MAX_FILES and not contact.skip_bad_files:
+        errors["files"] = [f"Select up to {MAX_FILES} files."]
+    if errors:
+        raise IntakeError(errors)
+
+
+def _validate_new_case(command: NewCase) -> None:
+    _validate_contact(command.contact)
+    errors: dict[str, list[str]] = {}
+    if not command.summary.strip():
+        errors["summary"] = ["Enter a short summary of your enquiry."]
+    elif len(command.summary) > MAX_SUMMARY:
+        errors["summary"] = [f"The summary must be {MAX_SUMMARY} characters or fewer."]
+    if len(command.description) > MAX_DESCRIPTION:
+        errors["description"] = [
+            f"The description must be {MAX_DESCRIPTION:,} characters or fewer."
+        ]
+    if command.service is not None and not command.service.is_active:
+        errors["service"] = ["This service is no longer available online."]
+    if command.postcode:
+        try:
+            normalise_postcode(command.postcode)
+        except ValidationError as exc:
+            errors["postcode"] = exc.messages
+    if command.resolved_outcome and command.resolved_outcome not in Outcome.values:
+        errors["resolved_outcome"] = ["Choose an outcome."]
+    if isinstance(command.resident, ResidentDetails):
+        for name, check in (
+            ("email", normalise_email),
+            ("phone", normalise_phone),
+            ("resident_postcode", normalise_postcode),
+        ):
+            value = getattr(command.resident, "postcode" if name == "resident_postcode" else name)
+            try:
+                check(value)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if len(command.resident.full_name) > 200:
+            errors["full_name"] = ["Your name must be 200 characters or fewer."]
+    if errors:
+        raise IntakeError(errors)
+
+
+def _resident_for(details: ResidentDetails | Resident) -> Resident:
+    """Match by email, then phone; fill in what we did not know; otherwise create."""
+    if isinstance(details, Resident):
+        return details
+    email = normalise_email(details.email)
+    phone = normalise_phone(details.phone)
+    postcode = normalise_postcode(details.postcode)
+    resident = None
+    if details.match_existing:
+        if email:
+            resident = (
+                Resident.objects.filter(email__iexact=email, anonymised_at__isnull=True)
+                .order_by("id")
+                .first()
+            )
+        if resident is None and phone:
+            resident = (
+                Resident.objects.filter(phone=phone, anonymised_at__isnull=True)
+                .order_by("id")
+                .first()
+            )
+    if resident is None:
+        return Resident.objects.create(
+            full_name=details.full_name.strip(),
+            email=email,
+            phone=phone,
+            address=details.address.strip(),
+            postcode=postcode,
+            postcode_district=postcode_district(postcode),
+            preferred_channel=details.preferred_channel,
+            consent_updates=details.consent_updates,
+            flags=list(details.flags),
+        )
+    changed = []
+    for attr, value in (
+        ("full_name", details.full_name.strip()),
+        ("email", email),
+        ("phone", phone),
+        ("address", details.address.strip()),
+        ("postcode", postcode),
+    ):
+        if (
+            value
+            and getattr(resident, attr) != value
+            and (attr != "full_name" or not resident.full_name)
+        ):
+            setattr(resident, attr, value)
+            changed.append(attr)
+            if attr == "email":
+                resident.email_failing = False
+                changed.append("email_failing")
+            if attr == "phone":
+                resident.phone_failing = False
+                changed.append("phone_failing")
+    if "postcode" in changed:
+        resident.postcode_district = postcode_district(postcode)
+        changed.append("postcode_district")
+    if details.preferred_channel and resident.preferred_channel != details.preferred_channel:
+        resident.preferred_channel = details.preferred_channel
+        changed.append("preferred_channel")
+    if changed:
+        resident.save(update_fields=[*changed, "updated_at"])
+    return resident
+
+
+def _create_case(command: NewCase, resident: Resident) -> Case:
+    postcode = normalise_postcode(command.postcode)
+    service = command.service
+    for _attempt in range(5):
+        reference = generate_reference()
+        salt = secrets.token_hex(8)
+        try:
+            with transaction.atomic():
+                return Case.objects.create(
+                    reference=reference,
+                    tracking_salt=salt,
+                    tracking_token_hash=hash_tracking_token(make_tracking_token(reference, salt)),
+                    service=service,
+                    department=command.department,
+                    channel=command.contact.channel,
+                    resident=resident,
+                    summary=command.summary.strip(),
+                    description=command.description.strip(),
+                    answers=command.answers,
+                    address=command.address.strip(),
+                    postcode=postcode,
+                    postcode_district=postcode_district(postcode),
+                    latitude=command.latitude,
+                    longitude=command.longitude,
+                    priority=command.priority
+                    or (service.default_priority if service else "normal"),
+                    follows=command.follows,
+                )
+        except IntegrityError:
+            continue  # a reference collision (about 1 in 10^11): draw again
+    raise IntegrityError("Could not allocate a unique case reference")
+
+
+def _create_contact(case: Case, resident: Resident, details: ContactDetails, key: str) -> Contact:
+    contact = Contact.objects.create(
+        case=case,
+        resident=resident,
+        channel=details.channel,
+        direction=details.direction,
+        subject=details.subject[:255],
+        body=details.body,
+        sender_name=details.sender_name[:200],
+        sender_address=details.sender_address[:254],
+        recorded_by=details.recorded_by,
+        occurred_at=details.occurred_at or timezone.now(),
+        call_duration_seconds=details.call_duration_seconds,
+        office=details.office,
+        is_chaser=details.is_chaser,
+        assisted_digital=details.assisted_digital,
+        assisted_digital_reason=details.assisted_digital_reason if details.assisted_digital else "",
+        is_public=details.is_public,
+        idempotency_key=key,
+        message_id=details.message_id[:255],
+    )
+    _store_files(contact, details)
+    return contact
+
+
+def _store_files(contact: Contact, details: ContactDetails) -> None:
+    for position, incoming in enumerate(details.files):
+        if position >= MAX_FILES:
+            Attachment.objects.create(
+                contact=contact,
+                original_name=safe_filename(incoming.name),
+                size=len(incoming.content),
+                skipped_reason=f"Only the first {MAX_FILES} files are kept.",
+            )
+            continue
+        try:
+            checked = check_file(incoming)
+        except ValidationError as exc:
+            if not details.skip_bad_files:
+                raise IntakeError({"files": exc.messages}) from exc
+            Attachment.objects.create(
+                contact=contact,
+                original_name=safe_filename(incoming.name),
+                content_type=incoming.declared_type[:100],
+                size=len(incoming.content),
+                skipped_reason=exc.messages[0],
+            )
+            continue
+        attachment = Attachment(
+            contact=contact,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
+        attachment.file.save(checked.name, ContentFile(checked.content), save=False)
+        attachment.save()
+
+
+def _record(
+    case: Case,
+    kind: str,
+    message: str,
+    *,
+    public: str = "",
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        message=message,
+        public_message=public,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+    )
+
+
+def _contact_summary(contact: Contact) -> str:
+    what = f"{contact.get_channel_display()} contact {contact.get_direction_display().lower()}"
+    return what + (" (chasing progress)" if contact.is_chaser else "")
+
+
+def _close_at_first_contact(case: Case, outcome: str, by) -> None:
+    from enquiries.services import case_transition
+
+    case_transition(
+        case=case,
+        to=Status.CLOSED,
+        by=by,
+        outcome=outcome,
+        reason=f"Resolved at first contact: {Outcome(outcome).label}",
+        notify=False,
+    )
+
+
+def _wake_for_reply(case: Case, by) -> None:
+    """A reply from the resident moves a waiting case back to work, and reopens a finished one."""
+    from enquiries.services import case_transition, reopen_or_follow_on
+
+    if case.status == Status.AWAITING_RESIDENT:
+        case_transition(case=case, to=Status.IN_PROGRESS, by=by, reason="The resident replied")
+    elif case.status in (Status.RESOLVED, Status.CLOSED):
+        reopen_or_follow_on(case=case, by=by)

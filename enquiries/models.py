@@ -1,0 +1,496 @@
+"""The case domain: one Case model for every channel, with one timeline.
+
+Personal data lives only on Resident, Contact and Attachment, so that a subject access request or
+an anonymisation touches those three models and nothing else.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from enquiries.choices import (
+    AssistedDigitalReason,
+    Channel,
+    Direction,
+    EventKind,
+    Outcome,
+    Priority,
+    SlaState,
+    Status,
+    UpdatePreference,
+)
+from enquiries.questions import validate_question_schema
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    email = models.EmailField(blank=True, help_text="Team mailbox for escalations.")
+    is_triage = models.BooleanField(
+        default=False, help_text="Cases no rule or service can place wait here for a person."
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="departments"
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_departments"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """A heading residents browse by (Roads and travel, Bins and recycling…)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="services")
+    summary = models.CharField(max_length=300, help_text="One plain-English sentence.")
+    description = models.TextField(help_text="What this service is for, in plain English.")
+    what_happens_next = models.TextField(blank=True)
+    not_council_note = models.TextField(
+        blank=True,
+        help_text="Where to go instead when the council is not responsible (e.g. emergencies).",
+    )
+    keywords = models.CharField(max_length=300, blank=True, help_text="Extra words for search.")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="services")
+    sla_days = models.PositiveSmallIntegerField(
+        default=10, help_text="Target in working days from receipt to resolution."
+    )
+    default_priority = models.CharField(
+        max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    is_simple_query = models.BooleanField(
+        default=False, help_text="Show the standard answer first; automation may answer it."
+    )
+    standard_answer = models.TextField(blank=True)
+    questions = models.JSONField(default=list, blank=True, validators=[validate_question_schema])
+    is_location_based = models.BooleanField(
+        default=False, help_text="Reports about a place: ask where, and look for duplicates."
+    )
+    retention_days = models.PositiveIntegerField(
+        default=6 * 365, help_text="How long closed cases keep personal data."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:service", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.is_simple_query and not self.standard_answer.strip():
+            raise ValidationError({"standard_answer": "A simple query needs a standard answer."})
+
+
+class Resident(models.Model):
+    full_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=254, blank=True, db_index=True)
+    phone = models.CharField(max_length=20, blank=True, db_index=True, help_text="E.164")
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    postcode_district = models.CharField(max_length=4, blank=True, db_index=True)
+    preferred_channel = models.CharField(
+        max_length=10, choices=UpdatePreference.choices, default=UpdatePreference.EMAIL
+    )
+    consent_updates = models.BooleanField(default=True)
+    email_failing = models.BooleanField(default=False)
+    phone_failing = models.BooleanField(default=False)
+    flags = models.JSONField(
+        default=list, blank=True, help_text="e.g. vulnerable, needs_interpreter"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or self.phone or f"Resident {self.pk}"
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=11, unique=True)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="cases")
+    subscribers = models.ManyToManyField(
+        Resident, through="CaseSubscription", related_name="subscribed_cases", blank=True
+    )
+    summary = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    postcode_district = models.CharField(max_length=4, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, default="")
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    sla_state = models.CharField(max_length=10, choices=SlaState.choices, default=SlaState.ON_TRACK)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    progress_update_sent_at = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    routing_rule = models.ForeignKey(
+        "RoutingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    transfer_count = models.PositiveSmallIntegerField(default=0)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"
+    )
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+        help_text="The earlier, closed case this one continues.",
+    )
+    tracking_salt = models.CharField(max_length=32)
+    tracking_token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    routed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["department", "status", "-created_at"], name="case_queue_idx"),
+            models.Index(fields=["department", "sla_due_at"], name="case_queue_due_idx"),
+            models.Index(fields=["assignee", "status"], name="case_assignee_idx"),
+            models.Index(fields=["service", "postcode_district", "status"], name="case_nearby_idx"),
+            models.Index(fields=["resident", "-created_at"], name="case_resident_idx"),
+            models.Index(fields=["status", "sla_due_at"], name="case_sla_sweep_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="case_priority_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.summary}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.RESOLVED, Status.CLOSED)
+
+    @property
+    def expected_by(self):
+        """What the resident is told: the due date, while the case is open."""
+        return self.sla_due_at if self.is_open else None
+
+    def tracking_token(self) -> str:
+        """Derived from SECRET_KEY so a link can be re-sent; only its hash is stored."""
+        return make_tracking_token(self.reference, self.tracking_salt)
+
+    def tracking_path(self) -> str:
+        return reverse("web:track", args=[self.tracking_token()])
+
+
+def make_tracking_token(reference: str, salt: str) -> str:
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"track:{reference}:{salt}".encode(), hashlib.sha256
+    ).hexdigest()
+    return digest[:40]
+
+
+def hash_tracking_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CaseSubscription(models.Model):
+    """A resident following a case they did not open ("tell us once")."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subscriptions")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="subscriptions")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "resident"], name="one_subscription_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Resident {self.resident_id} follows case {self.case_id}"
+
+
+class Contact(models.Model):
+    """Every interaction on a case, whichever channel it came through."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    resident = models.ForeignKey(
+        Resident, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.INBOUND
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True)
+    sender_name = models.CharField(max_length=200, blank=True)
+    sender_address = models.CharField(max_length=254, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_contacts",
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+    call_duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    office = models.CharField(max_length=120, blank=True)
+    is_chaser = models.BooleanField(
+        default=False, help_text="The resident is chasing progress (failure demand)."
+    )
+    assisted_digital = models.BooleanField(default=False)
+    assisted_digital_reason = models.CharField(
+        max_length=20, choices=AssistedDigitalReason.choices, blank=True
+    )
+    is_public = models.BooleanField(
+        default=True, help_text="Shown on the resident's tracking page."
+    )
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["case", "occurred_at"], name="contact_timeline_idx")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_channel_display()} {self.get_direction_display().lower()} on {self.case_id}"
+        )
+
+
+class CaseEvent(models.Model):
+    """The append-only timeline. public_message is what the resident may see; blank = internal."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    public_message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on case {self.case_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.pop("force_update_allowed", False):
+            raise ValueError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{timezone.now():%Y/%m}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, blank=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    skipped_reason = models.CharField(
+        max_length=255, blank=True, help_text="Why the file was not kept (too big, wrong type)."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class OutboxTask(models.Model):
+    """Work recorded in the same transaction as the change that causes it, sent after commit.
+
+    The sweeper re-sends rows still pending (broker was down) or dispatched but never completed
+    (a message lost with a worker), so nothing is lost; tasks are idempotent, so nothing is done
+    twice.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DISPATCHED = "dispatched", "Sent to the broker"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    task_name = models.CharField(max_length=120)
+    kwargs = models.JSONField(default=dict)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "created_at"], name="outbox_sweep_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({self.state})"
+
+
+class RoutingRule(models.Model):
+    """An ordered rule: all its conditions must hold; the first matching rule wins."""
+
+    name = models.CharField(max_length=120)
+    order = models.PositiveIntegerField(default=100)
+    enabled = models.BooleanField(default=True)
+    services = models.ManyToManyField(Service, blank=True, related_name="routing_rules")
+    keywords_any = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated words or phrases; flood* allowed."
+    )
+    keywords_none = models.CharField(max_length=500, blank=True)
+    postcode_districts = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated, e.g. PR1, PR2 or an area: PR"
+    )
+    channels = models.JSONField(default=list, blank=True)
+    resident_flags = models.JSONField(default=list, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
+    ack_template = models.CharField(max_length=80, blank=True)
+    auto_resolve = models.BooleanField(default=False)
+    standard_answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccessLog(models.Model):
+    """Who looked at whose personal data, when and where: required for data protection audits."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        Resident, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_logs"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="access_logs"
+    )
+    action = models.CharField(max_length=40, default="view")
+    path = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["resident", "-created_at"], name="accesslog_resident_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.path}"
+
+
+class SelfServiceOutcome(models.Model):
+    """A "Did this answer your question?" click: counted per service, no personal data."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="self_service")
+    answered = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {'answered' if self.answered else 'not answered'}"
+
+
+class Notification(models.Model):
+    """Every message we send a resident: one row, one idempotency key, a status and provider ref."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+        SUPPRESSED = "suppressed", "Not sent"
+
+    class Medium(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    resident = models.ForeignKey(
+        Resident, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    contact = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="notification"
+    )
+    kind = models.CharField(max_length=40, help_text="What happened: received, resolved…")
+    medium = models.CharField(max_length=10, choices=Medium.choices)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    to_address = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    provider_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "created_at"], name="notification_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.medium} ({self.state})"

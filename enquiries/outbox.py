@@ -1,0 +1,107 @@
+"""The outbox: follow-up work is a row written in the caller's transaction, sent after commit.
+
+If the broker is down at commit, the row stays pending and the beat sweeper sends it later; a
+resident's submission never fails because the broker did.
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from enquiries.models import OutboxTask
+
+logger = logging.getLogger(__name__)
+
+STALE_PENDING = timedelta(seconds=20)
+STALE_DISPATCHED = timedelta(minutes=15)
+MAX_ATTEMPTS = 8
+BROKER_BACKOFF_SECONDS = 10.0
+_broker_down_until = 0.0  # per process: after a failed publish, do not make the next request wait
+
+
+def reset_circuit() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def enqueue(task_name: str, *, dedupe_key: str, **kwargs) -> OutboxTask | None:
+    """Record work for after commit. Must run inside the transaction that causes the work."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox.enqueue must run inside the transaction that causes the work")
+    try:
+        with transaction.atomic():
+            row = OutboxTask.objects.create(
+                task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        return None  # the same work is already recorded: never twice
+    transaction.on_commit(lambda: dispatch(row.pk))
+    return row
+
+
+def dispatch(outbox_id: int, *, force: bool = False) -> bool:
+    """Publish one row to the broker; on any broker error leave it for the sweeper."""
+    global _broker_down_until
+    from portal.celery_app import app
+
+    row = OutboxTask.objects.filter(pk=outbox_id).first()
+    if row is None or row.state in (OutboxTask.State.DONE, OutboxTask.State.FAILED):
+        return False
+    if not force and time.monotonic() < _broker_down_until:
+        return False  # the broker failed moments ago: the sweeper will send this
+    try:
+        app.send_task(row.task_name, kwargs={**row.kwargs, "outbox_id": row.pk}, retry=False)
+    except Exception as exc:  # broker down, DNS, timeout: all mean "try later"
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning("Broker unavailable, outbox %s left pending: %s", row.pk, exc)
+        OutboxTask.objects.filter(pk=row.pk).update(last_error=f"publish: {exc}"[:2000])
+        return False
+    _broker_down_until = 0.0
+    OutboxTask.objects.filter(pk=row.pk, state=OutboxTask.State.PENDING).update(
+        state=OutboxTask.State.DISPATCHED, dispatched_at=timezone.now(), attempts=row.attempts + 1
+    )
+    return True
+
+
+def mark_done(outbox_id: int | None) -> None:
+    if outbox_id:
+        OutboxTask.objects.filter(pk=outbox_id).exclude(state=OutboxTask.State.DONE).update(
+            state=OutboxTask.State.DONE, completed_at=timezone.now(), last_error=""
+        )
+
+
+def mark_failed(outbox_id: int | None, error: str) -> None:
+    if outbox_id:
+        OutboxTask.objects.filter(pk=outbox_id).update(
+            state=OutboxTask.State.FAILED, last_error=error[:2000], completed_at=timezone.now()
+        )
+
+
+def retry_failed(outbox_id: int) -> bool:
+    """Admin action: give a failed piece of work another go."""
+    changed = OutboxTask.objects.filter(pk=outbox_id, state=OutboxTask.State.FAILED).update(
+        state=OutboxTask.State.PENDING, attempts=0, completed_at=None
+    )
+    return bool(changed) and dispatch(outbox_id, force=True)
+
+
+def sweep(now=None) -> int:
+    """Re-send work the broker never got, or that a lost worker never finished."""
+    now = now or timezone.now()
+    stale = OutboxTask.objects.filter(
+        state=OutboxTask.State.PENDING, created_at__lt=now - STALE_PENDING
+    ) | OutboxTask.objects.filter(
+        state=OutboxTask.State.DISPATCHED, dispatched_at__lt=now - STALE_DISPATCHED
+    )
+    sent = 0
+    for row in stale.order_by("created_at")[:500]:
+        if row.attempts >= MAX_ATTEMPTS:
+            mark_failed(row.pk, row.last_error or "Gave up after repeated attempts")
+            continue
+        if row.state == OutboxTask.State.DISPATCHED:
+            OutboxTask.objects.filter(pk=row.pk).update(state=OutboxTask.State.PENDING)
+        sent += dispatch(row.pk, force=True)
+    return sent

@@ -1,0 +1,81 @@
+"""A service's extra questions: a small validated schema stored as JSON on the Service.
+
+Example: [{"name": "road_name", "label": "Which road is it on?", "type": "text", "required": true},
+          {"name": "size", "label": "How big is it?", "type": "choice",
+           "choices": ["Smaller than a dinner plate", "Bigger than a dinner plate"]}]
+"""
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from enquiries.choices import QuestionType
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+ALLOWED_KEYS = {"name", "label", "type", "required", "hint", "choices", "max_length"}
+RESERVED_NAMES = {"description", "summary", "postcode", "address", "email", "phone", "name"}
+
+
+def validate_question_schema(schema: Any) -> None:
+    """Raise ValidationError listing every problem, so an admin can fix them in one go."""
+    problems: list[str] = []
+    if not isinstance(schema, list):
+        raise ValidationError("Questions must be a list of question objects.")
+    seen: set[str] = set()
+    for position, question in enumerate(schema, start=1):
+        where = f"Question {position}"
+        if not isinstance(question, dict):
+            problems.append(f"{where} must be an object.")
+            continue
+        unknown = set(question) - ALLOWED_KEYS
+        if unknown:
+            problems.append(f"{where} has unknown keys: {', '.join(sorted(unknown))}.")
+        name = question.get("name", "")
+        if not isinstance(name, str) or not _NAME.match(name):
+            problems.append(f"{where} needs a name of lower-case letters, digits and underscores.")
+        elif name in seen:
+            problems.append(f"{where} repeats the name {name!r}.")
+        elif name in RESERVED_NAMES:
+            problems.append(f"{where} uses the reserved name {name!r}.")
+        seen.add(name if isinstance(name, str) else "")
+        label = question.get("label")
+        if not isinstance(label, str) or not label.strip() or len(label) > 200:
+            problems.append(f"{where} needs a label of at most 200 characters.")
+        qtype = question.get("type")
+        if qtype not in QuestionType.values:
+            problems.append(
+                f"{where} has type {qtype!r}; use one of {', '.join(QuestionType.values)}."
+            )
+        choices = question.get("choices")
+        if qtype == QuestionType.CHOICE:
+            if (
+                not isinstance(choices, list)
+                or len(choices) < 2
+                or not all(isinstance(c, str) and c.strip() for c in choices)
+            ):
+                problems.append(f"{where} is a choice question and needs at least two choices.")
+        elif choices is not None:
+            problems.append(f"{where} has choices but is not a choice question.")
+        if "required" in question and not isinstance(question["required"], bool):
+            problems.append(f"{where}: required must be true or false.")
+        max_length = question.get("max_length")
+        if max_length is not None and (
+            not isinstance(max_length, int) or not 1 <= max_length <= 2000
+        ):
+            problems.append(f"{where}: max_length must be a whole number from 1 to 2000.")
+    if problems:
+        raise ValidationError(problems)
+
+
+def answers_as_text(schema: list[dict], answers: dict[str, Any]) -> str:
+    """Questions and answers as plain lines, for routing keywords and staff reading."""
+    lines = []
+    for question in schema:
+        value = answers.get(question["name"])
+        if value in (None, ""):
+            continue
+        if isinstance(value, bool):
+            value = "Yes" if value else "No"
+        lines.append(f"{question['label']}: {value}")
+    return "\n".join(lines)

@@ -1,0 +1,422 @@
+"""Every write to a case goes through these functions: views, tasks, commands and the API call them.
+
+Keyword-only arguments; the acting user is passed explicitly as ``by`` (None for the system).
+"""
+
+from datetime import datetime, time, timedelta
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from enquiries import lifecycle, outbox
+from enquiries.choices import EventKind, Outcome, Status
+from enquiries.models import (
+    Case,
+    CaseEvent,
+    CaseSubscription,
+    Contact,
+    Department,
+    Resident,
+    RoutingRule,
+)
+
+PUBLIC_STATUS_MESSAGES = {
+    Status.OPEN: "Your enquiry is with the {department} team.",
+    Status.IN_PROGRESS: "We are working on your enquiry.",
+    Status.AWAITING_RESIDENT: "We need more information from you. Please reply.",
+    Status.RESOLVED: "Your enquiry has been resolved.",
+    Status.CLOSED: "Your enquiry is closed.",
+    Status.REOPENED: "Your enquiry has been reopened.",
+}
+NOTIFY_ON = {
+    Status.OPEN,
+    Status.IN_PROGRESS,
+    Status.AWAITING_RESIDENT,
+    Status.RESOLVED,
+    Status.REOPENED,
+}
+
+
+@lru_cache(maxsize=1)
+def calendar():
+    """The working calendar for SLA clocks (England and Wales bank holidays, office hours)."""
+    from enquiries.sla import OfficeHours, WorkingCalendar
+
+    start = time.fromisoformat(settings.OFFICE_HOURS_START)
+    end = time.fromisoformat(settings.OFFICE_HOURS_END)
+    return WorkingCalendar(OfficeHours(start=start, end=end, tz=settings.TIME_ZONE))
+
+
+def record_event(
+    *,
+    case: Case,
+    kind: str,
+    message: str,
+    public: str = "",
+    by=None,
+    from_status: str = "",
+    to_status: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        message=message,
+        public_message=public,
+        actor=by,
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+    )
+
+
+def _in_transaction(func):
+    """Run in the caller's transaction if there is one, else in a new one."""
+
+    def wrapper(*args, **kwargs):
+        with transaction.atomic():
+            return func(*args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@_in_transaction
+def case_transition(
+    *,
+    case: Case,
+    to: str,
+    by=None,
+    reason: str = "",
+    outcome: str = "",
+    notify: bool = True,
+    now: datetime | None = None,
+) -> Case:
+    """Move a case through the lifecycle, write the event, and queue the resident's update."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    lifecycle.check_transition(case.status, to)
+    previous = case.status
+    fields = ["status", "updated_at"]
+    if previous in lifecycle.CLOCK_PAUSED and case.sla_paused_at:
+        case.sla_paused_seconds += calendar().working_seconds_between(case.sla_paused_at, now)
+        case.sla_paused_at = None
+        _recompute_due(case)
+        fields += ["sla_paused_seconds", "sla_paused_at", "sla_due_at"]
+    if to in lifecycle.CLOCK_PAUSED:
+        case.sla_paused_at = now
+        fields.append("sla_paused_at")
+    if to == Status.RESOLVED:
+        case.resolved_at = now
+        case.outcome = outcome or case.outcome or Outcome.RESOLVED
+        fields += ["resolved_at", "outcome"]
+    if to == Status.CLOSED:
+        case.closed_at = now
+        case.resolved_at = case.resolved_at or now
+        case.outcome = outcome or case.outcome or Outcome.RESOLVED
+        fields += ["closed_at", "resolved_at", "outcome"]
+    if to == Status.REOPENED:
+        case.resolved_at = None
+        case.closed_at = None
+        case.outcome = ""
+        case.escalated_at = None
+        fields += ["resolved_at", "closed_at", "outcome", "escalated_at"]
+    case.status = to
+    case.save(update_fields=list(dict.fromkeys(fields)))
+    public = PUBLIC_STATUS_MESSAGES.get(to, "").format(
+        department=case.department.name if case.department_id else "council"
+    )
+    record_event(
+        case=case,
+        kind=EventKind.STATUS,
+        by=by,
+        from_status=previous,
+        to_status=to,
+        message=reason or f"{Status(previous).label} → {Status(to).label}",
+        public=public,
+        data={"outcome": case.outcome} if case.outcome else {},
+    )
+    if notify and to in NOTIFY_ON:
+        queue_update(case=case, kind=to)
+    return case
+
+
+def queue_update(*, case: Case, kind: str, key_suffix: str = "") -> None:
+    """Tell the resident (and subscribers) about a visible change, once per case and event."""
+    count = CaseEvent.objects.filter(case=case, kind=EventKind.STATUS, to_status=kind).count()
+    outbox.enqueue(
+        "enquiries.tasks.notify_resident",
+        dedupe_key=f"notify:{case.pk}:{kind}:{count}{key_suffix}",
+        case_id=case.pk,
+        kind=kind,
+    )
+
+
+def _recompute_due(case: Case) -> None:
+    if case.service_id and case.routed_at:
+        case.sla_due_at = calendar().due_date(
+            case.routed_at, case.service.sla_days, paused_seconds=case.sla_paused_seconds
+        )
+
+
+@_in_transaction
+def case_assign(*, case: Case, assignee, by) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    previous = case.assignee
+    case.assignee = assignee
+    case.save(update_fields=["assignee", "updated_at"])
+    who = assignee.get_full_name() or assignee.get_username() if assignee else "nobody"
+    record_event(
+        case=case,
+        kind=EventKind.ASSIGNED,
+        by=by,
+        message=f"Assigned to {who}",
+        data={"from": previous.pk if previous else None, "to": assignee.pk if assignee else None},
+    )
+    if case.status in (Status.OPEN, Status.REOPENED) and assignee is not None:
+        case_transition(case=case, to=Status.IN_PROGRESS, by=by, reason=f"Picked up by {who}")
+        case.refresh_from_db()
+    return case
+
+
+@_in_transaction
+def add_note(*, case: Case, body: str, by) -> CaseEvent:
+    """An internal note: never shown to the resident."""
+    return record_event(case=case, kind=EventKind.NOTE, message=body.strip(), by=by)
+
+
+@_in_transaction
+def transfer(*, case: Case, to_department: Department, reason: str, by) -> Case:
+    """Move a case to another team without asking the resident again; counts as a re-route."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if to_department.pk == case.department_id:
+        raise ValueError("The case is already with that department.")
+    previous = case.department
+    case.department = to_department
+    case.assignee = None
+    case.transfer_count = F("transfer_count") + 1
+    case.save(update_fields=["department", "assignee", "transfer_count", "updated_at"])
+    case.refresh_from_db()
+    record_event(
+        case=case,
+        kind=EventKind.TRANSFERRED,
+        by=by,
+        message=f"Transferred from {previous or 'no department'} to {to_department}: {reason}",
+        public=f"Your enquiry has been passed to the {to_department.name} team.",
+        data={
+            "from": previous.pk if previous else None,
+            "to": to_department.pk,
+            "rule_id": case.routing_rule_id,
+            "reason": reason,
+        },
+    )
+    if case.status not in (Status.OPEN, Status.RECEIVED, Status.RESOLVED, Status.CLOSED):
+        case = case_transition(
+            case=case,
+            to=Status.OPEN,
+            by=by,
+            notify=False,
+            reason=f"Waiting in the {to_department} queue",
+        )
+    return case
+
+
+@_in_transaction
+def merge(*, duplicate: Case, into: Case, by, reason: str = "") -> Case:
+    """Fold a duplicate into the main case: contacts and followers move; the duplicate closes."""
+    if duplicate.pk == into.pk:
+        raise ValueError("A case cannot be merged into itself.")
+    if into.merged_into_id:
+        raise ValueError(
+            f"{into.reference} was itself merged; merge into {into.merged_into.reference}."
+        )
+    Contact.objects.filter(case=duplicate).update(case=into)
+    residents = {
+        duplicate.resident_id,
+        *duplicate.subscriptions.values_list("resident_id", flat=True),
+    }
+    residents.discard(into.resident_id)
+    for resident_id in residents:
+        CaseSubscription.objects.get_or_create(
+            case=into, resident_id=resident_id, defaults={"channel": duplicate.channel}
+        )
+    CaseSubscription.objects.filter(case=duplicate).delete()
+    Case.objects.filter(pk=duplicate.pk).update(merged_into=into)
+    record_event(
+        case=into,
+        kind=EventKind.MERGED,
+        by=by,
+        message=f"{duplicate.reference} merged into this case. {reason}".strip(),
+        data={"duplicate": duplicate.pk},
+    )
+    record_event(
+        case=duplicate,
+        kind=EventKind.MERGED,
+        by=by,
+        message=f"Merged into {into.reference}. {reason}".strip(),
+        public=f"This enquiry is being handled as {into.reference}.",
+        data={"into": into.pk},
+    )
+    duplicate.refresh_from_db()
+    if duplicate.status != Status.CLOSED:
+        if duplicate.status == Status.RESOLVED:
+            pass
+        case_transition(
+            case=duplicate,
+            to=Status.CLOSED,
+            by=by,
+            outcome=Outcome.DUPLICATE,
+            reason=f"Duplicate of {into.reference}",
+            notify=False,
+        )
+    return into
+
+
+@_in_transaction
+def subscribe(*, case: Case, resident: Resident, channel: str, by=None) -> bool:
+    """Add a resident to an existing case instead of opening a duplicate ("tell us once")."""
+    if resident.pk == case.resident_id:
+        return False
+    _sub, created = CaseSubscription.objects.get_or_create(
+        case=case, resident=resident, defaults={"channel": channel}
+    )
+    if created:
+        record_event(
+            case=case,
+            kind=EventKind.SUBSCRIBED,
+            by=by,
+            message="Another resident reported the same problem and now follows this case.",
+            data={"resident": resident.pk, "channel": channel},
+        )
+    return created
+
+
+def reopen_window_open(case: Case, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    finished = case.closed_at or case.resolved_at
+    return finished is None or now - finished <= timedelta(days=settings.REOPEN_WINDOW_DAYS)
+
+
+@_in_transaction
+def reopen_or_follow_on(*, case: Case, by=None) -> Case:
+    """Reopen a finished case the resident replied to, within the reopen window."""
+    if case.status in (Status.RESOLVED, Status.CLOSED) and reopen_window_open(case):
+        return case_transition(
+            case=case,
+            to=Status.REOPENED,
+            by=by,
+            reason="The resident replied after the case was finished",
+        )
+    return case
+
+
+@_in_transaction
+def route_case(*, case_id: int, now: datetime | None = None) -> bool:
+    """Claim a received case and place it by the routing rules. False if already routed."""
+    from enquiries.routing import CaseFacts, decide
+
+    now = now or timezone.now()
+    claimed = Case.objects.filter(pk=case_id, status=Status.RECEIVED).update(
+        status=Status.OPEN, routed_at=now
+    )
+    if not claimed:
+        return False
+    case = Case.objects.select_related("service__department", "resident", "department").get(
+        pk=case_id
+    )
+    rules = [
+        rule_spec(r) for r in RoutingRule.objects.filter(enabled=True).prefetch_related("services")
+    ]
+    facts = CaseFacts(
+        service_slug=case.service.slug if case.service_id else None,
+        text=" ".join(
+            [case.summary, case.description, " ".join(str(v) for v in case.answers.values())]
+        ),
+        postcode_district=case.postcode_district or case.resident.postcode_district or None,
+        channel=case.channel,
+        resident_flags=frozenset(case.resident.flags or [])
+        | ({"email_failing"} if case.resident.email_failing else set()),
+    )
+    preset_department = case.department.slug if case.department_id else None
+    service_department = case.service.department.slug if case.service_id else preset_department
+    decision = decide(
+        facts,
+        rules,
+        service_department_slug=service_department,
+        triage_department_slug=settings.TRIAGE_DEPARTMENT_SLUG,
+    )
+    department = Department.objects.filter(slug=decision.department_slug).first()
+    if department is None:
+        department, _ = Department.objects.get_or_create(
+            slug=settings.TRIAGE_DEPARTMENT_SLUG, defaults={"name": "Triage", "is_triage": True}
+        )
+    case.department = department
+    case.routing_rule_id = decision.rule_id
+    if decision.priority:
+        case.priority = decision.priority
+    if case.service_id:
+        case.sla_due_at = calendar().due_date(now, case.service.sla_days)
+    else:
+        case.sla_due_at = calendar().due_date(now, 10)
+    case.save(update_fields=["department", "routing_rule", "priority", "sla_due_at", "updated_at"])
+    record_event(
+        case=case,
+        kind=EventKind.ROUTED,
+        message=decision.reason,
+        from_status=Status.RECEIVED,
+        to_status=Status.OPEN,
+        public=f"Your enquiry is with the {department.name} team.",
+        data={
+            "rule_id": decision.rule_id,
+            "matched_on": list(decision.matched_on),
+            "department": department.slug,
+        },
+    )
+    if decision.auto_resolve:
+        outbox.enqueue(
+            "enquiries.tasks.notify_resident",
+            dedupe_key=f"notify:{case.pk}:auto_answer",
+            case_id=case.pk,
+            kind="auto_answer",
+            text=decision.standard_answer,
+        )
+        case_transition(
+            case=case,
+            to=Status.RESOLVED,
+            outcome=Outcome.ANSWERED_AUTOMATICALLY,
+            reason=f"Answered automatically: {decision.rule_name}",
+            notify=False,
+            now=now,
+        )
+    else:
+        queue_update(case=case, kind=Status.OPEN)
+    return True
+
+
+def rule_spec(rule: RoutingRule):
+    from enquiries.routing import RuleSpec
+
+    def split(text: str) -> tuple[str, ...]:
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+
+    return RuleSpec(
+        id=rule.pk,
+        name=rule.name,
+        order=rule.order,
+        enabled=rule.enabled,
+        services=frozenset(s.slug for s in rule.services.all()),
+        keywords_any=split(rule.keywords_any),
+        keywords_none=split(rule.keywords_none),
+        postcode_districts=frozenset(p.upper() for p in split(rule.postcode_districts)),
+        channels=frozenset(rule.channels or []),
+        resident_flags_all=frozenset(rule.resident_flags or []),
+        department_slug=rule.department.slug if rule.department_id else None,
+        priority=rule.priority or None,
+        ack_template=rule.ack_template or None,
+        auto_resolve=rule.auto_resolve,
+        standard_answer=rule.standard_answer,
+    )

@@ -1,0 +1,29 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.health import run_checks
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and broker answer, 503 otherwise, for load balancers and compose."""
+    checks = run_checks()
+    healthy = all(check.ok for check in checks)
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A friendly page for a stale form, offering the answers back instead of losing them."""
+    kept = {
+        key: value
+        for key, value in request.POST.items()
+        if key not in {"csrfmiddlewaretoken", "website"} and len(value) < 5000
+    }
+    return render(request, "errors/csrf.html", {"kept_answers": kept}, status=403)
