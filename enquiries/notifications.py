@@ -59,15 +59,25 @@ def choose_medium(resident: Resident) -> str | None:
     return None
 
 
-def notify_case(*, case_id: int, kind: str, text: str = "", key: str) -> list[Notification]:
-    """Create (once) and send the update for every person following the case."""
+def notify_case(
+    *, case_id: int, kind: str, text: str = "", key: str, contact_id: int | None = None
+) -> list[Notification]:
+    """Create (once) and send the update for every person following the case.
+
+    A staff reply (contact_id given) already exists as a public Contact: it goes to the case's
+    resident only, and the sent message is recorded on that Contact rather than a new one.
+    """
     case = Case.objects.select_related("resident", "department", "service").get(pk=case_id)
+    contact = Contact.objects.get(pk=contact_id, case=case) if contact_id else None
+    if contact is not None:
+        text = text or contact.body
     sent = []
-    for resident in recipients(case):
+    people = [case.resident] if contact is not None else recipients(case)
+    for resident in people:
         medium = choose_medium(resident)
         if medium is None:
             continue
-        row = _row_for(case, resident, kind, medium, text, f"{key}:{resident.pk}:{medium}")
+        row = _row_for(case, resident, kind, medium, text, f"{key}:{resident.pk}:{medium}", contact)
         if row.state == Notification.State.PENDING:
             _send(row, case)
         sent.append(row)
@@ -75,7 +85,13 @@ def notify_case(*, case_id: int, kind: str, text: str = "", key: str) -> list[No
 
 
 def _row_for(
-    case: Case, resident: Resident, kind: str, medium: str, text: str, key: str
+    case: Case,
+    resident: Resident,
+    kind: str,
+    medium: str,
+    text: str,
+    key: str,
+    contact: Contact | None = None,
 ) -> Notification:
     existing = Notification.objects.filter(idempotency_key=key).first()
     if existing:
@@ -105,6 +121,7 @@ def _row_for(
                 else resident.phone,
                 subject=subject,
                 body=body,
+                contact=contact,
             )
     except IntegrityError:
         return Notification.objects.get(idempotency_key=key)
@@ -177,16 +194,20 @@ def _send_sms(row: Notification, case: Case) -> None:
 
 def _mark_sent(row: Notification, case: Case, message_id: str, provider_ref: str = "") -> None:
     with transaction.atomic():
-        contact = Contact.objects.create(
-            case=case,
-            resident=row.resident,
-            channel=Channel.EMAIL if row.medium == "email" else Channel.SMS,
-            direction=Direction.OUTBOUND,
-            subject=row.subject,
-            body=row.body,
-            message_id=message_id,
-            is_public=True,
-        )
+        if row.contact_id:
+            Contact.objects.filter(pk=row.contact_id, message_id="").update(message_id=message_id)
+            contact = row.contact
+        else:
+            contact = Contact.objects.create(
+                case=case,
+                resident=row.resident,
+                channel=Channel.EMAIL if row.medium == "email" else Channel.SMS,
+                direction=Direction.OUTBOUND,
+                subject=row.subject,
+                body=row.body,
+                message_id=message_id,
+                is_public=True,
+            )
         Notification.objects.filter(pk=row.pk).update(
             state=Notification.State.SENT,
             sent_at=timezone.now(),

@@ -420,3 +420,34 @@ def rule_spec(rule: RoutingRule):
         auto_resolve=rule.auto_resolve,
         standard_answer=rule.standard_answer,
     )
+
+
+@_in_transaction
+def reply_to_resident(*, case: Case, body: str, by) -> Contact:
+    """A staff reply: public on the tracking page at once, sent by the resident's channel."""
+    from enquiries.choices import Channel, Direction
+
+    contact = Contact.objects.create(
+        case=case,
+        resident=case.resident,
+        channel=Channel.EMAIL,
+        direction=Direction.OUTBOUND,
+        body=body.strip(),
+        recorded_by=by,
+        is_public=True,
+    )
+    record_event(
+        case=case,
+        kind=EventKind.CONTACT,
+        by=by,
+        message="Reply sent to the resident",
+        data={"contact_id": contact.pk},
+    )
+    outbox.enqueue(
+        "enquiries.tasks.notify_resident",
+        dedupe_key=f"reply:{contact.pk}",
+        case_id=case.pk,
+        kind="reply",
+        contact_id=contact.pk,
+    )
+    return contact

@@ -31,11 +31,16 @@ def route_case(case_id: int, outbox_id: int | None = None) -> bool:
 
 @shared_task(bind=True, acks_late=True, **RETRY)
 def notify_resident(
-    self, case_id: int, kind: str, text: str = "", outbox_id: int | None = None
+    self,
+    case_id: int,
+    kind: str,
+    text: str = "",
+    contact_id: int | None = None,
+    outbox_id: int | None = None,
 ) -> int:
     key = f"outbox:{outbox_id}" if outbox_id else f"{case_id}:{kind}"
     try:
-        rows = notify_case(case_id=case_id, kind=kind, text=text, key=key)
+        rows = notify_case(case_id=case_id, kind=kind, text=text, key=key, contact_id=contact_id)
     except TransientSendError as exc:
         if self.request.retries >= self.max_retries:
             outbox.mark_failed(outbox_id, f"Gave up after retries: {exc}")
