@@ -36,30 +36,66 @@ for _dept in DEPARTMENTS:
     _dept.setdefault("email", f"{_dept['slug']}@{COUNCIL_DOMAIN}")
 
 TOPICS: list[dict[str, Any]] = [
-    {"slug": "roads-and-travel", "name": "Roads and travel",
-     "description": "Potholes, street lights, road signs, gritting and bus passes."},
-    {"slug": "bins-recycling-and-waste", "name": "Bins, recycling and waste",
-     "description": "Recycling centres, fly-tipping and where to go about bin collections."},
-    {"slug": "flooding", "name": "Flooding",
-     "description": "Flooding from streams, ditches and roads, and blocked drains."},
-    {"slug": "countryside", "name": "Countryside",
-     "description": "Footpaths, bridleways, stiles and gates."},
-    {"slug": "adult-social-care", "name": "Adult social care",
-     "description": "Care and support for adults, and reporting worries about an adult."},
-    {"slug": "children-and-families", "name": "Children and families",
-     "description": "Support for families and reporting worries about a child."},
-    {"slug": "schools-and-education", "name": "Schools and education",
-     "description": "School places, school transport, free school meals and term dates."},
-    {"slug": "libraries", "name": "Libraries",
-     "description": "Joining the library, lost items and local history."},
-    {"slug": "births-deaths-and-ceremonies", "name": "Births, deaths and ceremonies",
-     "description": "Registering a birth or death, certificates and giving notice to marry."},
-    {"slug": "business-and-consumer-protection", "name": "Business and consumer protection",
-     "description": "Problems with traders, doorstep crime and underage sales."},
-    {"slug": "blue-badges-and-parking", "name": "Blue Badges and parking",
-     "description": "Applying for a Blue Badge and reporting badge misuse."},
-    {"slug": "complaints-and-feedback", "name": "Complaints and feedback",
-     "description": "Complaints, compliments and asking for information we hold."},
+    {
+        "slug": "roads-and-travel",
+        "name": "Roads and travel",
+        "description": "Potholes, street lights, road signs, gritting and bus passes.",
+    },
+    {
+        "slug": "bins-recycling-and-waste",
+        "name": "Bins, recycling and waste",
+        "description": "Recycling centres, fly-tipping and where to go about bin collections.",
+    },
+    {
+        "slug": "flooding",
+        "name": "Flooding",
+        "description": "Flooding from streams, ditches and roads, and blocked drains.",
+    },
+    {
+        "slug": "countryside",
+        "name": "Countryside",
+        "description": "Footpaths, bridleways, stiles and gates.",
+    },
+    {
+        "slug": "adult-social-care",
+        "name": "Adult social care",
+        "description": "Care and support for adults, and reporting worries about an adult.",
+    },
+    {
+        "slug": "children-and-families",
+        "name": "Children and families",
+        "description": "Support for families and reporting worries about a child.",
+    },
+    {
+        "slug": "schools-and-education",
+        "name": "Schools and education",
+        "description": "School places, school transport, free school meals and term dates.",
+    },
+    {
+        "slug": "libraries",
+        "name": "Libraries",
+        "description": "Joining the library, lost items and local history.",
+    },
+    {
+        "slug": "births-deaths-and-ceremonies",
+        "name": "Births, deaths and ceremonies",
+        "description": "Registering a birth or death, certificates and giving notice to marry.",
+    },
+    {
+        "slug": "business-and-consumer-protection",
+        "name": "Business and consumer protection",
+        "description": "Problems with traders, doorstep crime and underage sales.",
+    },
+    {
+        "slug": "blue-badges-and-parking",
+        "name": "Blue Badges and parking",
+        "description": "Applying for a Blue Badge and reporting badge misuse.",
+    },
+    {
+        "slug": "complaints-and-feedback",
+        "name": "Complaints and feedback",
+        "description": "Complaints, compliments and asking for information we hold.",
+    },
 ]
 for _order, _topic in enumerate(TOPICS, start=1):
     _topic["order"] = _order * 10
@@ -81,7 +117,7 @@ Q_ROAD_OR_PAVEMENT = {
     "required": True,
 }
 
-# --- Services ---------------------------------------------------------------------------------------
+# --- Services -------------------------------------------------------------------------------------
 # sla_days are working days from receipt. "questions" are validated by
 # enquiries.questions.validate_question_schema when the command saves them.
 
@@ -916,8 +952,13 @@ SERVICES: list[dict[str, Any]] = [
         "keywords": "school bus, school transport, travel pass, taxi, SEND transport",
         "sla_days": 20,
         "questions": [
-            {"name": "school_name", "label": "Name of the school", "type": "text",
-             "required": True, "max_length": 120},
+            {
+                "name": "school_name",
+                "label": "Name of the school",
+                "type": "text",
+                "required": True,
+                "max_length": 120,
+            },
             {
                 "name": "reason",
                 "label": "Why are you applying?",
@@ -1051,8 +1092,12 @@ SERVICES: list[dict[str, Any]] = [
         "keywords": "register a birth, birth certificate, new baby, registrar",
         "sla_days": 5,
         "questions": [
-            {"name": "date_of_birth", "label": "Baby's date of birth", "type": "date",
-             "required": True},
+            {
+                "name": "date_of_birth",
+                "label": "Baby's date of birth",
+                "type": "date",
+                "required": True,
+            },
             {
                 "name": "office",
                 "label": "Which register office would you like?",
@@ -1107,10 +1152,19 @@ SERVICES: list[dict[str, Any]] = [
                 "choices": ["Birth", "Death", "Marriage", "Civil partnership"],
                 "required": True,
             },
-            {"name": "event_date", "label": "Date of the event", "type": "date",
-             "hint": "An approximate date is fine."},
-            {"name": "registered_name", "label": "Full name on the certificate", "type": "text",
-             "required": True, "max_length": 200},
+            {
+                "name": "event_date",
+                "label": "Date of the event",
+                "type": "date",
+                "hint": "An approximate date is fine.",
+            },
+            {
+                "name": "registered_name",
+                "label": "Full name on the certificate",
+                "type": "text",
+                "required": True,
+                "max_length": 200,
+            },
         ],
     },
     {
@@ -1154,16 +1208,25 @@ SERVICES: list[dict[str, Any]] = [
         "keywords": "trading standards, faulty goods, refund, counterfeit, scam, trader",
         "sla_days": 10,
         "questions": [
-            {"name": "trader_name", "label": "Name of the trader or business", "type": "text",
-             "required": True, "max_length": 200},
+            {
+                "name": "trader_name",
+                "label": "Name of the trader or business",
+                "type": "text",
+                "required": True,
+                "max_length": 200,
+            },
             {
                 "name": "purchase_type",
                 "label": "How did you buy it?",
                 "type": "choice",
                 "choices": ["In a shop", "Online", "At my home", "By phone"],
             },
-            {"name": "amount_paid", "label": "How much did you pay?", "type": "text",
-             "max_length": 20},
+            {
+                "name": "amount_paid",
+                "label": "How much did you pay?",
+                "type": "text",
+                "max_length": 20,
+            },
         ],
     },
     {
@@ -1261,8 +1324,12 @@ SERVICES: list[dict[str, Any]] = [
         "is_location_based": True,
         "questions": [
             Q_WHERE,
-            {"name": "vehicle_registration", "label": "Vehicle registration number",
-             "type": "text", "max_length": 10},
+            {
+                "name": "vehicle_registration",
+                "label": "Vehicle registration number",
+                "type": "text",
+                "max_length": 10,
+            },
         ],
     },
     # Complaints and feedback
@@ -1300,8 +1367,12 @@ SERVICES: list[dict[str, Any]] = [
                 ],
                 "required": True,
             },
-            {"name": "outcome_wanted", "label": "What would you like us to do?", "type": "text",
-             "max_length": 1000},
+            {
+                "name": "outcome_wanted",
+                "label": "What would you like us to do?",
+                "type": "text",
+                "max_length": 1000,
+            },
         ],
     },
     {
@@ -1345,8 +1416,7 @@ SERVICES: list[dict[str, Any]] = [
             "Under data protection law you can ask for a copy of the personal information we "
             "hold about you. We will need to check your identity. There is no charge."
         ),
-        "what_happens_next": "We will reply within one calendar month of confirming your "
-        "identity.",
+        "what_happens_next": "We will reply within one calendar month of confirming your identity.",
         "keywords": "subject access request, SAR, personal data, GDPR, data protection",
         "sla_days": 20,
     },
@@ -1447,49 +1517,133 @@ ROUTING_RULES: list[dict[str, Any]] = [
     },
 ]
 
-# --- Staff ------------------------------------------------------------------------------------------
+# --- Staff ----------------------------------------------------------------------------------------
 
 GROUPS = ["contact_centre", "front_desk", "caseworker", "manager", "admin"]
 
 STAFF: list[dict[str, Any]] = [
-    {"username": "agent", "first_name": "Amira", "last_name": "Hussain",
-     "groups": ["contact_centre"], "role": "Contact centre agent", "member_of": ["triage"]},
-    {"username": "frontdesk", "first_name": "Gareth", "last_name": "Jones",
-     "groups": ["front_desk"], "role": "Front desk (Northmoor Town Hall)",
-     "member_of": ["triage"]},
-    {"username": "highways.officer", "first_name": "Tom", "last_name": "Whitfield",
-     "groups": ["caseworker"], "role": "Caseworker, Highways", "member_of": ["highways"]},
-    {"username": "waste.officer", "first_name": "Nadia", "last_name": "Begum",
-     "groups": ["caseworker"], "role": "Caseworker, Waste and Recycling",
-     "member_of": ["waste"]},
-    {"username": "socialcare.officer", "first_name": "Grace", "last_name": "Adebayo",
-     "groups": ["caseworker"], "role": "Caseworker, Adult Social Care",
-     "member_of": ["adult-social-care"]},
-    {"username": "children.officer", "first_name": "Megan", "last_name": "Fairhurst",
-     "groups": ["caseworker"], "role": "Caseworker, Children's Services",
-     "member_of": ["childrens-services"]},
-    {"username": "flood.officer", "first_name": "Owen", "last_name": "Rigby",
-     "groups": ["caseworker"], "role": "Caseworker, Flood Risk", "member_of": ["flood-risk"]},
-    {"username": "countryside.officer", "first_name": "Heather", "last_name": "Lund",
-     "groups": ["caseworker"], "role": "Caseworker, Rights of Way",
-     "member_of": ["countryside"]},
-    {"username": "education.officer", "first_name": "Sanjay", "last_name": "Mistry",
-     "groups": ["caseworker"], "role": "Caseworker, Admissions and Transport",
-     "member_of": ["education"]},
-    {"username": "libraries.officer", "first_name": "Ruth", "last_name": "Gornall",
-     "groups": ["caseworker"], "role": "Caseworker, Libraries", "member_of": ["libraries"]},
-    {"username": "registrar", "first_name": "Elaine", "last_name": "Sharples",
-     "groups": ["caseworker"], "role": "Registrar", "member_of": ["registration"]},
-    {"username": "tradingstandards.officer", "first_name": "Marcus", "last_name": "Okoro",
-     "groups": ["caseworker"], "role": "Caseworker, Trading Standards",
-     "member_of": ["trading-standards"]},
-    {"username": "complaints.officer", "first_name": "Bethan", "last_name": "Rees",
-     "groups": ["caseworker"], "role": "Caseworker, Complaints", "member_of": ["complaints"]},
-    {"username": "highways.manager", "first_name": "Carol", "last_name": "Singleton",
-     "groups": ["manager"], "role": "Manager, Highways and Flood Risk",
-     "member_of": ["highways", "flood-risk"], "manager_of": ["highways", "flood-risk"]},
-    {"username": "admin", "first_name": "Sam", "last_name": "Okonjo", "groups": ["admin"],
-     "role": "Administrator (Django admin)", "is_staff": True, "is_superuser": True},
+    {
+        "username": "agent",
+        "first_name": "Amira",
+        "last_name": "Hussain",
+        "groups": ["contact_centre"],
+        "role": "Contact centre agent",
+        "member_of": ["triage"],
+    },
+    {
+        "username": "frontdesk",
+        "first_name": "Gareth",
+        "last_name": "Jones",
+        "groups": ["front_desk"],
+        "role": "Front desk (Northmoor Town Hall)",
+        "member_of": ["triage"],
+    },
+    {
+        "username": "highways.officer",
+        "first_name": "Tom",
+        "last_name": "Whitfield",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Highways",
+        "member_of": ["highways"],
+    },
+    {
+        "username": "waste.officer",
+        "first_name": "Nadia",
+        "last_name": "Begum",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Waste and Recycling",
+        "member_of": ["waste"],
+    },
+    {
+        "username": "socialcare.officer",
+        "first_name": "Grace",
+        "last_name": "Adebayo",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Adult Social Care",
+        "member_of": ["adult-social-care"],
+    },
+    {
+        "username": "children.officer",
+        "first_name": "Megan",
+        "last_name": "Fairhurst",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Children's Services",
+        "member_of": ["childrens-services"],
+    },
+    {
+        "username": "flood.officer",
+        "first_name": "Owen",
+        "last_name": "Rigby",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Flood Risk",
+        "member_of": ["flood-risk"],
+    },
+    {
+        "username": "countryside.officer",
+        "first_name": "Heather",
+        "last_name": "Lund",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Rights of Way",
+        "member_of": ["countryside"],
+    },
+    {
+        "username": "education.officer",
+        "first_name": "Sanjay",
+        "last_name": "Mistry",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Admissions and Transport",
+        "member_of": ["education"],
+    },
+    {
+        "username": "libraries.officer",
+        "first_name": "Ruth",
+        "last_name": "Gornall",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Libraries",
+        "member_of": ["libraries"],
+    },
+    {
+        "username": "registrar",
+        "first_name": "Elaine",
+        "last_name": "Sharples",
+        "groups": ["caseworker"],
+        "role": "Registrar",
+        "member_of": ["registration"],
+    },
+    {
+        "username": "tradingstandards.officer",
+        "first_name": "Marcus",
+        "last_name": "Okoro",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Trading Standards",
+        "member_of": ["trading-standards"],
+    },
+    {
+        "username": "complaints.officer",
+        "first_name": "Bethan",
+        "last_name": "Rees",
+        "groups": ["caseworker"],
+        "role": "Caseworker, Complaints",
+        "member_of": ["complaints"],
+    },
+    {
+        "username": "highways.manager",
+        "first_name": "Carol",
+        "last_name": "Singleton",
+        "groups": ["manager"],
+        "role": "Manager, Highways and Flood Risk",
+        "member_of": ["highways", "flood-risk"],
+        "manager_of": ["highways", "flood-risk"],
+    },
+    {
+        "username": "admin",
+        "first_name": "Sam",
+        "last_name": "Okonjo",
+        "groups": ["admin"],
+        "role": "Administrator (Django admin)",
+        "is_staff": True,
+        "is_superuser": True,
+    },
 ]
 for _user in STAFF:
     _user.setdefault("email", f"{_user['username']}@{COUNCIL_DOMAIN}")
@@ -1498,7 +1652,7 @@ for _user in STAFF:
     _user.setdefault("is_staff", False)
     _user.setdefault("is_superuser", False)
 
-# --- Places -----------------------------------------------------------------------------------------
+# --- Places ---------------------------------------------------------------------------------------
 # Real postcode districts, invented inward codes; towns with rough centre coordinates.
 
 TOWNS: list[dict[str, Any]] = [
@@ -1519,17 +1673,50 @@ TOWNS: list[dict[str, Any]] = [
 ]
 
 STREETS = [
-    "Ribble Lane", "Moor Road", "Chapel Street", "Station Road", "Church Lane", "Mill Brow",
-    "Heather Close", "Fellside View", "Canal Walk", "Quarry Road", "Lune Street",
-    "Garstang Road", "Beech Grove", "Meadowcroft", "Brook Street", "Pendle View",
-    "School Lane", "Victoria Road", "Moss Lane", "Hollins Road", "Bowland Drive",
-    "Wyre Avenue", "Sandy Lane", "Highfield Road", "Cedar Crescent", "Marsh Lane",
-    "Kirkgate", "Towngate", "Whinney Brow", "Longmoor Lane",
+    "Ribble Lane",
+    "Moor Road",
+    "Chapel Street",
+    "Station Road",
+    "Church Lane",
+    "Mill Brow",
+    "Heather Close",
+    "Fellside View",
+    "Canal Walk",
+    "Quarry Road",
+    "Lune Street",
+    "Garstang Road",
+    "Beech Grove",
+    "Meadowcroft",
+    "Brook Street",
+    "Pendle View",
+    "School Lane",
+    "Victoria Road",
+    "Moss Lane",
+    "Hollins Road",
+    "Bowland Drive",
+    "Wyre Avenue",
+    "Sandy Lane",
+    "Highfield Road",
+    "Cedar Crescent",
+    "Marsh Lane",
+    "Kirkgate",
+    "Towngate",
+    "Whinney Brow",
+    "Longmoor Lane",
 ]
 LANDMARKS = [
-    "the bus stop", "the primary school", "the zebra crossing", "the Co-op",
-    "the war memorial", "the junction with {other}", "number {house}", "the post box",
-    "the entrance to the park", "the church", "the railway bridge", "the pharmacy",
+    "the bus stop",
+    "the primary school",
+    "the zebra crossing",
+    "the Co-op",
+    "the war memorial",
+    "the junction with {other}",
+    "number {house}",
+    "the post box",
+    "the entrance to the park",
+    "the church",
+    "the railway bridge",
+    "the pharmacy",
 ]
 OFFICES = [
     "Northmoor Town Hall",
@@ -1544,39 +1731,145 @@ PARTNER_APP = "FixMyStreet (partner API)"
 # Inward codes: a digit then two letters, never C, I, K, M, O or V.
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
-# --- Residents --------------------------------------------------------------------------------------
+# --- Residents ------------------------------------------------------------------------------------
 
 RESIDENT_NAMES = [
-    "Siân O'Brien-Ng", "Zoë Kowalczyk", "Łukasz Nowak", "Aoife Ní Bhriain", "Chidi Okafor",
-    "Priya Patel", "Margaret Thornber", "John Cowell", "Fatima Begum", "Mohammed Iqbal",
-    "Amelia Hargreaves", "Oliver Whittaker", "Gráinne Murphy", "Björn Halvorsen",
-    "José Martínez", "Renée Dubois", "Tomasz Wiśniewski", "Agnieszka Zielińska",
-    "Oluwaseun Adeyemi", "Ngozi Eze", "Kwame Mensah", "Ama Owusu", "Rajesh Sharma",
-    "Anjali Mistry", "Harpreet Kaur", "Gurpreet Singh Sandhu", "Ayesha Khan", "Imran Hussain",
-    "Bilal Ahmed", "Nasreen Akhtar", "Wei Chen", "Mei Ling Wong", "Thanh Nguyen",
-    "Hiroshi Tanaka", "Eleanor Pilkington", "George Haworth", "Jack Sutcliffe",
-    "Emily Ashworth", "Sophie Entwistle", "Harry Crompton", "Isla McKenzie", "Callum MacLeod",
-    "Eilidh Fraser", "Rhys Pritchard", "Ffion Evans", "Cerys Morgan", "Dylan Hughes",
-    "Niamh O'Connor", "Ciarán Byrne", "Patrick Doyle", "Bernadette Kelly", "Dorothy Holden",
-    "Arthur Bamber", "Edith Catterall", "Frank Fazackerley", "Joan Rawcliffe",
-    "Kenneth Lonsdale", "Brenda Hesketh", "Derek Walmsley", "Pauline Singleton",
-    "Stephen Cornthwaite", "Karen Bretherton", "David Gregson", "Susan Parkinson",
-    "Michael Threlfall", "Julie Dewhurst", "Andrew Shuttleworth", "Claire Mercer",
-    "Mark Eccleston", "Rachel Tomlinson", "Lauren Cross", "Jordan Bailey", "Chloe Richardson",
-    "Ryan Atherton", "Megan Wilcock", "Liam Kershaw", "Jessica Bolton", "Daniel Nuttall",
-    "Hannah Birtwistle", "Thomas Aspinall", "Grace Ogden", "Joshua Marsden", "Ava Pickup",
-    "Noah Greenhalgh", "Mia Fairclough", "Elijah Brown", "Olivia Taylor-Smith", "Leo Wood",
-    "Freya Clegg", "Arlo Dickinson", "Ifeoma Nwosu", "Abdi Hassan", "Hodan Warsame",
-    "Yusuf Demir", "Elif Yılmaz", "Dimitrios Papadopoulos", "Andreea Popescu",
-    "Mihai Ionescu", "Jūratė Kazlauskienė", "Gintaras Petrauskas", "Ana Šimić",
-    "Kateřina Dvořáková", "Sinéad Gallagher", "Ruairí Ó Néill", "Marie-Claire Léger",
-    "François Moreau", "Søren Nielsen", "Magdalena Król", "Paweł Lewandowski", "Adaeze Obi",
-    "Tunde Bakare", "Samira El-Amin", "Omar Farouk", "Deepak Chauhan", "Sunita Rao",
-    "Lakshmi Iyer", "Kofi Boateng", "Rosa Fernández", "Matteo Russo", "Hélène Garnier",
+    "Siân O'Brien-Ng",
+    "Zoë Kowalczyk",
+    "Łukasz Nowak",
+    "Aoife Ní Bhriain",
+    "Chidi Okafor",
+    "Priya Patel",
+    "Margaret Thornber",
+    "John Cowell",
+    "Fatima Begum",
+    "Mohammed Iqbal",
+    "Amelia Hargreaves",
+    "Oliver Whittaker",
+    "Gráinne Murphy",
+    "Björn Halvorsen",
+    "José Martínez",
+    "Renée Dubois",
+    "Tomasz Wiśniewski",
+    "Agnieszka Zielińska",
+    "Oluwaseun Adeyemi",
+    "Ngozi Eze",
+    "Kwame Mensah",
+    "Ama Owusu",
+    "Rajesh Sharma",
+    "Anjali Mistry",
+    "Harpreet Kaur",
+    "Gurpreet Singh Sandhu",
+    "Ayesha Khan",
+    "Imran Hussain",
+    "Bilal Ahmed",
+    "Nasreen Akhtar",
+    "Wei Chen",
+    "Mei Ling Wong",
+    "Thanh Nguyen",
+    "Hiroshi Tanaka",
+    "Eleanor Pilkington",
+    "George Haworth",
+    "Jack Sutcliffe",
+    "Emily Ashworth",
+    "Sophie Entwistle",
+    "Harry Crompton",
+    "Isla McKenzie",
+    "Callum MacLeod",
+    "Eilidh Fraser",
+    "Rhys Pritchard",
+    "Ffion Evans",
+    "Cerys Morgan",
+    "Dylan Hughes",
+    "Niamh O'Connor",
+    "Ciarán Byrne",
+    "Patrick Doyle",
+    "Bernadette Kelly",
+    "Dorothy Holden",
+    "Arthur Bamber",
+    "Edith Catterall",
+    "Frank Fazackerley",
+    "Joan Rawcliffe",
+    "Kenneth Lonsdale",
+    "Brenda Hesketh",
+    "Derek Walmsley",
+    "Pauline Singleton",
+    "Stephen Cornthwaite",
+    "Karen Bretherton",
+    "David Gregson",
+    "Susan Parkinson",
+    "Michael Threlfall",
+    "Julie Dewhurst",
+    "Andrew Shuttleworth",
+    "Claire Mercer",
+    "Mark Eccleston",
+    "Rachel Tomlinson",
+    "Lauren Cross",
+    "Jordan Bailey",
+    "Chloe Richardson",
+    "Ryan Atherton",
+    "Megan Wilcock",
+    "Liam Kershaw",
+    "Jessica Bolton",
+    "Daniel Nuttall",
+    "Hannah Birtwistle",
+    "Thomas Aspinall",
+    "Grace Ogden",
+    "Joshua Marsden",
+    "Ava Pickup",
+    "Noah Greenhalgh",
+    "Mia Fairclough",
+    "Elijah Brown",
+    "Olivia Taylor-Smith",
+    "Leo Wood",
+    "Freya Clegg",
+    "Arlo Dickinson",
+    "Ifeoma Nwosu",
+    "Abdi Hassan",
+    "Hodan Warsame",
+    "Yusuf Demir",
+    "Elif Yılmaz",
+    "Dimitrios Papadopoulos",
+    "Andreea Popescu",
+    "Mihai Ionescu",
+    "Jūratė Kazlauskienė",
+    "Gintaras Petrauskas",
+    "Ana Šimić",
+    "Kateřina Dvořáková",
+    "Sinéad Gallagher",
+    "Ruairí Ó Néill",
+    "Marie-Claire Léger",
+    "François Moreau",
+    "Søren Nielsen",
+    "Magdalena Król",
+    "Paweł Lewandowski",
+    "Adaeze Obi",
+    "Tunde Bakare",
+    "Samira El-Amin",
+    "Omar Farouk",
+    "Deepak Chauhan",
+    "Sunita Rao",
+    "Lakshmi Iyer",
+    "Kofi Boateng",
+    "Rosa Fernández",
+    "Matteo Russo",
+    "Hélène Garnier",
 ]
 
-_ASCII_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ı": "i", "ß": "ss",
-                              "æ": "ae", "Æ": "AE", "đ": "d", "Đ": "D"})
+_ASCII_EXTRA = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ı": "i",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "đ": "d",
+        "Đ": "D",
+    }
+)
 
 
 def ascii_slug(text: str) -> str:
@@ -1588,7 +1881,9 @@ def ascii_slug(text: str) -> str:
 
 
 def postcode_for(district: str, rng: random.Random) -> str:
-    return f"{district} {rng.randint(1, 9)}{rng.choice(_INWARD_LETTERS)}{rng.choice(_INWARD_LETTERS)}"
+    return (
+        f"{district} {rng.randint(1, 9)}{rng.choice(_INWARD_LETTERS)}{rng.choice(_INWARD_LETTERS)}"
+    )
 
 
 def residents() -> list[dict[str, Any]]:
@@ -1609,8 +1904,8 @@ def residents() -> list[dict[str, Any]]:
         phone = f"07700 900{i:03d}"
         if i % 11 == 5:
             email = ""  # phone only: often older residents who ring us
-        if i % 7 == 3:
-            phone = ""
+        if i % 7 == 3 and email:
+            phone = ""  # email only; nobody is left with neither
         flags = []
         if i % 17 == 6:
             flags.append("vulnerable")
@@ -1637,7 +1932,7 @@ def residents() -> list[dict[str, Any]]:
     return people
 
 
-# --- Case content -----------------------------------------------------------------------------------
+# --- Case content ---------------------------------------------------------------------------------
 # Placeholders: {road}, {other}, {town}, {landmark}. Several templates per service keep the
 # demo from looking machine-made; a few deliberately trip the routing rules above.
 
@@ -1645,24 +1940,41 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "report-a-pothole": {
         "weight": 14,
         "templates": [
-            ("Pothole on {road} near {landmark}",
-             "There is a pothole on {road}, {town}, just by {landmark}. It has been getting "
-             "bigger since the frost and cars are swerving round it."),
-            ("Deep pothole outside {landmark}, {road}",
-             "Very deep pothole in the middle of the lane on {road}. My car hit it last night "
-             "and it damaged my car: the tyre burst. Someone will have an accident."),
-            ("Several potholes along {road}",
-             "The stretch of {road} between {landmark} and the junction with {other} has at "
-             "least five potholes. The surface is breaking up."),
-            ("Broken pavement on {road}",
-             "Pavement slabs are lifted and cracked on {road} near {landmark}. My mum tripped "
-             "there last week. It is a real problem with pushchairs and wheelchairs."),
-            ("Pothole reported again on {road}",
-             "This pothole on {road} was patched in the summer but the repair has broken up "
-             "again. It is about the size of a dinner plate."),
+            (
+                "Pothole on {road} near {landmark}",
+                "There is a pothole on {road}, {town}, just by {landmark}. It has been getting "
+                "bigger since the frost and cars are swerving round it.",
+            ),
+            (
+                "Deep pothole outside {landmark}, {road}",
+                "Very deep pothole in the middle of the lane on {road}. My car hit it last night "
+                "and it damaged my car: the tyre burst. Someone will have an accident.",
+                {"depth": "Deeper than 10cm", "road_or_pavement": "In the road"},
+            ),
+            (
+                "Several potholes along {road}",
+                "The stretch of {road} between {landmark} and the junction with {other} has at "
+                "least five potholes. The surface is breaking up.",
+            ),
+            (
+                "Broken pavement on {road}",
+                "Pavement slabs are lifted and cracked on {road} near {landmark}. My mum tripped "
+                "there last week. It is a real problem with pushchairs and wheelchairs.",
+                {"road_or_pavement": "On the pavement"},
+            ),
+            (
+                "Pothole reported again on {road}",
+                "This pothole on {road} was patched in the summer but the repair has broken up "
+                "again. It is about the size of a dinner plate.",
+            ),
         ],
-        "answers": {"location_detail": ["by {landmark}", "outside number {house}",
-                                        "at the junction with {other}"]},
+        "answers": {
+            "location_detail": [
+                "by {landmark}",
+                "outside number {house}",
+                "at the junction with {other}",
+            ]
+        },
         "notes": [
             "Inspected: defect 60mm deep, meets intervention level. Works order raised.",
             "Inspected: 30mm, below intervention level. Added to resurfacing list for {road}.",
@@ -1677,67 +1989,100 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "report-a-dangerous-road-defect": {
         "weight": 4,
         "templates": [
-            ("Missing drain cover on {road}",
-             "The metal cover is missing from a drain on {road}, {town}, right by {landmark}. "
-             "It is a big open hole in the road."),
-            ("Road collapsed on {road}",
-             "Part of the road surface on {road} has sunk about 20cm near {landmark}. Traffic "
-             "is driving on the wrong side to avoid it."),
-            ("Very deep hole on the bend on {road}",
-             "A hole has opened on the bend on {road}. A cyclist came off there this morning."),
+            (
+                "Missing drain cover on {road}",
+                "The metal cover is missing from a drain on {road}, {town}, right by {landmark}. "
+                "It is a big open hole in the road.",
+            ),
+            (
+                "Road collapsed on {road}",
+                "Part of the road surface on {road} has sunk about 20cm near {landmark}. Traffic "
+                "is driving on the wrong side to avoid it.",
+            ),
+            (
+                "Very deep hole on the bend on {road}",
+                "A hole has opened on the bend on {road}. A cyclist came off there this morning.",
+            ),
         ],
         "answers": {"location_detail": ["by {landmark}", "on the bend near {landmark}"]},
-        "notes": ["Crew attended within 2 hours; area coned and made safe.",
-                  "Temporary repair done; permanent repair booked."],
-        "resolutions": ["We have made the road safe on {road} and a permanent repair is "
-                        "booked."],
+        "notes": [
+            "Crew attended within 2 hours; area coned and made safe.",
+            "Temporary repair done; permanent repair booked.",
+        ],
+        "resolutions": ["We have made the road safe on {road} and a permanent repair is booked."],
     },
     "report-a-street-light-fault": {
         "weight": 9,
         "templates": [
-            ("Street light out on {road}",
-             "The street light outside {landmark} on {road} has not worked for about a week. "
-             "It is very dark walking home."),
-            ("Light flickering on {road}",
-             "Street light on {road}, {town} keeps flashing on and off all night."),
-            ("Street light on all day, {road}",
-             "The lamp near {landmark} on {road} is on all day as well as at night."),
-            ("Several lights out on {road}",
-             "Three lights in a row are out on {road} between {landmark} and {other}."),
+            (
+                "Street light out on {road}",
+                "The street light outside {landmark} on {road} has not worked for about a week. "
+                "It is very dark walking home.",
+            ),
+            (
+                "Light flickering on {road}",
+                "Street light on {road}, {town} keeps flashing on and off all night.",
+            ),
+            (
+                "Street light on all day, {road}",
+                "The lamp near {landmark} on {road} is on all day as well as at night.",
+            ),
+            (
+                "Several lights out on {road}",
+                "Three lights in a row are out on {road} between {landmark} and {other}.",
+            ),
         ],
-        "answers": {"light_number": ["NM-{n4}", "{n4}", "NM {n4}A"],
-                    "location_detail": ["outside number {house}", "by {landmark}"]},
-        "notes": ["Lantern replaced.", "Fault in supply cable: passed to Electricity North "
-                  "West (ref ENW-{n4})."],
+        "answers": {
+            "light_number": ["NM-{n4}", "{n4}", "NM {n4}A"],
+            "location_detail": ["outside number {house}", "by {landmark}"],
+        },
+        "notes": [
+            "Lantern replaced.",
+            "Fault in supply cable: passed to Electricity North West (ref ENW-{n4}).",
+        ],
         "resolutions": ["The street light on {road} has been repaired."],
     },
     "report-a-blocked-drain": {
         "weight": 6,
         "templates": [
-            ("Blocked gully on {road}",
-             "The drain by {landmark} on {road} is full of leaves and silt. Every time it "
-             "rains there is a big puddle across the road."),
-            ("Drain blocked, water coming under the door on {road}",
-             "The road drain outside our house on {road} is blocked. In heavy rain water runs "
-             "off the road and is coming into the house under the door."),
-            ("Broken drain grate on {road}",
-             "The grate over the gully near {landmark} on {road} is cracked and rocking."),
+            (
+                "Blocked gully on {road}",
+                "The drain by {landmark} on {road} is full of leaves and silt. Every time it "
+                "rains there is a big puddle across the road.",
+            ),
+            (
+                "Drain blocked, water coming under the door on {road}",
+                "The road drain outside our house on {road} is blocked. In heavy rain water runs "
+                "off the road and is coming into the house under the door.",
+            ),
+            (
+                "Broken drain grate on {road}",
+                "The grate over the gully near {landmark} on {road} is cracked and rocking.",
+            ),
         ],
         "answers": {"location_detail": ["outside number {house}", "by {landmark}"]},
-        "notes": ["Gully cleansed by tanker crew; running freely.",
-                  "Gully jetted; collapsed connection found, repair ordered."],
+        "notes": [
+            "Gully cleansed by tanker crew; running freely.",
+            "Gully jetted; collapsed connection found, repair ordered.",
+        ],
         "resolutions": ["We have cleared the blocked drain on {road}."],
     },
     "report-a-damaged-road-sign": {
         "weight": 4,
         "templates": [
-            ("Give way sign knocked down at {road}",
-             "The give way sign at the junction of {road} and {other} has been knocked flat."),
-            ("Street name sign missing on {road}",
-             "The street name plate at the end of {road}, {town} is missing. Delivery drivers "
-             "cannot find us."),
-            ("Speed limit sign hidden by hedge, {road}",
-             "The 30 sign on {road} is hidden behind a hedge and graffiti."),
+            (
+                "Give way sign knocked down at {road}",
+                "The give way sign at the junction of {road} and {other} has been knocked flat.",
+            ),
+            (
+                "Street name sign missing on {road}",
+                "The street name plate at the end of {road}, {town} is missing. Delivery drivers "
+                "cannot find us.",
+            ),
+            (
+                "Speed limit sign hidden by hedge, {road}",
+                "The 30 sign on {road} is hidden behind a hedge and graffiti.",
+            ),
         ],
         "answers": {"location_detail": ["at the junction with {other}", "by {landmark}"]},
         "notes": ["Sign replaced.", "Sign cleaned and hedge cut back."],
@@ -1746,24 +2091,35 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "report-overgrown-vegetation": {
         "weight": 5,
         "templates": [
-            ("Hedge blocking pavement on {road}",
-             "A hedge on {road} has grown right across the pavement near {landmark}. I have to "
-             "walk in the road with my pushchair."),
-            ("Can't see at the junction of {road} and {other}",
-             "Bushes on the corner block the view for drivers pulling out of {road}."),
-            ("Branches hiding street light on {road}",
-             "Tree branches have grown round the street light outside {landmark}."),
+            (
+                "Hedge blocking pavement on {road}",
+                "A hedge on {road} has grown right across the pavement near {landmark}. I have to "
+                "walk in the road with my pushchair.",
+            ),
+            (
+                "Can't see at the junction of {road} and {other}",
+                "Bushes on the corner block the view for drivers pulling out of {road}.",
+            ),
+            (
+                "Branches hiding street light on {road}",
+                "Tree branches have grown round the street light outside {landmark}.",
+            ),
         ],
         "answers": {"location_detail": ["by {landmark}", "at the junction with {other}"]},
-        "notes": ["Private hedge: section 154 letter sent to owner.",
-                  "Council verge: added to cutting programme."],
+        "notes": [
+            "Private hedge: section 154 letter sent to owner.",
+            "Council verge: added to cutting programme.",
+        ],
         "resolutions": ["The hedge on {road} has been cut back."],
     },
     "report-a-dead-animal": {
         "weight": 3,
         "templates": [
-            ("Dead deer on {road}", "A dead deer is lying on the carriageway on {road} near "
-             "{landmark}, {town}. Cars are braking hard to avoid it."),
+            (
+                "Dead deer on {road}",
+                "A dead deer is lying on the carriageway on {road} near "
+                "{landmark}, {town}. Cars are braking hard to avoid it.",
+            ),
             ("Dead badger on {road}", "Dead badger in the road on {road}."),
             ("Dead cat on {road}", "There is a dead cat by the kerb on {road}. It has a collar."),
         ],
@@ -1774,10 +2130,15 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "winter-gritting-question": {
         "weight": 3,
         "templates": [
-            ("Will {road} be gritted?",
-             "Can you tell me whether {road} in {town} is on a gritting route? It is very steep."),
-            ("Grit bin request for {road}",
-             "Could we have a grit bin at the top of {road}? It gets icy every winter."),
+            (
+                "Will {road} be gritted?",
+                "Can you tell me whether {road} in {town} is on a gritting route? "
+                "It is very steep.",
+            ),
+            (
+                "Grit bin request for {road}",
+                "Could we have a grit bin at the top of {road}? It gets icy every winter.",
+            ),
             ("Gritting routes question", "Which roads around {town} do you grit when it snows?"),
         ],
         "answers": {},
@@ -1786,10 +2147,16 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "apply-for-a-dropped-kerb": {
         "weight": 2,
         "templates": [
-            ("Dropped kerb for {house} {road}",
-             "I would like a dropped kerb outside my house on {road} so I can park on the drive."),
-            ("Dropped kerb application", "We are applying for a vehicle crossing at our home in "
-             "{town}. The drive is already paved."),
+            (
+                "Dropped kerb for {house} {road}",
+                "I would like a dropped kerb outside my house on {road} so I can park on "
+                "the drive.",
+            ),
+            (
+                "Dropped kerb application",
+                "We are applying for a vehicle crossing at our home in "
+                "{town}. The drive is already paved.",
+            ),
         ],
         "answers": {},
         "notes": ["Site visit done; driveway depth OK. Quote sent."],
@@ -1798,10 +2165,14 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "older-persons-bus-pass": {
         "weight": 3,
         "templates": [
-            ("Lost my bus pass", "I have lost my bus pass, I think on the bus into {town}. Can I "
-             "have a new one?"),
-            ("Bus pass application", "I reach State Pension age next month and would like to "
-             "apply for a bus pass."),
+            (
+                "Lost my bus pass",
+                "I have lost my bus pass, I think on the bus into {town}. Can I have a new one?",
+            ),
+            (
+                "Bus pass application",
+                "I reach State Pension age next month and would like to apply for a bus pass.",
+            ),
             ("Bus pass photo problem", "My renewal letter says my photo was not accepted."),
         ],
         "answers": {},
@@ -1810,12 +2181,16 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "recycling-centre-question": {
         "weight": 4,
         "templates": [
-            ("Can I take plasterboard to the tip?",
-             "We are doing up the kitchen. Can I take plasterboard to the {town} recycling "
-             "centre, and is there a charge?"),
+            (
+                "Can I take plasterboard to the tip?",
+                "We are doing up the kitchen. Can I take plasterboard to the {town} recycling "
+                "centre, and is there a charge?",
+            ),
             ("Recycling centre opening times", "What time does the {town} tip close on Sundays?"),
-            ("Taking an old fridge to the tip", "Can I bring a fridge freezer to the recycling "
-             "centre in my car?"),
+            (
+                "Taking an old fridge to the tip",
+                "Can I bring a fridge freezer to the recycling centre in my car?",
+            ),
         ],
         "answers": {},
         "resolutions": ["We have answered your question about the recycling centre."],
@@ -1823,8 +2198,11 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "van-and-trailer-permit": {
         "weight": 2,
         "templates": [
-            ("Van permit for recycling centre", "I have a small van which I use for personal "
-             "things only. I need a permit to take garden waste to the tip."),
+            (
+                "Van permit for recycling centre",
+                "I have a small van which I use for personal "
+                "things only. I need a permit to take garden waste to the tip.",
+            ),
             ("Trailer permit please", "Applying for a permit for my box trailer."),
         ],
         "answers": {"vehicle_registration": ["PN19 XKD", "LA68 RTV", "FY21 BNE", "PO17 WZA"]},
@@ -1833,13 +2211,17 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "bulky-waste-collection": {
         "weight": 2,
         "templates": [
-            ("Collect an old sofa", "Please can you collect an old three-piece suite from "
-             "{road}, {town}?"),
+            (
+                "Collect an old sofa",
+                "Please can you collect an old three-piece suite from {road}, {town}?",
+            ),
             ("Mattress collection", "How do I get rid of two old mattresses?"),
         ],
         "answers": {},
-        "resolutions": ["Bulky waste collections are run by your district council: we have "
-                        "sent you their details."],
+        "resolutions": [
+            "Bulky waste collections are run by your district council: we have "
+            "sent you their details."
+        ],
     },
     "missed-bin-collection": {
         "weight": 2,
@@ -1848,50 +2230,74 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
             ("Recycling missed again", "The blue bin has been missed for the second week."),
         ],
         "answers": {},
-        "resolutions": ["Bin collections are run by your district council: we have sent you "
-                        "their details."],
+        "resolutions": [
+            "Bin collections are run by your district council: we have sent you their details."
+        ],
     },
     "report-fly-tipping-on-a-road": {
         "weight": 6,
         "templates": [
-            ("Fly-tipping in lay-by on {road}",
-             "Someone has dumped about ten black bags and an old mattress in the lay-by on "
-             "{road} outside {town}."),
-            ("Rubble dumped on verge, {road}",
-             "A pile of building rubble and plasterboard has been tipped on the verge on {road} "
-             "near {landmark}. It is partly in the road."),
-            ("Tyres dumped on {road}", "About twenty tyres have been dumped at the side of "
-             "{road}."),
-            ("Possible asbestos dumped on {road}",
-             "Broken corrugated sheets dumped on {road}. They look like asbestos."),
+            (
+                "Fly-tipping in lay-by on {road}",
+                "Someone has dumped about ten black bags and an old mattress in the lay-by on "
+                "{road} outside {town}.",
+            ),
+            (
+                "Rubble dumped on verge, {road}",
+                "A pile of building rubble and plasterboard has been tipped on the verge on {road} "
+                "near {landmark}. It is partly in the road.",
+            ),
+            (
+                "Tyres dumped on {road}",
+                "About twenty tyres have been dumped at the side of {road}.",
+            ),
+            (
+                "Possible asbestos dumped on {road}",
+                "Broken corrugated sheets dumped on {road}. They look like asbestos.",
+                {"waste_type": "Drums, chemicals or possible asbestos"},
+            ),
         ],
         "answers": {"location_detail": ["in the lay-by", "by {landmark}"]},
-        "notes": ["Cleared by waste crew; bags searched, evidence passed to enforcement.",
-                  "Specialist contractor booked for asbestos removal."],
+        "notes": [
+            "Cleared by waste crew; bags searched, evidence passed to enforcement.",
+            "Specialist contractor booked for asbestos removal.",
+        ],
         "resolutions": ["We have cleared the dumped waste on {road}."],
     },
     "report-flooding-from-a-watercourse": {
         "weight": 5,
         "templates": [
-            ("Brook overflowing on {road}",
-             "The brook behind {road} has burst its banks and is flooding the gardens."),
-            ("Stream flooding into the house, {road}",
-             "The stream that runs under {road} is blocked and water is coming into the house "
-             "under the back door. The kitchen is under 5cm of water."),
-            ("Culvert blocked near {landmark}",
-             "The grid over the culvert near {landmark} on {road} is blocked with branches."),
+            (
+                "Brook overflowing on {road}",
+                "The brook behind {road} has burst its banks and is flooding the gardens.",
+            ),
+            (
+                "Stream flooding into the house, {road}",
+                "The stream that runs under {road} is blocked and water is coming into the house "
+                "under the back door. The kitchen is under 5cm of water.",
+                {"water_inside": True, "source": "A stream or brook"},
+            ),
+            (
+                "Culvert blocked near {landmark}",
+                "The grid over the culvert near {landmark} on {road} is blocked with branches.",
+            ),
         ],
         "answers": {"location_detail": ["behind number {house}", "by {landmark}"]},
-        "notes": ["Flood risk officer visited; trash screen cleared by contractor.",
-                  "Property flooded internally: section 19 investigation opened."],
+        "notes": [
+            "Flood risk officer visited; trash screen cleared by contractor.",
+            "Property flooded internally: section 19 investigation opened.",
+        ],
         "resolutions": ["We have cleared the blockage and will monitor the watercourse."],
     },
     "report-flooding-on-a-road": {
         "weight": 4,
         "templates": [
             ("Flooding on {road}", "{road} floods every time it rains heavily near {landmark}."),
-            ("Road under water at {road}",
-             "Water is across both lanes of {road} in {town}. Cars are getting stuck."),
+            (
+                "Road under water at {road}",
+                "Water is across both lanes of {road} in {town}. Cars are getting stuck.",
+                {"passable": "No, the road is blocked"},
+            ),
         ],
         "answers": {"location_detail": ["by {landmark}", "at the dip near {landmark}"]},
         "notes": ["Flood signs put out. Drainage survey requested."],
@@ -1900,8 +2306,11 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "ordinary-watercourse-consent": {
         "weight": 1,
         "templates": [
-            ("Consent to culvert ditch at {road}", "We want to pipe 6 metres of the ditch at "
-             "the front of our property on {road} to make an access."),
+            (
+                "Consent to culvert ditch at {road}",
+                "We want to pipe 6 metres of the ditch at "
+                "the front of our property on {road} to make an access.",
+            ),
         ],
         "answers": {},
         "notes": ["Fee received; awaiting drawings."],
@@ -1910,27 +2319,35 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "report-a-right-of-way-obstruction": {
         "weight": 4,
         "templates": [
-            ("Footpath blocked by locked gate near {town}",
-             "The public footpath from {road} across the fields has a new locked gate with "
-             "barbed wire over it."),
-            ("Bridleway overgrown off {road}",
-             "The bridleway from the end of {road} is completely overgrown with brambles."),
-            ("Field ploughed over footpath",
-             "The footpath across the field behind {road} has been ploughed and not reinstated."),
+            (
+                "Footpath blocked by locked gate near {town}",
+                "The public footpath from {road} across the fields has a new locked gate with "
+                "barbed wire over it.",
+            ),
+            (
+                "Bridleway overgrown off {road}",
+                "The bridleway from the end of {road} is completely overgrown with brambles.",
+            ),
+            (
+                "Field ploughed over footpath",
+                "The footpath across the field behind {road} has been ploughed and not reinstated.",
+            ),
         ],
-        "answers": {"path_number": ["Lancaster FP 14", "Chorley FP 7", "Ribble Valley BW 3",
-                                    ""]},
-        "notes": ["Landowner contacted; gate to be unlocked.",
-                  "Notice served on landowner to reinstate path."],
+        "answers": {"path_number": ["Lancaster FP 14", "Chorley FP 7", "Ribble Valley BW 3", ""]},
+        "notes": [
+            "Landowner contacted; gate to be unlocked.",
+            "Notice served on landowner to reinstate path.",
+        ],
         "resolutions": ["The path is open again. Thank you for telling us."],
     },
     "report-a-damaged-stile-or-gate": {
         "weight": 2,
         "templates": [
-            ("Broken stile off {road}", "The stile on the footpath from {road} has a broken "
-             "step."),
-            ("Fingerpost down near {town}", "The footpath sign at the end of {road} has fallen "
-             "over."),
+            ("Broken stile off {road}", "The stile on the footpath from {road} has a broken step."),
+            (
+                "Fingerpost down near {town}",
+                "The footpath sign at the end of {road} has fallen over.",
+            ),
         ],
         "answers": {"location_detail": ["at the end of {road}", "by {landmark}"]},
         "notes": ["Ranger replaced step."],
@@ -1939,30 +2356,43 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "report-a-concern-about-an-adult": {
         "weight": 3,
         "templates": [
-            ("Worried about my neighbour",
-             "My elderly neighbour on {road} seems to be neglected. The house is very cold and "
-             "I have not seen anyone bring food in for days."),
-            ("Concern about my aunt's carer",
-             "I think my aunt's carer is taking money from her purse. She is 88 and confused."),
-            ("Man seems to be being exploited",
-             "A vulnerable man on {road} has people staying at his flat who I think are using "
-             "it to sell drugs."),
+            (
+                "Worried about my neighbour",
+                "My elderly neighbour on {road} seems to be neglected. The house is very cold and "
+                "I have not seen anyone bring food in for days.",
+            ),
+            (
+                "Concern about my aunt's carer",
+                "I think my aunt's carer is taking money from her purse. She is 88 and confused.",
+            ),
+            (
+                "Man seems to be being exploited",
+                "A vulnerable man on {road} has people staying at his flat who I think are using "
+                "it to sell drugs.",
+            ),
         ],
         "answers": {},
-        "notes": ["Duty social worker reviewed; safeguarding enquiry opened.",
-                  "Welfare visit completed with police."],
-        "resolutions": ["Thank you for telling us. We have looked into your concern and "
-                        "taken action."],
+        "notes": [
+            "Duty social worker reviewed; safeguarding enquiry opened.",
+            "Welfare visit completed with police.",
+        ],
+        "resolutions": [
+            "Thank you for telling us. We have looked into your concern and taken action."
+        ],
     },
     "ask-for-a-care-needs-assessment": {
         "weight": 4,
         "templates": [
-            ("Help at home for my dad",
-             "My dad is 84 and struggling with stairs and washing since his fall."),
+            (
+                "Help at home for my dad",
+                "My dad is 84 and struggling with stairs and washing since his fall.",
+            ),
             ("Carer's assessment", "I care for my wife who has dementia and I am exhausted."),
-            ("Assessment request, worried about neglect",
-             "My brother lives alone on {road} and I am worried about neglect: he is not eating "
-             "and the flat is in a bad state."),
+            (
+                "Assessment request, worried about neglect",
+                "My brother lives alone on {road} and I am worried about neglect: he is not eating "
+                "and the flat is in a bad state.",
+            ),
         ],
         "answers": {},
         "notes": ["Initial call done; occupational therapy referral made."],
@@ -1971,11 +2401,16 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "report-a-concern-about-a-child": {
         "weight": 2,
         "templates": [
-            ("Worried about children next door",
-             "The children next door, I think about 6 and 9, seem to be left on their own most "
-             "evenings. I hear them crying late at night."),
-            ("Concern about a pupil", "I am a sports coach and a child in my group has told me "
-             "something worrying about home."),
+            (
+                "Worried about children next door",
+                "The children next door, I think about 6 and 9, seem to be left on their own most "
+                "evenings. I hear them crying late at night.",
+            ),
+            (
+                "Concern about a pupil",
+                "I am a sports coach and a child in my group has told me "
+                "something worrying about home.",
+            ),
         ],
         "answers": {},
         "notes": ["MASH screening completed; referred to early help."],
@@ -1984,10 +2419,14 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "early-help-for-families": {
         "weight": 2,
         "templates": [
-            ("Support with my son's behaviour", "My son is 11 and his behaviour at home has got "
-             "very difficult since his dad left."),
-            ("Family hub support", "We have just moved to {town} and need help with money and "
-             "nursery."),
+            (
+                "Support with my son's behaviour",
+                "My son is 11 and his behaviour at home has got very difficult since his dad left.",
+            ),
+            (
+                "Family hub support",
+                "We have just moved to {town} and need help with money and nursery.",
+            ),
         ],
         "answers": {},
         "notes": ["Family support worker allocated."],
@@ -1996,11 +2435,12 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "school-admissions-question": {
         "weight": 5,
         "templates": [
-            ("In-year school place in {town}",
-             "We are moving to {road}, {town} next month. How do I apply for a place at the "
-             "local primary?"),
-            ("Waiting list position", "How far up the waiting list is my daughter for "
-             "St Mary's?"),
+            (
+                "In-year school place in {town}",
+                "We are moving to {road}, {town} next month. How do I apply for a place at the "
+                "local primary?",
+            ),
+            ("Waiting list position", "How far up the waiting list is my daughter for St Mary's?"),
             ("School appeal deadline", "When is the deadline to appeal our secondary offer?"),
         ],
         "answers": {"child_year_group": ["Year 3", "Year 6", "Reception", "Year 9"]},
@@ -2010,13 +2450,25 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "apply-for-home-to-school-transport": {
         "weight": 4,
         "templates": [
-            ("School transport application", "My son starts at {town} High School in September. "
-             "We live 4 miles away and there is no bus."),
-            ("Transport for child with SEND", "My daughter has an EHCP and needs transport to "
-             "her special school."),
+            (
+                "School transport application",
+                "My son starts at {town} High School in September. "
+                "We live 4 miles away and there is no bus.",
+            ),
+            (
+                "Transport for child with SEND",
+                "My daughter has an EHCP and needs transport to her special school.",
+            ),
         ],
-        "answers": {"school_name": ["{town} High School", "St Cuthbert's RC Primary",
-                                    "Moorside Academy", "Brookfield Special School"]},
+        "answers": {
+            "school_name": [
+                "{town} High School",
+                "St Cuthbert's RC Primary",
+                "Moorside Academy",
+                "Brookfield Special School",
+            ],
+            "start_date": ["{soon}"],
+        },
         "notes": ["Distance checked: 3.9 miles. Eligible."],
         "resolutions": ["Your child is eligible for school transport. A pass is in the post."],
     },
@@ -2056,10 +2508,14 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "local-history-enquiry": {
         "weight": 1,
         "templates": [
-            ("History of a house on {road}", "Do you have old maps or records for {road}, "
-             "{town}? Our house is dated 1860."),
-            ("Family history: baptism records", "I am looking for my great-grandmother's "
-             "baptism in {town} in about 1890."),
+            (
+                "History of a house on {road}",
+                "Do you have old maps or records for {road}, {town}? Our house is dated 1860.",
+            ),
+            (
+                "Family history: baptism records",
+                "I am looking for my great-grandmother's baptism in {town} in about 1890.",
+            ),
         ],
         "answers": {},
         "resolutions": ["Our archivist has sent you what we found."],
@@ -2067,10 +2523,14 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "book-a-birth-registration": {
         "weight": 4,
         "templates": [
-            ("Register our baby's birth", "Our baby girl was born at Royal Preston Hospital. "
-             "We would like an appointment."),
-            ("Birth registration appointment", "Please can we book to register our son's birth "
-             "at Lancaster?"),
+            (
+                "Register our baby's birth",
+                "Our baby girl was born at Royal Preston Hospital. We would like an appointment.",
+            ),
+            (
+                "Birth registration appointment",
+                "Please can we book to register our son's birth at Lancaster?",
+            ),
         ],
         "answers": {},
         "resolutions": ["Your appointment is booked. We look forward to seeing you."],
@@ -2078,8 +2538,10 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "book-a-death-registration": {
         "weight": 2,
         "templates": [
-            ("Register my father's death", "My father died at home yesterday. The GP has "
-             "issued the certificate."),
+            (
+                "Register my father's death",
+                "My father died at home yesterday. The GP has issued the certificate.",
+            ),
             ("Death registration appointment", "I need to register my mum's death."),
         ],
         "answers": {},
@@ -2088,43 +2550,73 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "order-a-certificate": {
         "weight": 3,
         "templates": [
-            ("Copy of birth certificate", "I need a copy of my birth certificate for a passport "
-             "application."),
-            ("Marriage certificate copy", "Please send a copy of our marriage certificate. We "
-             "married at {town} register office."),
+            (
+                "Copy of birth certificate",
+                "I need a copy of my birth certificate for a passport application.",
+            ),
+            (
+                "Marriage certificate copy",
+                "Please send a copy of our marriage certificate. We "
+                "married at {town} register office.",
+            ),
         ],
-        "answers": {"registered_name": ["{name}"]},
+        "answers": {
+            "registered_name": ["{name}"],
+            "event_date": ["1987-06-13", "2009-08-22", "1964-03-02", "2015-05-30"],
+        },
         "resolutions": ["Your certificate has been posted."],
     },
     "give-notice-of-marriage": {
         "weight": 1,
-        "templates": [("Notice of marriage", "We are getting married in June at a venue near "
-                       "{town}. When can we give notice?")],
+        "templates": [
+            (
+                "Notice of marriage",
+                "We are getting married in June at a venue near {town}. When can we give notice?",
+            )
+        ],
         "answers": {},
         "resolutions": ["Your notice appointment is booked."],
     },
     "trading-standards-consumer-complaint": {
         "weight": 3,
         "templates": [
-            ("Faulty car from dealer", "The used car I bought from a dealer in {town} broke "
-             "down after a week and they will not help."),
-            ("Counterfeit goods at market", "A stall at {town} market is selling fake "
-             "designer trainers."),
-            ("Online shop not delivering", "I paid for a sofa 3 months ago and it has not "
-             "arrived. The company does not answer."),
+            (
+                "Faulty car from dealer",
+                "The used car I bought from a dealer in {town} broke "
+                "down after a week and they will not help.",
+            ),
+            (
+                "Counterfeit goods at market",
+                "A stall at {town} market is selling fake designer trainers.",
+            ),
+            (
+                "Online shop not delivering",
+                "I paid for a sofa 3 months ago and it has not "
+                "arrived. The company does not answer.",
+            ),
         ],
-        "answers": {"trader_name": ["Northmoor Motors Ltd", "Quick Sofas Direct", "Market stall"],
-                    "amount_paid": ["£3,450", "£899", "£60"]},
-        "resolutions": ["We have recorded your report and sent you the Citizens Advice "
-                        "consumer helpline details."],
+        "answers": {
+            "trader_name": ["Northmoor Motors Ltd", "Quick Sofas Direct", "Market stall"],
+            "amount_paid": ["£3,450", "£899", "£60"],
+        },
+        "resolutions": [
+            "We have recorded your report and sent you the Citizens Advice "
+            "consumer helpline details."
+        ],
     },
     "report-doorstep-crime": {
         "weight": 2,
         "templates": [
-            ("Rogue roofers on {road}", "Men in a white van told my neighbour on {road} her roof "
-             "was loose and charged £4,000 for a day's work."),
-            ("Cold callers on {road} right now", "Two men are going door to door on {road} "
-             "offering driveway work. They are still there."),
+            (
+                "Rogue roofers on {road}",
+                "Men in a white van told my neighbour on {road} her roof "
+                "was loose and charged £4,000 for a day's work.",
+            ),
+            (
+                "Cold callers on {road} right now",
+                "Two men are going door to door on {road} "
+                "offering driveway work. They are still there.",
+            ),
         ],
         "answers": {},
         "notes": ["Officer attended with police; trader advised and money being recovered."],
@@ -2132,8 +2624,9 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     },
     "report-underage-sales": {
         "weight": 1,
-        "templates": [("Vapes sold to teenagers", "The shop on {road} is selling vapes to "
-                       "school children.")],
+        "templates": [
+            ("Vapes sold to teenagers", "The shop on {road} is selling vapes to school children.")
+        ],
         "answers": {},
         "resolutions": ["Thank you: we will use this to plan test purchases."],
     },
@@ -2142,8 +2635,10 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
         "templates": [
             ("Blue Badge application", "I have COPD and cannot walk more than 50 metres."),
             ("Blue Badge renewal", "My badge runs out next month. I get PIP."),
-            ("Blue Badge for my son", "My son is 4 and has autism; he has no sense of danger "
-             "near roads."),
+            (
+                "Blue Badge for my son",
+                "My son is 4 and has autism; he has no sense of danger near roads.",
+            ),
         ],
         "answers": {},
         "notes": ["Evidence requested from GP.", "Mobility assessment booked."],
@@ -2151,34 +2646,51 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     },
     "report-blue-badge-misuse": {
         "weight": 1,
-        "templates": [("Blue Badge misuse at {landmark}", "The same car parks in the disabled "
-                       "bay at {landmark} every day with a badge but the badge holder is never "
-                       "with them.")],
+        "templates": [
+            (
+                "Blue Badge misuse at {landmark}",
+                "The same car parks in the disabled "
+                "bay at {landmark} every day with a badge but the badge holder is never "
+                "with them.",
+            )
+        ],
         "answers": {"vehicle_registration": ["PK16 HYT", "BL20 FRA"]},
         "resolutions": ["Thank you: our counter fraud team is investigating."],
     },
     "complaint-about-a-council-service": {
         "weight": 4,
         "templates": [
-            ("Complaint: pothole not fixed", "I reported the pothole on {road} two months ago "
-             "and nothing has happened."),
-            ("Complaint about recycling centre staff", "A member of staff at the {town} tip "
-             "was very rude to me."),
-            ("Complaint: school transport late", "The school taxi has been late every day "
-             "this week."),
+            (
+                "Complaint: pothole not fixed",
+                "I reported the pothole on {road} two months ago and nothing has happened.",
+            ),
+            (
+                "Complaint about recycling centre staff",
+                "A member of staff at the {town} tip was very rude to me.",
+            ),
+            (
+                "Complaint: school transport late",
+                "The school taxi has been late every day this week.",
+            ),
         ],
-        "answers": {"outcome_wanted": ["Fix it and explain why it took so long.",
-                                       "An apology.", ""]},
+        "answers": {
+            "outcome_wanted": ["Fix it and explain why it took so long.", "An apology.", ""]
+        },
         "notes": ["Stage 1 investigation: service manager asked for response."],
         "resolutions": ["We have investigated your complaint and sent you our response."],
     },
     "give-a-compliment": {
         "weight": 2,
         "templates": [
-            ("Thank you to the gritting crews", "Thank you to the gritter drivers who kept "
-             "{road} open during the snow."),
-            ("Great help at the library", "The staff at {town} library helped me apply for my "
-             "pension online. They were so patient."),
+            (
+                "Thank you to the gritting crews",
+                "Thank you to the gritter drivers who kept {road} open during the snow.",
+            ),
+            (
+                "Great help at the library",
+                "The staff at {town} library helped me apply for my "
+                "pension online. They were so patient.",
+            ),
         ],
         "answers": {},
         "resolutions": ["Thank you: we have passed your compliment on."],
@@ -2186,51 +2698,105 @@ CASE_TEMPLATES: dict[str, dict[str, Any]] = {
     "freedom-of-information-request": {
         "weight": 2,
         "templates": [
-            ("FOI: pothole compensation claims", "Please tell me how many pothole compensation "
-             "claims you received in each of the last 3 years."),
-            ("FOI: spending on agency social workers", "Please provide total spending on agency "
-             "social workers in 2024-25."),
+            (
+                "FOI: pothole compensation claims",
+                "Please tell me how many pothole compensation "
+                "claims you received in each of the last 3 years.",
+            ),
+            (
+                "FOI: spending on agency social workers",
+                "Please provide total spending on agency social workers in 2024-25.",
+            ),
         ],
         "answers": {},
         "resolutions": ["We have sent you the information you asked for."],
     },
     "subject-access-request": {
         "weight": 1,
-        "templates": [("Subject access request", "Please send me all the information you hold "
-                       "about me, including my social care records.")],
+        "templates": [
+            (
+                "Subject access request",
+                "Please send me all the information you hold "
+                "about me, including my social care records.",
+            )
+        ],
         "answers": {},
         "resolutions": ["We have sent you your records securely."],
     },
 }
 
 # Emails that arrive in the general mailbox with no service chosen: triage, or a rule places them.
-UNSORTED_EMAILS = [
-    ("Formal complaint about the roadworks on {road}",
-     "I wish to make a formal complaint. The temporary lights on {road} have been there for six "
-     "weeks with nobody working."),
-    ("Question about my council tax", "Why has my council tax gone up this year?"),
-    ("Noise from the pub on {road}", "The pub on {road} plays loud music until 2am."),
-    ("Planning application next door", "Can I object to my neighbour's extension?"),
-    ("Complaint about how my mum's care was handled",
-     "I am complaining about the way my mum's care package was arranged."),
-    ("Rats in the back lane", "There are rats in the back alley behind {road}."),
+UNSORTED_EMAILS: list[dict[str, Any]] = [
+    {
+        "summary": "Formal complaint about the roadworks on {road}",
+        "description": "I wish to make a formal complaint. The temporary lights on {road} have "
+        "been there for six weeks with nobody working.",
+    },
+    {
+        "summary": "Complaint about how my mum's care was handled",
+        "description": "I am complaining about the way my mum's care package was arranged after "
+        "she came out of hospital.",
+    },
+    {
+        "summary": "Question about my council tax",
+        "description": "Why has my council tax gone up this year?",
+        "district_matter": True,
+    },
+    {
+        "summary": "Noise from the pub on {road}",
+        "description": "The pub on {road} plays loud music until 2am every weekend.",
+        "district_matter": True,
+    },
+    {
+        "summary": "Planning application next door",
+        "description": "How do I object to my neighbour's extension?",
+        "district_matter": True,
+    },
+    {
+        "summary": "Bus shelter glass smashed on {road}",
+        "description": "The glass in the bus shelter near {landmark} on {road} has been smashed "
+        "and is all over the pavement.",
+        "transfer_to": "highways",
+    },
+    {
+        "summary": "Footpath sign missing near {town}",
+        "description": "The footpath sign at the end of {road} has gone, and walkers keep getting "
+        "lost in the fields.",
+        "transfer_to": "countryside",
+    },
 ]
+DISTRICT_MATTER_REPLY = (
+    "This is dealt with by your district council, not the county council. We have sent you "
+    "their contact details."
+)
 
 DEPARTMENT_NOTES = [
     "Called the resident to confirm details.",
     "Checked previous cases at this location: none open.",
     "Waiting for a contractor's date.",
 ]
-AWAITING_QUESTIONS = [
-    "Could you send us a photo, and tell us exactly where it is?",
-    "Please can you confirm the nearest house number?",
-    "We need a copy of proof of address before we can go ahead.",
-    "Could you tell us a time we can call you back?",
-]
-RESIDENT_REPLIES = [
-    "Here are the details you asked for.",
-    "It is directly outside number {house}.",
-    "I have attached my proof of address.",
+# What an officer asks, and what the resident says back; "place" questions suit location reports.
+AWAITING_QUESTIONS: list[dict[str, Any]] = [
+    {
+        "place": True,
+        "ask": "Could you send us a photo, and tell us exactly where it is?",
+        "reply": "Photo attached. It is directly outside number {house}.",
+    },
+    {
+        "place": True,
+        "ask": "Please can you confirm the nearest house number or landmark?",
+        "reply": "It is right by {landmark}.",
+    },
+    {
+        "place": False,
+        "ask": "We need a copy of proof of address before we can go ahead.",
+        "reply": "I have attached a recent council tax bill.",
+    },
+    {
+        "place": False,
+        "ask": "Could you tell us a good time to call you back?",
+        "reply": "Any weekday after 2pm is fine.",
+    },
 ]
 CHASERS = [
     "Resident rang for an update.",

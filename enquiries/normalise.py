@@ -63,6 +63,13 @@ def is_mobile(e164: str) -> bool:
     if not e164:
         return False
     number = phonenumbers.parse(e164, "GB")
+    national = str(number.national_number)
+    if (
+        number.country_code == 44
+        and len(national) == 10
+        and national[:2] in {"71", "72", "73", "74", "75", "77", "78", "79"}
+    ):
+        return True  # UK mobile ranges, including Ofcom's reserved 07700 900xxx
     return phonenumbers.number_type(number) in {
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,

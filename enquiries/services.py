@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from enquiries import lifecycle, outbox
-from enquiries.choices import EventKind, Outcome, Status
+from enquiries.choices import EventKind, Outcome, SlaState, Status
 from enquiries.models import (
     Case,
     CaseEvent,
@@ -102,11 +102,19 @@ def case_transition(
     lifecycle.check_transition(case.status, to)
     previous = case.status
     fields = ["status", "updated_at"]
+    note = ""
     if previous in lifecycle.CLOCK_PAUSED and case.sla_paused_at:
-        case.sla_paused_seconds += calendar().working_seconds_between(case.sla_paused_at, now)
+        paused = calendar().working_seconds_between(case.sla_paused_at, now)
+        expected_before = case.expected_by
+        case.sla_paused_seconds += paused
         case.sla_paused_at = None
         _recompute_due(case)
-        fields += ["sla_paused_seconds", "sla_paused_at", "sla_due_at"]
+        if case.expected_at and paused > 0:
+            case.expected_at = calendar().add_working_seconds(case.expected_at, paused)
+        fields += ["sla_paused_seconds", "sla_paused_at", "sla_due_at", "expected_at"]
+        note = _expected_date_moved(
+            case, expected_before, "the time we spent waiting for your reply is added on", by
+        )
     if to in lifecycle.CLOCK_PAUSED:
         case.sla_paused_at = now
         fields.append("sla_paused_at")
@@ -125,6 +133,12 @@ def case_transition(
         case.outcome = ""
         case.escalated_at = None
         fields += ["resolved_at", "closed_at", "outcome", "escalated_at"]
+        # A fresh clock for the person who picks it up again (the old due date has passed).
+        case.sla_due_at = calendar().due_date(now, case.service.sla_days if case.service_id else 10)
+        case.expected_at = None
+        case.sla_state = SlaState.ON_TRACK
+        case.progress_update_sent_at = None
+        fields += ["sla_due_at", "expected_at", "sla_state", "progress_update_sent_at"]
     case.status = to
     case.save(update_fields=list(dict.fromkeys(fields)))
     public = PUBLIC_STATUS_MESSAGES.get(to, "").format(
@@ -141,25 +155,73 @@ def case_transition(
         data={"outcome": case.outcome} if case.outcome else {},
     )
     if notify and to in NOTIFY_ON:
-        queue_update(case=case, kind=to)
+        queue_update(case=case, kind=to, **({"note": note} if note else {}))
     return case
 
 
-def queue_update(*, case: Case, kind: str, key_suffix: str = "") -> None:
-    """Tell the resident (and subscribers) about a visible change, once per case and event."""
+def queue_update(*, case: Case, kind: str, key_suffix: str = "", **extra: str) -> None:
+    """Tell the resident (and subscribers) about a visible change, once per case and event.
+
+    ``extra`` goes to the task: ``template`` (another wording), ``note`` (the reason shown).
+    """
     count = CaseEvent.objects.filter(case=case, kind=EventKind.STATUS, to_status=kind).count()
     outbox.enqueue(
         "enquiries.tasks.notify_resident",
         dedupe_key=f"notify:{case.pk}:{kind}:{count}{key_suffix}",
         case_id=case.pk,
         kind=kind,
+        **extra,
     )
 
 
+def _expected_date_moved(case: Case, before, reason: str, by=None) -> str:
+    """Write the timeline entry when the resident's expected date moves; returns the reason."""
+    after = case.expected_by
+    if before is None or after is None or before == after:
+        return ""
+    record_event(
+        case=case,
+        kind=EventKind.EXPECTED_DATE,
+        by=by,
+        message=f"Expected date moved from {before:%d %b %Y} to {after:%d %b %Y}: {reason}",
+        public=f"We now expect to finish by {timezone.localtime(after):%-d %B %Y}, because "
+        f"{reason}.",
+        data={"from": before.isoformat(), "to": after.isoformat(), "reason": reason},
+    )
+    return reason
+
+
+@_in_transaction
+def change_expected_date(
+    *, case: Case, expected_at: datetime, reason: str, by=None, notify: bool = True
+) -> Case:
+    """Move the date the resident is promised (not the SLA target) and tell them why."""
+    if not reason.strip():
+        raise ValueError("Say why the expected date is changing: the resident is told.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValueError("A finished case has no expected date.")
+    before = case.expected_by
+    case.expected_at = expected_at
+    case.save(update_fields=["expected_at", "updated_at"])
+    reason = reason.strip().rstrip(".")
+    if _expected_date_moved(case, before, reason, by) and notify:
+        moves = CaseEvent.objects.filter(case=case, kind=EventKind.EXPECTED_DATE).count()
+        outbox.enqueue(
+            "enquiries.tasks.notify_resident",
+            dedupe_key=f"notify:{case.pk}:expected_date_changed:{moves}",
+            case_id=case.pk,
+            kind="expected_date_changed",
+            note=reason,
+        )
+    return case
+
+
 def _recompute_due(case: Case) -> None:
-    if case.service_id and case.routed_at:
+    if case.routed_at:
+        sla_days = case.service.sla_days if case.service_id else settings.DEFAULT_SLA_DAYS
         case.sla_due_at = calendar().due_date(
-            case.routed_at, case.service.sla_days, paused_seconds=case.sla_paused_seconds
+            case.created_at, sla_days, paused_seconds=case.sla_paused_seconds
         )
 
 
@@ -263,8 +325,6 @@ def merge(*, duplicate: Case, into: Case, by, reason: str = "") -> Case:
     )
     duplicate.refresh_from_db()
     if duplicate.status != Status.CLOSED:
-        if duplicate.status == Status.RESOLVED:
-            pass
         case_transition(
             case=duplicate,
             to=Status.CLOSED,
@@ -317,6 +377,7 @@ def reopen_or_follow_on(*, case: Case, by=None) -> Case:
 @_in_transaction
 def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     """Claim a received case and place it by the routing rules. False if already routed."""
+    from enquiries.questions import answers_as_text
     from enquiries.routing import CaseFacts, decide
 
     now = now or timezone.now()
@@ -329,12 +390,19 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         pk=case_id
     )
     rules = [
-        rule_spec(r) for r in RoutingRule.objects.filter(enabled=True).prefetch_related("services")
+        rule_spec(r)
+        for r in RoutingRule.objects.filter(enabled=True)
+        .select_related("department")
+        .prefetch_related("services")
     ]
     facts = CaseFacts(
         service_slug=case.service.slug if case.service_id else None,
-        text=" ".join(
-            [case.summary, case.description, " ".join(str(v) for v in case.answers.values())]
+        text="\n".join(
+            [
+                case.summary,
+                case.description,
+                answers_as_text(case.service.questions if case.service_id else [], case.answers),
+            ]
         ),
         postcode_district=case.postcode_district or case.resident.postcode_district or None,
         channel=case.channel,
@@ -348,6 +416,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         rules,
         service_department_slug=service_department,
         triage_department_slug=settings.TRIAGE_DEPARTMENT_SLUG,
+        department_names=dict(Department.objects.values_list("slug", "name")),
     )
     department = Department.objects.filter(slug=decision.department_slug).first()
     if department is None:
@@ -358,10 +427,9 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     case.routing_rule_id = decision.rule_id
     if decision.priority:
         case.priority = decision.priority
-    if case.service_id:
-        case.sla_due_at = calendar().due_date(now, case.service.sla_days)
-    else:
-        case.sla_due_at = calendar().due_date(now, 10)
+    # The promise runs from receipt, not from routing: a slow queue must not extend it.
+    sla_days = case.service.sla_days if case.service_id else settings.DEFAULT_SLA_DAYS
+    case.sla_due_at = calendar().due_date(case.created_at, sla_days)
     case.save(update_fields=["department", "routing_rule", "priority", "sla_due_at", "updated_at"])
     record_event(
         case=case,
@@ -393,7 +461,11 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
             now=now,
         )
     else:
-        queue_update(case=case, kind=Status.OPEN)
+        queue_update(
+            case=case,
+            kind=Status.OPEN,
+            **({"template": decision.ack_template} if decision.ack_template else {}),
+        )
     return True
 
 
@@ -451,3 +523,33 @@ def reply_to_resident(*, case: Case, body: str, by) -> Contact:
         contact_id=contact.pk,
     )
     return contact
+
+
+@_in_transaction
+def follow_case(*, case: Case, details, channel: str, by=None) -> bool:
+    """Tell us once: match or create the resident as intake does, then add them to the case."""
+    from enquiries.intake import resident_from_details
+
+    return subscribe(case=case, resident=resident_from_details(details), channel=channel, by=by)
+
+
+@_in_transaction
+def stop_updates(*, case: Case, resident: Resident, by=None) -> None:
+    """The resident asked for no more updates: automation checks consent_updates before sending."""
+    Resident.objects.filter(pk=resident.pk).update(consent_updates=False, updated_at=timezone.now())
+    resident.consent_updates = False
+    record_event(
+        case=case,
+        kind=EventKind.NOTE,
+        by=by,
+        message="The resident asked us to stop sending updates (from the tracking page).",
+        data={"resident": resident.pk, "consent_updates": False},
+    )
+
+
+def record_self_service(*, service, answered: bool):
+    """A "Did this answer your question?" click, counted per service (no personal data)."""
+    from enquiries.models import SelfServiceOutcome
+
+    return SelfServiceOutcome.objects.create(service=service, answered=answered)
+

@@ -232,6 +232,19 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# Front desks where visits are recorded (the assisted channel offers these as the office).
+COUNCIL_OFFICES = env_list(
+    "COUNCIL_OFFICES",
+    [
+        "Northmoor Town Hall",
+        "Lancaster Library help point",
+        "Preston Customer Service Centre",
+        "Blackpool Central Library help point",
+        "Chorley Library help point",
+        "Clitheroe Library help point",
+    ],
+)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # staff sessions end after inactivity
 SESSION_SAVE_EVERY_REQUEST = True
@@ -297,12 +310,29 @@ OFFICE_HOURS_START = env_str("OFFICE_HOURS_START", "09:00")
 OFFICE_HOURS_END = env_str("OFFICE_HOURS_END", "17:00")
 TRIAGE_DEPARTMENT_SLUG = "triage"
 REOPEN_WINDOW_DAYS = 14
+DEFAULT_SLA_DAYS = 10  # cases with no service yet (free-text email in triage)
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 NOTIFY_CALLBACK_TOKEN = env_str(
     "NOTIFY_CALLBACK_TOKEN", required=PRODUCTION and bool(NOTIFY_API_KEY)
 )
 NOTIFY_SMS_TEMPLATE_ID = env_str("NOTIFY_SMS_TEMPLATE_ID", "00000000-0000-0000-0000-000000000000")
+
+# Resident web channel: per-IP limits ("count/period", period s, m, h or d) counted in the cache,
+# on the forms that write (submitting an enquiry, find my enquiry, replies); uploads kept
+# between the pages of a journey are deleted after WEB_UPLOAD_TTL_HOURS.
+WEB_RATE_LIMITS = {
+    "submit": env_str("WEB_RATE_LIMIT_SUBMIT", "10/h"),
+    "find": env_str("WEB_RATE_LIMIT_FIND", "10/h"),
+    "reply": env_str("WEB_RATE_LIMIT_REPLY", "20/h"),
+}
+WEB_UPLOAD_TTL_HOURS = env_int("WEB_UPLOAD_TTL_HOURS", 24)
+CELERY_BEAT_SCHEDULE["web-purge-stale-uploads"] = {
+    "task": "channels.web.tasks.purge_stale_uploads",
+    "schedule": 3600.0,
+}
+# The load test's floor (bench/web_journey.py): a bare ModelForm view, never on in production.
+PORTAL_BENCH_BASELINE = env_bool("PORTAL_BENCH_BASELINE", False) and not PRODUCTION
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
