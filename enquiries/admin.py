@@ -10,6 +10,7 @@ from enquiries.models import (
     Department,
     Notification,
     OutboxTask,
+    PartnerOrganisation,
     Resident,
     RoutingRule,
     SelfServiceOutcome,
@@ -190,3 +191,15 @@ class AccessLogAdmin(admin.ModelAdmin):
 class SelfServiceOutcomeAdmin(admin.ModelAdmin):
     list_display = ["service", "answered", "created_at"]
     list_filter = ["answered", "service"]
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py partner_token NAME`; only their hash is kept here."""
+
+    list_display = ["name", "contact_email", "token_prefix", "requests_per_minute", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "contact_email", "token_prefix"]
+    readonly_fields = ["token_prefix", "token_hash", "created_at"]
+    filter_horizontal = ["allowed_services"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -26,6 +26,7 @@ from enquiries.models import (
     CaseEvent,
     Contact,
     Department,
+    PartnerOrganisation,
     Resident,
     Service,
     hash_tracking_token,
@@ -98,6 +99,7 @@ class NewCase:
     department: Department | None = None  # e.g. a mailbox's default department
     priority: str = ""
     follows: Case | None = None
+    partner: PartnerOrganisation | None = None  # filed through the partner API
     resolved_outcome: str = ""  # resolved at first contact: stored closed, with its outcome
     acknowledge: bool = True
 
@@ -181,6 +183,26 @@ def add_contact(
             return again
         raise
     return IntakeResult(case=locked, contact=row, created=True)
+
+
+def resident_from_details(details: ResidentDetails) -> Resident:
+    """Match or create a resident by the same rules as submit(), for a channel that adds someone
+    to an existing case ("tell us once") instead of opening one. Call inside a transaction."""
+    errors: dict[str, list[str]] = {}
+    for name, check, value in (
+        ("email", normalise_email, details.email),
+        ("phone", normalise_phone, details.phone),
+        ("resident_postcode", normalise_postcode, details.postcode),
+    ):
+        try:
+            check(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if len(details.full_name) > 200:
+        errors["full_name"] = ["Your name must be 200 characters or fewer."]
+    if errors:
+        raise IntakeError(errors)
+    return _resident_for(details)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -336,6 +358,7 @@ def _create_case(command: NewCase, resident: Resident) -> Case:
                     priority=command.priority
                     or (service.default_priority if service else "normal"),
                     follows=command.follows,
+                    partner=command.partner,
                 )
         except IntegrityError:
             continue  # a reference collision (about 1 in 10^11): draw again

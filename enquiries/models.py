@@ -167,6 +167,11 @@ class Case(models.Model):
     sla_paused_seconds = models.PositiveIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
     progress_update_sent_at = models.DateTimeField(null=True, blank=True)
+    expected_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The date promised to the resident when it differs from the SLA due date.",
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -188,6 +193,14 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="followed_by",
         help_text="The earlier, closed case this one continues.",
+    )
+    partner = models.ForeignKey(
+        "PartnerOrganisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text="The partner organisation that submitted the case through the API.",
     )
     tracking_salt = models.CharField(max_length=32)
     tracking_token_hash = models.CharField(max_length=64, unique=True)
@@ -223,8 +236,8 @@ class Case(models.Model):
 
     @property
     def expected_by(self):
-        """What the resident is told: the due date, while the case is open."""
-        return self.sla_due_at if self.is_open else None
+        """What the resident is told: the promised date (else the due date), while open."""
+        return (self.expected_at or self.sla_due_at) if self.is_open else None
 
     def tracking_token(self) -> str:
         """Derived from SECRET_KEY so a link can be re-sent; only its hash is stored."""
@@ -462,6 +475,8 @@ class Notification(models.Model):
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
         SUPPRESSED = "suppressed", "Not sent"
+        DEFERRED = "deferred", "Held for the daily digest"
+        MERGED = "merged", "Sent in a digest"
 
     class Medium(models.TextChoices):
         EMAIL = "email", "Email"
@@ -488,9 +503,80 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_updates",
+        help_text="The digest that carried this update when the daily budget was used up.",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["case", "created_at"], name="notification_case_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.medium} ({self.state})"
+
+
+class NotificationTemplate(models.Model):
+    """An admin-edited wording for one kind of update and medium; files are the fallback.
+
+    Subject and body are Django template text. The greeting, reference, expected date, tracking
+    link and opt-out link are added around the body by the layout, so they cannot be lost.
+    """
+
+    class Medium(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+
+    kind = models.CharField(
+        max_length=80,
+        help_text="received, open, in_progress, … or a routing rule's acknowledgement template.",
+    )
+    medium = models.CharField(max_length=10, choices=Medium.choices)
+    subject = models.CharField(max_length=200, blank=True, help_text="Email only.")
+    body = models.TextField()
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "medium"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "medium"], name="one_template_per_kind_medium")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.get_medium_display()})"
+
+    def clean(self) -> None:
+        from enquiries.notification_templates import template_errors
+
+        errors = template_errors(self.subject, self.body)
+        if errors:
+            raise ValidationError(errors)
+
+
+class PartnerOrganisation(models.Model):
+    """A partner (housing association, police, health) filing enquiries through the API.
+
+    Only a SHA-256 of the API token is stored; the token is shown once when it is issued.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    contact_email = models.EmailField(blank=True)
+    token_prefix = models.CharField(max_length=8, blank=True, help_text="To recognise a token.")
+    token_hash = models.CharField(max_length=64, unique=True)
+    allowed_services = models.ManyToManyField(
+        Service, blank=True, related_name="partners", help_text="Empty means every service."
+    )
+    requests_per_minute = models.PositiveIntegerField(default=60)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

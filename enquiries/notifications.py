@@ -1,38 +1,47 @@
 """Telling residents what is happening: one gateway, every message a Notification row.
 
 Email goes through Django's mailer; text messages through GOV.UK Notify when a key is configured,
-otherwise by email. The row's idempotency key means a retried task never sends twice.
+otherwise by email. A row's idempotency key (case, event, person, medium) means a retried or
+redelivered task never sends the same update twice, and a per-case daily budget holds extra
+status updates back for one digest so that nobody is flooded.
 """
 
 import logging
+from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from enquiries import notification_templates
 from enquiries.choices import Channel, Direction, EventKind, UpdatePreference
 from enquiries.models import Case, Contact, Notification, Resident
 from enquiries.services import record_event
 
 logger = logging.getLogger(__name__)
 
-SUBJECTS = {
-    "received": "We have received your enquiry",
-    "open": "Your enquiry is with the right team",
-    "in_progress": "We are working on your enquiry",
-    "awaiting_resident": "We need more information from you",
-    "resolved": "Your enquiry has been resolved",
-    "reopened": "Your enquiry has been reopened",
-    "auto_answer": "An answer to your enquiry",
-    "reply": "A reply about your enquiry",
-    "tracking_link": "Your link to follow your enquiry",
-}
+State = Notification.State
+Medium = Notification.Medium
+
+#: These always go at once (the resident needs them now); the budget counts only the others.
+EXEMPT_FROM_BUDGET = frozenset(
+    {"reply", "auto_answer", "tracking_link", "digest", "awaiting_resident", "escalation"}
+)
+#: Rows that used up some of the day's budget.
+COUNTED = (State.PENDING, State.SENT, State.DELIVERED, State.FAILED)
+#: Notify's delivery-receipt statuses that say the number or address will never work.
+PERMANENT_FAILURES = frozenset({"permanent-failure"})
+TEMPORARY_FAILURES = frozenset({"temporary-failure", "technical-failure"})
 
 
 class TransientSendError(Exception):
     """The provider or mail server may succeed later: the task retries."""
+
+
+# --- who, and by which medium ---------------------------------------------------------------
 
 
 def recipients(case: Case) -> list[Resident]:
@@ -42,46 +51,131 @@ def recipients(case: Case) -> list[Resident]:
 
 def choose_medium(resident: Resident) -> str | None:
     """The resident's preference, falling back to the other channel when one is failing."""
+    if resident.anonymised_at is not None:
+        return None
     if not resident.consent_updates or resident.preferred_channel == UpdatePreference.NONE:
         return None
     can_email = bool(resident.email) and not resident.email_failing
     can_sms = bool(resident.phone) and not resident.phone_failing
     if resident.preferred_channel == UpdatePreference.SMS and can_sms:
-        return (
-            Notification.Medium.SMS
-            if settings.NOTIFY_API_KEY or not can_email
-            else Notification.Medium.EMAIL
-        )
+        return Medium.SMS if settings.NOTIFY_API_KEY or not can_email else Medium.EMAIL
     if can_email:
-        return Notification.Medium.EMAIL
+        return Medium.EMAIL
     if can_sms and settings.NOTIFY_API_KEY:
-        return Notification.Medium.SMS
+        return Medium.SMS
     return None
 
 
+def _why_not_sent(resident: Resident) -> str:
+    if resident.anonymised_at is not None:
+        return "The resident's details have been anonymised."
+    if not resident.consent_updates or resident.preferred_channel == UpdatePreference.NONE:
+        return "The resident asked for no updates."
+    return "No working email address or mobile number (or no text message provider)."
+
+
+# --- updates to residents -------------------------------------------------------------------
+
+
 def notify_case(
-    *, case_id: int, kind: str, text: str = "", key: str, contact_id: int | None = None
+    *,
+    case_id: int,
+    kind: str,
+    text: str = "",
+    key: str,
+    contact_id: int | None = None,
+    template: str = "",
+    note: str = "",
 ) -> list[Notification]:
     """Create (once) and send the update for every person following the case.
 
     A staff reply (contact_id given) already exists as a public Contact: it goes to the case's
     resident only, and the sent message is recorded on that Contact rather than a new one.
+    ``template`` names an alternative wording (a routing rule's acknowledgement), ``note`` the
+    reason shown with it (why the expected date moved).
     """
     case = Case.objects.select_related("resident", "department", "service").get(pk=case_id)
     contact = Contact.objects.get(pk=contact_id, case=case) if contact_id else None
     if contact is not None:
         text = text or contact.body
-    sent = []
-    people = [case.resident] if contact is not None else recipients(case)
-    for resident in people:
-        medium = choose_medium(resident)
-        if medium is None:
-            continue
-        row = _row_for(case, resident, kind, medium, text, f"{key}:{resident.pk}:{medium}", contact)
-        if row.state == Notification.State.PENDING:
+    rows = []
+    for resident in [case.resident] if contact is not None else recipients(case):
+        row = _existing(key, resident)
+        if row is None:
+            medium = choose_medium(resident)
+            if medium is None:
+                row = _suppressed(case, resident, kind, f"{key}:{resident.pk}:none")
+            else:
+                row = _row_for(
+                    case,
+                    resident,
+                    kind,
+                    medium,
+                    text,
+                    f"{key}:{resident.pk}:{medium}",
+                    contact,
+                    template=template,
+                    note=note,
+                    budget=True,
+                )
+        if row.state == State.PENDING:
             _send(row, case)
-        sent.append(row)
-    return sent
+        rows.append(row)
+    return rows
+
+
+def _existing(key: str, resident: Resident) -> Notification | None:
+    """The same update for the same person, whichever medium it chose the first time."""
+    keys = [f"{key}:{resident.pk}:{medium}" for medium in (*Medium.values, "none")]
+    return Notification.objects.filter(idempotency_key__in=keys).first()
+
+
+def _suppressed(case: Case, resident: Resident, kind: str, key: str) -> Notification:
+    row, _ = Notification.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "case": case,
+            "resident": resident,
+            "kind": kind,
+            "medium": Medium.EMAIL,
+            "state": State.SUPPRESSED,
+            "error": _why_not_sent(resident),
+        },
+    )
+    return row
+
+
+def optout_url(case: Case, resident: Resident) -> str:
+    from enquiries.optout import optout_token
+
+    return settings.PORTAL_BASE_URL + reverse("optout", args=[optout_token(case, resident)])
+
+
+def _context(case: Case, resident: Resident | None, kind: str, text: str, note: str) -> dict:
+    previous = None
+    if kind == "expected_date_changed":
+        event = case.events.filter(kind=EventKind.EXPECTED_DATE).order_by("-created_at").first()
+        previous = _parse_when(event.data.get("from")) if event else None
+    return {
+        "case": case,
+        "resident": resident,
+        "kind": kind,
+        "text": text,
+        "note": note,
+        "tracking_url": settings.PORTAL_BASE_URL + case.tracking_path(),
+        "optout_url": optout_url(case, resident) if resident is not None else "",
+        "council_name": settings.COUNCIL_NAME,
+        "council_phone": settings.COUNCIL_PHONE,
+        "expected_by": case.expected_by,
+        "previous_expected": previous,
+    }
+
+
+def _parse_when(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _row_for(
@@ -92,48 +186,178 @@ def _row_for(
     text: str,
     key: str,
     contact: Contact | None = None,
+    *,
+    template: str = "",
+    note: str = "",
+    budget: bool = False,
 ) -> Notification:
+    """The one row for this key: rendered now, held for the digest when over the budget."""
     existing = Notification.objects.filter(idempotency_key=key).first()
     if existing:
         return existing
-    context = {
-        "case": case,
-        "resident": resident,
-        "kind": kind,
-        "text": text,
-        "tracking_url": settings.PORTAL_BASE_URL + case.tracking_path(),
-        "council_name": settings.COUNCIL_NAME,
-        "council_phone": settings.COUNCIL_PHONE,
-        "expected_by": case.expected_by,
-    }
-    subject = f"{SUBJECTS.get(kind, 'An update on your enquiry')} [{case.reference}]"
-    body = render_to_string("notifications/update.txt", context)
+    wording = notification_templates.render(
+        template or kind,
+        medium,
+        _context(case, resident, kind, text, note),
+        fallback_kind=kind if template else notification_templates.DEFAULT_KIND,
+    )
     try:
         with transaction.atomic():
+            state = State.PENDING
+            if budget and kind not in EXEMPT_FROM_BUDGET:
+                Case.objects.select_for_update().filter(pk=case.pk).first()  # one at a time
+                if budget_used(case.pk, resident.pk) >= settings.NOTIFICATION_DAILY_BUDGET:
+                    state = State.DEFERRED
             return Notification.objects.create(
                 case=case,
                 resident=resident,
                 kind=kind,
                 medium=medium,
                 idempotency_key=key,
-                to_address=resident.email
-                if medium == Notification.Medium.EMAIL
-                else resident.phone,
-                subject=subject,
-                body=body,
+                state=state,
+                to_address=resident.email if medium == Medium.EMAIL else resident.phone,
+                subject=wording.subject,
+                body=wording.body,
+                message_id=_new_message_id() if medium == Medium.EMAIL else "",
                 contact=contact,
             )
     except IntegrityError:
         return Notification.objects.get(idempotency_key=key)
 
 
+def budget_used(case_id: int, resident_id: int, now: datetime | None = None) -> int:
+    """Status updates this person has had about this case since local midnight."""
+    midnight = timezone.localtime(now or timezone.now()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return (
+        Notification.objects.filter(
+            case_id=case_id, resident_id=resident_id, state__in=COUNTED, created_at__gte=midnight
+        )
+        .exclude(kind__in=EXEMPT_FROM_BUDGET)
+        .count()
+    )
+
+
+def _new_message_id() -> str:
+    """Fixed when the row is made, so a re-sent copy carries the same Message-ID (mail clients
+    then show it once)."""
+    return make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">")).strip("<>")
+
+
+# --- the daily digest ------------------------------------------------------------------------
+
+
+def send_digest(*, case_id: int, resident_id: int, key: str) -> Notification | None:
+    """Merge the held-back updates of one person on one case into one message, and send it."""
+    case = Case.objects.select_related("resident", "department", "service").get(pk=case_id)
+    resident = Resident.objects.get(pk=resident_id)
+    digest = Notification.objects.filter(idempotency_key__startswith=f"{key}:").first()
+    if digest is None:
+        with transaction.atomic():
+            held = list(
+                Notification.objects.select_for_update()
+                .filter(case=case, resident=resident, state=State.DEFERRED)
+                .order_by("created_at", "id")
+            )
+            if not held:
+                return None
+            medium = choose_medium(resident)
+            if medium is None:
+                digest = _suppressed(case, resident, "digest", f"{key}:none")
+            else:
+                updates = [
+                    {"created_at": row.created_at, "headline": _headline(row, case)} for row in held
+                ]
+                context = {**_context(case, resident, "digest", "", ""), "updates": updates}
+                wording = notification_templates.render("digest", medium, context)
+                digest = Notification.objects.create(
+                    case=case,
+                    resident=resident,
+                    kind="digest",
+                    medium=medium,
+                    idempotency_key=f"{key}:{medium}",
+                    to_address=resident.email if medium == Medium.EMAIL else resident.phone,
+                    subject=wording.subject,
+                    body=wording.body,
+                    message_id=_new_message_id() if medium == Medium.EMAIL else "",
+                )
+            Notification.objects.filter(pk__in=[row.pk for row in held]).update(
+                state=State.MERGED if digest.state != State.SUPPRESSED else State.SUPPRESSED,
+                digest=digest,
+            )
+    if digest.state == State.PENDING:
+        _send(digest, case)
+    return digest
+
+
+def _headline(row: Notification, case: Case) -> str:
+    return row.subject.replace(f"[{case.reference}]", "").strip()
+
+
+# --- escalation to managers -----------------------------------------------------------------
+
+
+def notify_managers(*, case_id: int, key: str) -> list[Notification]:
+    """Email the managers of the case's department (else its team mailbox) once per escalation."""
+    case = Case.objects.select_related("department", "service", "resident").get(pk=case_id)
+    addresses: dict[str, str] = {}
+    if case.department_id:
+        for user in case.department.managers.filter(is_active=True).exclude(email=""):
+            addresses.setdefault(user.email.lower(), f"user{user.pk}")
+        if not addresses and case.department.email:
+            addresses[case.department.email.lower()] = "team"
+    if not addresses:
+        logger.warning("Case %s escalated but its department has no manager email", case.pk)
+    context = {
+        "case": case,
+        "council_name": settings.COUNCIL_NAME,
+        "staff_url": settings.PORTAL_BASE_URL + _staff_path(case),
+    }
+    wording = notification_templates.render("escalation", "staff", context)
+    rows = []
+    for address, who in addresses.items():
+        row_key = f"{key}:{who}"
+        try:
+            with transaction.atomic():
+                row = Notification.objects.create(
+                    case=case,
+                    kind="escalation",
+                    medium=Medium.EMAIL,
+                    idempotency_key=row_key,
+                    to_address=address,
+                    subject=wording.subject,
+                    body=wording.body,
+                    message_id=_new_message_id(),
+                )
+        except IntegrityError:
+            row = Notification.objects.get(idempotency_key=row_key)
+        if row.state == State.PENDING:
+            _send(row, case)
+        rows.append(row)
+    return rows
+
+
+def _staff_path(case: Case) -> str:
+    candidates = (("staff:case", [case.reference]), ("admin:enquiries_case_change", [case.pk]))
+    for name, args in candidates:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return "/admin/"
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
 def _send(row: Notification, case: Case) -> None:
-    claimed = Notification.objects.filter(pk=row.pk, state=Notification.State.PENDING).update(
+    claimed = Notification.objects.filter(pk=row.pk, state=State.PENDING).update(
         attempts=row.attempts + 1
     )
     if not claimed:
         return
-    if row.medium == Notification.Medium.EMAIL:
+    if row.medium == Medium.EMAIL:
         _send_email(row, case)
     else:
         _send_sms(row, case)
@@ -145,34 +369,43 @@ def _thread_ids(case: Case) -> list[str]:
 
 
 def _send_email(row: Notification, case: Case) -> None:
-    message_id = make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">"))
-    references = _thread_ids(case)
+    message_id = row.message_id or _new_message_id()
     headers = {
-        "Message-ID": message_id,
+        "Message-ID": f"<{message_id}>",
         "Auto-Submitted": "auto-generated",
         "X-Auto-Response-Suppress": "All",
     }
-    if references:
-        headers["In-Reply-To"] = references[-1]
-        headers["References"] = " ".join(references)
-    html = render_to_string("notifications/update.html", {"body": row.body, "subject": row.subject})
+    if row.resident_id:  # residents can stop updates from their mail program (RFC 8058)
+        headers["List-Unsubscribe"] = f"<{optout_url(case, row.resident)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        references = _thread_ids(case)
+        if references:
+            headers["In-Reply-To"] = references[-1]
+            headers["References"] = " ".join(references)
     email = EmailMultiAlternatives(
         subject=row.subject, body=row.body, to=[row.to_address], headers=headers
     )
-    email.attach_alternative(html, "text/html")
+    email.attach_alternative(notification_templates.render_html(row.subject, row.body), "text/html")
     try:
         mailers.default.send_messages([email])
     except OSError as exc:
         Notification.objects.filter(pk=row.pk).update(error=str(exc)[:2000])
         raise TransientSendError(str(exc)) from exc
-    _mark_sent(row, case, message_id.strip("<>"))
+    _mark_sent(row, case, message_id)
+
+
+@lru_cache(maxsize=4)
+def _notify_client(api_key: str, base_url: str):
+    """One client (and HTTP connection pool) per process and key."""
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    return NotificationsAPIClient(api_key, base_url=base_url, timeout=10)
 
 
 def _send_sms(row: Notification, case: Case) -> None:
-    from notifications_python_client.errors import HTTPError
-    from notifications_python_client.notifications import NotificationsAPIClient
+    from notifications_python_client.errors import APIError
 
-    client = NotificationsAPIClient(settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL)
+    client = _notify_client(settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL)
     try:
         response = client.send_sms_notification(
             phone_number=row.to_address,
@@ -180,8 +413,8 @@ def _send_sms(row: Notification, case: Case) -> None:
             personalisation={"body": row.body[:900]},
             reference=row.idempotency_key[:100],
         )
-    except HTTPError as exc:
-        status = getattr(exc, "status_code", 500)
+    except APIError as exc:  # HTTPError, and connection failures reported as 503
+        status = exc.status_code
         Notification.objects.filter(pk=row.pk).update(error=str(exc)[:2000])
         if status >= 500 or status == 429:
             raise TransientSendError(str(exc)) from exc
@@ -189,19 +422,20 @@ def _send_sms(row: Notification, case: Case) -> None:
         return
     except OSError as exc:
         raise TransientSendError(str(exc)) from exc
-    _mark_sent(row, case, "", provider_ref=response.get("id", ""))
+    _mark_sent(row, case, "", provider_ref=str(response.get("id", "")))
 
 
 def _mark_sent(row: Notification, case: Case, message_id: str, provider_ref: str = "") -> None:
     with transaction.atomic():
+        contact = None
         if row.contact_id:
             Contact.objects.filter(pk=row.contact_id, message_id="").update(message_id=message_id)
             contact = row.contact
-        else:
+        elif row.resident_id:  # staff escalations stay off the resident's timeline
             contact = Contact.objects.create(
                 case=case,
                 resident=row.resident,
-                channel=Channel.EMAIL if row.medium == "email" else Channel.SMS,
+                channel=Channel.EMAIL if row.medium == Medium.EMAIL else Channel.SMS,
                 direction=Direction.OUTBOUND,
                 subject=row.subject,
                 body=row.body,
@@ -209,7 +443,7 @@ def _mark_sent(row: Notification, case: Case, message_id: str, provider_ref: str
                 is_public=True,
             )
         Notification.objects.filter(pk=row.pk).update(
-            state=Notification.State.SENT,
+            state=State.SENT,
             sent_at=timezone.now(),
             message_id=message_id,
             provider_ref=provider_ref,
@@ -220,18 +454,113 @@ def _mark_sent(row: Notification, case: Case, message_id: str, provider_ref: str
             case=case,
             kind=EventKind.NOTIFICATION_SENT,
             message=f"{row.get_medium_display()} sent: {row.subject}",
-            data={"notification": row.pk},
+            data={"notification": row.pk, "kind": row.kind},
         )
 
 
 def _mark_failed(row: Notification, case: Case, error: str) -> None:
     with transaction.atomic():
-        Notification.objects.filter(pk=row.pk).update(
-            state=Notification.State.FAILED, error=error[:2000]
-        )
+        Notification.objects.filter(pk=row.pk).update(state=State.FAILED, error=error[:2000])
         record_event(
             case=case,
             kind=EventKind.NOTIFICATION_FAILED,
             message=f"{row.get_medium_display()} could not be sent: {error[:300]}",
             data={"notification": row.pk},
         )
+
+
+# --- delivery receipts ----------------------------------------------------------------------
+
+
+def record_receipt(*, provider_ref: str, status: str, detail: str = "") -> Notification | None:
+    """A provider's delivery receipt: delivered, or failed (permanently: the detail is bad)."""
+    row = (
+        Notification.objects.select_related("case", "resident")
+        .filter(provider_ref=provider_ref)
+        .first()
+    )
+    if row is None:
+        return None
+    now = timezone.now()
+    if status == "delivered":
+        Notification.objects.filter(pk=row.pk, state=State.SENT).update(
+            state=State.DELIVERED, delivered_at=now
+        )
+    elif status in PERMANENT_FAILURES | TEMPORARY_FAILURES:
+        with transaction.atomic():
+            changed = Notification.objects.filter(
+                pk=row.pk, state__in=[State.SENT, State.PENDING]
+            ).update(state=State.FAILED, error=f"{status} {detail}".strip()[:2000])
+            if changed and status in PERMANENT_FAILURES and row.resident_id:
+                _mark_detail_failing(row)
+            elif changed:
+                record_event(
+                    case=row.case,
+                    kind=EventKind.NOTIFICATION_FAILED,
+                    message=f"{row.get_medium_display()} not delivered ({status}).",
+                    data={"notification": row.pk, "status": status},
+                )
+    row.refresh_from_db()
+    return row
+
+
+def _mark_detail_failing(row: Notification) -> None:
+    """Staff see the flag at the next contact; the next update uses the other channel."""
+    field = "phone_failing" if row.medium == Medium.SMS else "email_failing"
+    what = "mobile number" if row.medium == Medium.SMS else "email address"
+    Resident.objects.filter(pk=row.resident_id).update(**{field: True}, updated_at=timezone.now())
+    record_event(
+        case=row.case,
+        kind=EventKind.NOTIFICATION_FAILED,
+        message=(
+            f"{row.get_medium_display()} to the resident's {what} failed permanently: "
+            f"check their {what} at the next contact."
+        ),
+        data={"notification": row.pk, "status": "permanent-failure", "failing": field},
+    )
+
+
+# --- find my enquiry (resident web channel) ---------------------------------------------------
+
+
+def contact_fingerprint(value: str) -> str:
+    """A keyed hash of a normalised email or phone, so queued work never stores the address."""
+    import hashlib
+    import hmac
+
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"find:{value.strip().lower()}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def send_tracking_link(*, reference: str, fingerprint: str, key: str) -> Notification | None:
+    """Find my enquiry: send the case's tracking link to the resident or follower whose email
+    or phone has this fingerprint; nothing (silently) when the reference or detail do not match.
+    Sent even when updates are switched off: the resident asked for it."""
+    case = (
+        Case.objects.select_related("resident", "department", "service")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        return None
+    for resident in recipients(case):
+        if resident.anonymised_at:
+            continue
+        if resident.email and contact_fingerprint(resident.email) == fingerprint:
+            medium = Notification.Medium.EMAIL
+        elif resident.phone and contact_fingerprint(resident.phone) == fingerprint:
+            if settings.NOTIFY_API_KEY:
+                medium = Notification.Medium.SMS
+            elif resident.email:  # no text message provider yet: their own email instead
+                medium = Notification.Medium.EMAIL
+            else:
+                return None
+        else:
+            continue
+        text = "You asked us for the link to follow your enquiry."
+        row = _row_for(case, resident, "tracking_link", medium, text, f"{key}:{resident.pk}")
+        if row.state == Notification.State.PENDING:
+            _send(row, case)
+        return row
+    return None

@@ -66,6 +66,17 @@ def dispatch(outbox_id: int, *, force: bool = False) -> bool:
     return True
 
 
+def dedupe_key(outbox_id: int | None) -> str | None:
+    """The work's own key (e.g. notify:12:open:0): tasks use it as the event's identity."""
+    if not outbox_id:
+        return None
+    return OutboxTask.objects.filter(pk=outbox_id).values_list("dedupe_key", flat=True).first()
+
+
+def failed_count() -> int:
+    return OutboxTask.objects.filter(state=OutboxTask.State.FAILED).count()
+
+
 def mark_done(outbox_id: int | None) -> None:
     if outbox_id:
         OutboxTask.objects.filter(pk=outbox_id).exclude(state=OutboxTask.State.DONE).update(

@@ -79,3 +79,53 @@ def answers_as_text(schema: list[dict], answers: dict[str, Any]) -> str:
             value = "Yes" if value else "No"
         lines.append(f"{question['label']}: {value}")
     return "\n".join(lines)
+
+
+def clean_answers(schema: list[dict], answers: Any) -> dict[str, Any]:
+    """Validate answers sent as JSON (the partner API): the same rules as the forms apply.
+
+    Returns the answers in the stored shape (text as str, yes/no as bool, dates as ISO strings)
+    or raises ValidationError keyed by question name.
+    """
+    from datetime import date
+
+    if not isinstance(answers, dict):
+        raise ValidationError({"answers": ["Answers must be an object keyed by question name."]})
+    by_name = {q["name"]: q for q in schema}
+    errors: dict[str, list[str]] = {}
+    for name in answers:
+        if name not in by_name:
+            errors[name] = [f"This service has no question called {name!r}."]
+    cleaned: dict[str, Any] = {}
+    for name, question in by_name.items():
+        value = answers.get(name)
+        label = question["label"]
+        if value in (None, ""):
+            if question.get("required"):
+                errors[name] = [f"Answer the question: {label}"]
+            continue
+        qtype = question["type"]
+        if qtype == QuestionType.YES_NO:
+            if not isinstance(value, bool):
+                errors[name] = [f"{label}: answer true or false."]
+                continue
+        elif qtype == QuestionType.CHOICE:
+            if value not in question["choices"]:
+                errors[name] = [f"{label}: choose one of {', '.join(question['choices'])}."]
+                continue
+        elif qtype == QuestionType.DATE:
+            try:
+                value = date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                errors[name] = [f"{label}: give a date as YYYY-MM-DD."]
+                continue
+        else:
+            limit = question.get("max_length") or 500
+            if not isinstance(value, str) or len(value) > limit:
+                errors[name] = [f"{label}: give text of at most {limit} characters."]
+                continue
+            value = value.strip()
+        cleaned[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

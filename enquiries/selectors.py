@@ -41,3 +41,21 @@ def public_timeline(case: Case) -> list[TimelineEntry]:
             TimelineEntry(contact.occurred_at, who, contact.body, f"contact_{contact.channel}")
         )
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def open_cases_nearby(*, service, postcode_district: str, limit: int = 5) -> list[Case]:
+    """Open reports of the same service in the same postcode district ("tell us once")."""
+    from enquiries.choices import OPEN_STATUSES
+
+    if not postcode_district:
+        return []
+    return list(
+        Case.objects.filter(
+            service=service,
+            postcode_district=postcode_district,
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+        )
+        .only("id", "reference", "address", "postcode", "status", "created_at", "service_id")
+        .order_by("-created_at")[:limit]
+    )

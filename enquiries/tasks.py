@@ -1,20 +1,25 @@
 """Thin Celery wrappers: take ids, call one service, retry only transient errors.
 
-Every task is idempotent (the services claim their work atomically), so acks_late and the outbox
-sweeper re-sending a message are safe.
+Every task is idempotent (the services claim their work atomically and notifications have unique
+keys), so acks_late and the outbox sweeper re-sending a message are safe. After the last retry,
+or on an error that retrying cannot fix, the outbox row is marked failed: admins see it and can
+retry it (OutboxTask admin).
 """
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError
 
-from enquiries import outbox, services
+from enquiries import digests, notifications, outbox, services, sla_jobs
 from enquiries.notifications import TransientSendError, notify_case
+from enquiries.notifications import send_tracking_link as send_tracking_link_now
 
 logger = logging.getLogger(__name__)
 
+TRANSIENT = (TransientSendError, ConnectionError, TimeoutError, OperationalError, InterfaceError)
 RETRY = {
-    "autoretry_for": (TransientSendError, ConnectionError, TimeoutError),
+    "autoretry_for": TRANSIENT,
     "retry_backoff": 2,
     "retry_backoff_max": 300,
     "retry_jitter": True,
@@ -22,33 +27,92 @@ RETRY = {
 }
 
 
-@shared_task(acks_late=True, **RETRY)
+class OutboxTask(Task):
+    """Records the final failure on the task's outbox row, where admins can retry it."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        outbox.mark_failed((kwargs or {}).get("outbox_id"), f"{type(exc).__name__}: {exc}")
+
+
+def _event_key(outbox_id: int | None, fallback: str) -> str:
+    """Per case and event: the outbox row's dedupe key (e.g. notify:12:open:0)."""
+    return outbox.dedupe_key(outbox_id) or fallback
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
 def route_case(case_id: int, outbox_id: int | None = None) -> bool:
     routed = services.route_case(case_id=case_id)
     outbox.mark_done(outbox_id)
     return routed
 
 
-@shared_task(bind=True, acks_late=True, **RETRY)
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
 def notify_resident(
-    self,
     case_id: int,
     kind: str,
     text: str = "",
     contact_id: int | None = None,
     outbox_id: int | None = None,
+    template: str = "",
+    note: str = "",
 ) -> int:
-    key = f"outbox:{outbox_id}" if outbox_id else f"{case_id}:{kind}"
-    try:
-        rows = notify_case(case_id=case_id, kind=kind, text=text, key=key, contact_id=contact_id)
-    except TransientSendError as exc:
-        if self.request.retries >= self.max_retries:
-            outbox.mark_failed(outbox_id, f"Gave up after retries: {exc}")
-        raise
+    rows = notify_case(
+        case_id=case_id,
+        kind=kind,
+        text=text,
+        key=_event_key(outbox_id, f"notify:{case_id}:{kind}"),
+        contact_id=contact_id,
+        template=template,
+        note=note,
+    )
     outbox.mark_done(outbox_id)
     return len(rows)
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def notify_managers(case_id: int, outbox_id: int | None = None) -> int:
+    rows = notifications.notify_managers(
+        case_id=case_id, key=_event_key(outbox_id, f"escalate:{case_id}")
+    )
+    outbox.mark_done(outbox_id)
+    return len(rows)
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def send_digest(case_id: int, resident_id: int, outbox_id: int | None = None) -> bool:
+    row = notifications.send_digest(
+        case_id=case_id,
+        resident_id=resident_id,
+        key=_event_key(outbox_id, f"digest:{case_id}:{resident_id}"),
+    )
+    outbox.mark_done(outbox_id)
+    return row is not None
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def send_tracking_link(reference: str, fingerprint: str, outbox_id: int | None = None) -> bool:
+    """Find my enquiry: the match happens here, so the web answer never depends on it."""
+    key = f"outbox:{outbox_id}" if outbox_id else f"find:{reference}:{fingerprint[:16]}"
+    row = send_tracking_link_now(reference=reference, fingerprint=fingerprint, key=key)
+    outbox.mark_done(outbox_id)
+    return row is not None
+
+
+# --- beat ---------------------------------------------------------------------------------------
 
 
 @shared_task(acks_late=True)
 def sweep_outbox() -> int:
     return outbox.sweep()
+
+
+@shared_task(acks_late=True)
+def run_sla_checks() -> dict:
+    """Due soon / breached marks, escalations, proactive updates (every minute)."""
+    return sla_jobs.run().as_dict()
+
+
+@shared_task(acks_late=True)
+def queue_digests() -> int:
+    """After the digest time, one digest per person and case for the updates held back."""
+    return digests.queue_due()

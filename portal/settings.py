@@ -145,7 +145,10 @@ if not CELERY_BROKER_URL:
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # How long Redis waits before redelivering a message whose worker died (acks_late).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -166,7 +169,11 @@ CELERY_BEAT_SCHEDULE = {
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
     }
 elif PORTAL_ENV == "test":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -317,6 +324,16 @@ NOTIFY_CALLBACK_TOKEN = env_str(
     "NOTIFY_CALLBACK_TOKEN", required=PRODUCTION and bool(NOTIFY_API_KEY)
 )
 NOTIFY_SMS_TEMPLATE_ID = env_str("NOTIFY_SMS_TEMPLATE_ID", "00000000-0000-0000-0000-000000000000")
+# Automation (issue 6): status updates per person and case per day before the rest wait for
+# one digest at NOTIFICATION_DIGEST_TIME; working days added to a breached case's promised date.
+NOTIFICATION_DAILY_BUDGET = env_int("NOTIFICATION_DAILY_BUDGET", 3)
+NOTIFICATION_DIGEST_TIME = env_str("NOTIFICATION_DIGEST_TIME", "18:00")
+SLA_BREACH_EXTENSION_DAYS = env_int("SLA_BREACH_EXTENSION_DAYS", 3)
+CELERY_BEAT_SCHEDULE["sla-checks"] = {"task": "enquiries.tasks.run_sla_checks", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["notification-digests"] = {
+    "task": "enquiries.tasks.queue_digests",
+    "schedule": 300.0,
+}
 
 # Resident web channel: per-IP limits ("count/period", period s, m, h or d) counted in the cache,
 # on the forms that write (submitting an enquiry, find my enquiry, replies); uploads kept

@@ -26,9 +26,11 @@ _Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
 _EMAILISH = re.compile(r"[^\s@<>()\[\]\"',;:]+@[^\s@<>()\[\]\"',;:]+\.[^\s@<>()\[\]\"',;:]+")
 _MSG_ID_IN_ANGLES = re.compile(r"<([^<>]*)>")
-_DOMAIN = re.compile(r"^(?:[^\s@<>()\[\]\\,;:\"]+|\[[^\[\]\\\s]+\])$")
-_LOCAL_UNQUOTED = re.compile(r"^[^\s@<>()\[\]\\,;:\"]+$")
-_LOCAL_QUOTED = re.compile(r'^"(?:[^"\\\r\n]|\\.)*"$')
+_DOMAIN = re.compile(
+    r"^(?:[^\s@<>()\[\]\\,;:\"\x00-\x1f\x7f\ud800-\udfff]+|\[[^\[\]\\\s\x00-\x1f\x7f]+\])$"
+)
+_LOCAL_UNQUOTED = re.compile(r"^[^\s@<>()\[\]\\,;:\"\x00-\x1f\x7f\ud800-\udfff]+$")
+_LOCAL_QUOTED = re.compile(r'^"(?:[^"\\\x00-\x1f\x7f\ud800-\udfff]|\\[^\x00-\x1f\x7f])*"$')
 
 # Two-label public suffixes seen in UK council mail, so that bounces.example.co.uk and
 # example.co.uk count as the same organisation but example.co.uk and other.co.uk do not.
@@ -312,7 +314,7 @@ def parse_address_list(value: str, hint: str | None = None) -> list[Mailbox]:
 def emails_in_text(text: str) -> list[str]:
     """Email-address-looking strings in free text (display names, bounce bodies)."""
     found = []
-    for match in _EMAILISH.finditer(text):
+    for match in _EMAILISH.finditer(clean_text(text, keep_newlines=False)):
         address = normalise_address(match.group(0).strip(".'\""))
         if address:
             found.append(address)
@@ -331,7 +333,7 @@ def parse_msg_ids(value: str, *, allow_bare: bool = False) -> tuple[list[str], i
         candidate = candidate.strip()
         if (
             "@" in candidate
-            and not any(ch.isspace() for ch in candidate)
+            and not any(ch.isspace() or ch in "<>" for ch in candidate)
             and 3 <= len(candidate) <= MAX_MSG_ID_LENGTH
             and not candidate.startswith("@")
             and not candidate.endswith("@")
@@ -340,6 +342,8 @@ def parse_msg_ids(value: str, *, allow_bare: bool = False) -> tuple[list[str], i
                 valid.append(candidate)
         else:
             invalid += 1
+    # An id whose closing ">" never came (for example cut by a bad fold) is invalid too.
+    invalid += max(0, text.count("<") - len(candidates))
     return valid, invalid
 
 

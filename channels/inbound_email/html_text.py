@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 import nh3
 
 MAX_HTML_CHARS = 2_000_000
+# html.parser manages about 1 MB a second; longer HTML is converted only in part.
+MAX_HTML_TO_TEXT_CHARS = 1_000_000
 
 # Elements whose content is never text for a reader.
 _SKIP_CONTENT = frozenset(
@@ -176,7 +178,7 @@ def html_to_text(html: str) -> str:
     """Convert an HTML email body to readable plain text (never raises)."""
     if not html:
         return ""
-    html = html[:MAX_HTML_CHARS]
+    html = html[:MAX_HTML_TO_TEXT_CHARS]
     parser = _TextExtractor()
     try:
         parser.feed(html)

@@ -47,13 +47,19 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_PARTS",
     "MAX_ATTACHMENTS",
+    "MAX_MESSAGE_BYTES",
     "NO_TEXT",
 ]
 
+# A 25 MB attachment limit, base64-encoded, plus headroom. Larger messages are refused.
+MAX_MESSAGE_BYTES = 40 * 1024 * 1024
 MAX_DEPTH = 10
 MAX_PARTS = 500
 MAX_ATTACHMENTS = 100
-MAX_BOUNDARIES = 40
+MAX_BOUNDARIES = 25
+MAX_ADDRESS_HEADER_CHARS = 65_536
+MAX_SUBJECT_SOURCE_CHARS = 16_384
+MAX_UU_BLOCKS = 20
 MAX_TEXT_CHARS = 1_000_000
 MAX_HTML_CHARS = 2_000_000
 MAX_SUBJECT_CHARS = 255
@@ -104,7 +110,9 @@ _EXTENSIONS = {
     "audio/mpeg": ".mp3",
     "video/mp4": ".mp4",
 }
-_GUESSED_TYPES = {ext: ctype for ctype, ext in _EXTENSIONS.items()}
+_GUESSED_TYPES: dict[str, str] = {}
+for _ctype, _ext in _EXTENSIONS.items():
+    _GUESSED_TYPES.setdefault(_ext, _ctype)
 
 
 @dataclass(frozen=True)
@@ -204,13 +212,16 @@ def _first(headers: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+_MIME_TYPE = re.compile(r"^[a-z0-9!#$&^_.+-]{1,100}/[a-z0-9!#$&^_.+-]{1,100}$")
+
+
 def _content_type(part: email.message.Message) -> str:
+    """The declared type/subtype, lower-cased; anything malformed counts as octet-stream."""
     try:
-        ctype = part.get_content_type()
+        ctype = str(part.get_content_type()).strip().lower()
     except Exception:
         return "application/octet-stream"
-    ctype = fix_surrogates(str(ctype)).strip().lower()
-    return ctype if "/" in ctype else "application/octet-stream"
+    return ctype if _MIME_TYPE.match(ctype) else "application/octet-stream"
 
 
 def _param(part: email.message.Message, name: str, header: str = "content-type") -> str | None:
@@ -290,9 +301,11 @@ def _decode_uu_block(lines: list[str]) -> bytes:
     for line in lines:
         if not line or line == "`":
             continue
+        if not line.isascii():
+            continue
         try:
             out += binascii.a2b_uu(line)
-        except binascii.Error:
+        except (binascii.Error, ValueError):
             # Broken encoders pad lines badly; trim to the declared length (as the uu module did).
             try:
                 nbytes = (((ord(line[0]) - 32) & 63) * 4 + 5) // 3
@@ -355,6 +368,8 @@ class _Walker:
     tnef_seen: bool = False
     text_chars: int = 0
     inline_texts: list[str] = field(default_factory=list)
+    # >0 while inside a forwarded message: its reports describe other mail, not ours.
+    forward_level: int = 0
 
     def defect(self, text: str) -> None:
         if text not in self.defects and len(self.defects) < 50:
@@ -425,7 +440,9 @@ class _Walker:
             return text
         out: list[str] = []
         position = 0
-        for match in _UU_BEGIN.finditer(text):
+        for count, match in enumerate(_UU_BEGIN.finditer(text)):
+            if count >= MAX_UU_BLOCKS or len(self.attachments) >= MAX_ATTACHMENTS:
+                break
             if match.start() < position:
                 continue
             end = text.find("\nend", match.end())
@@ -559,7 +576,7 @@ class _Walker:
                 if index != root_index:
                     self.visit(child, depth + 1, slot=target, in_report=in_report, related=True)
         elif ctype == "multipart/report":
-            if self.report_type is None and not in_report:
+            if self.report_type is None and not in_report and not self.forward_level:
                 self.report_type = (_param(part, "report-type") or "").lower() or "unknown"
             for child in children:
                 self.visit(child, depth + 1, slot=slot, in_report=True)
@@ -637,6 +654,13 @@ class _Walker:
     ) -> None:
         children = self._children(part)
         embedded = children[0] if children else None
+        if self.forward_level and ctype in {
+            "message/delivery-status",
+            "message/feedback-report",
+            "message/disposition-notification",
+        }:
+            self._attach_part(part, ctype)
+            return
         if ctype == "message/delivery-status":
             if children:
                 for block in children:
@@ -689,7 +713,11 @@ class _Walker:
             if value is not None:
                 summary.append(f"{name.capitalize()}: {decode_rfc2047(value)[:300]}")
         self._new_slot().plain.append("\n".join(summary))
-        self.visit(embedded, depth + 1)
+        self.forward_level += 1
+        try:
+            self.visit(embedded, depth + 1)
+        finally:
+            self.forward_level -= 1
 
     def _visit_tnef(self, part: email.message.Message, ctype: str) -> None:
         self.tnef_seen = True
@@ -730,7 +758,9 @@ def _not_mime_reason(raw: bytes) -> str | None:
     first = lines[0]
     if first.startswith(b"From ") and len(lines) > 1:
         first = lines[1]
-    if not _HEADER_LINE.match(first) or b"\x00" in head:
+    sample_head = head[:4096]
+    controls = sum(1 for byte in sample_head if byte < 9 or 13 < byte < 32)
+    if not _HEADER_LINE.match(first) or controls * 10 > len(sample_head):
         sample = raw[:4].hex(" ").upper()
         return f"not an email: binary or non-RFC 5322 data (starts {sample})"
     return None
@@ -802,10 +832,23 @@ def parse_message(raw: bytes) -> ParsedEmail:
         )
 
 
+def _capped(value: str, limit: int) -> str:
+    """Cut an absurdly long header at a comma, so parsing work stays bounded."""
+    if len(value) <= limit:
+        return value
+    cut = value.rfind(",", 0, limit)
+    return value[: cut if cut > 0 else limit]
+
+
 def _addresses(headers: dict[str, list[str]], name: str, hint: str | None) -> list[Mailbox]:
     mailboxes: list[Mailbox] = []
-    for value in headers.get(name, []):
+    total = 0
+    for value in headers.get(name, [])[:20]:
+        value = _capped(value, MAX_ADDRESS_HEADER_CHARS - total)
+        total += len(value)
         mailboxes.extend(parse_address_list(value, hint))
+        if total >= MAX_ADDRESS_HEADER_CHARS:
+            break
     return mailboxes
 
 
@@ -827,14 +870,26 @@ def _parse(raw: bytes) -> ParsedEmail:
     if reason:
         return _unusable(raw, reason)
     source = raw.lstrip(b" \t\r\n")
-    limit_reason = _limits_reason(source)
+    if len(source) > MAX_MESSAGE_BYTES:
+        limit_reason = (
+            f"message too large ({len(source) / 1_048_576:.1f} MB; "
+            f"the limit is {MAX_MESSAGE_BYTES // 1_048_576} MB)"
+        )
+        source = source[:1_000_000]  # enough for the header block, so staff see who sent it
+    else:
+        limit_reason = _limits_reason(source)
     parser_class = email.parser.BytesHeaderParser if limit_reason else email.parser.BytesParser
     message = parser_class(policy=email.policy.default).parsebytes(source)
 
-    headers = _raw_headers(message)
-    top_type = fix_surrogates(_first(headers, "content-type") or "")
+    raw_headers = _raw_headers(message)
+    top_type = fix_surrogates(_first(raw_headers, "content-type") or "")
     charset_match = _CHARSET_PARAM.search(top_type)
     hint = charset_match.group(1) if charset_match else None
+    # From here on header values are real text: 8-bit bytes decoded, NULs and controls gone.
+    headers = {
+        name: [clean_text(value, hint=hint) for value in values[:50]]
+        for name, values in raw_headers.items()
+    }
     defects: list[str] = []
 
     def note(text: str) -> None:
@@ -849,7 +904,7 @@ def _parse(raw: bytes) -> ParsedEmail:
     message_id = None
     raw_id = _first(headers, "message-id")
     if raw_id is not None:
-        ids, _ = parse_msg_ids(raw_id, allow_bare=True)
+        ids, _ = parse_msg_ids(raw_id[:1000], allow_bare=True)
         message_id = ids[0] if ids else None
         if message_id is None:
             note("the Message-ID header is not a valid msg-id and was ignored")
@@ -859,12 +914,12 @@ def _parse(raw: bytes) -> ParsedEmail:
     in_reply_to: list[str] = []
     references: list[str] = []
     skipped = 0
-    for value in headers.get("in-reply-to", []):
-        ids, bad = parse_msg_ids(value)
+    for value in headers.get("in-reply-to", [])[:20]:
+        ids, bad = parse_msg_ids(value[:MAX_ADDRESS_HEADER_CHARS])
         in_reply_to.extend(i for i in ids if i not in in_reply_to)
         skipped += bad
-    for value in headers.get("references", []):
-        ids, bad = parse_msg_ids(value)
+    for value in headers.get("references", [])[:20]:
+        ids, bad = parse_msg_ids(value[:MAX_ADDRESS_HEADER_CHARS])
         references.extend(i for i in ids if i not in references)
         skipped += bad
     if skipped:
@@ -876,12 +931,13 @@ def _parse(raw: bytes) -> ParsedEmail:
     subject_values = headers.get("subject", [])
     subject = ""
     if subject_values:
-        subject = _truncate(decode_rfc2047(subject_values[0], hint), MAX_SUBJECT_CHARS)
+        source = subject_values[0][:MAX_SUBJECT_SOURCE_CHARS]
+        subject = _truncate(decode_rfc2047(source, hint), MAX_SUBJECT_CHARS)
     if len(subject_values) > 1:
         note("more than one Subject header; the first was used")
 
     date_value = _first(headers, "date")
-    date = parse_date(date_value) if date_value is not None else None
+    date = parse_date(date_value[:1000]) if date_value is not None else None
     if date_value is not None and date is None:
         note("the Date header could not be understood")
 
@@ -895,7 +951,11 @@ def _parse(raw: bytes) -> ParsedEmail:
         note(f"{len(from_values)} From headers; the first was used")
     first_header_boxes: list[Mailbox] = []
     if from_values:
-        first_header_boxes = [m for m in parse_address_list(from_values[0], hint) if m.address]
+        first_header_boxes = [
+            m
+            for m in parse_address_list(_capped(from_values[0], MAX_ADDRESS_HEADER_CHARS), hint)
+            if m.address
+        ]
     sender_box = (first_header_boxes or valid_from or [None])[0]
     from_address = sender_box.address if sender_box else None
     from_name = _truncate(sender_box.name, MAX_NAME_CHARS) if sender_box else ""
@@ -923,7 +983,7 @@ def _parse(raw: bytes) -> ParsedEmail:
         if re.fullmatch(r"<\s*>", text):
             null_return_path = True
         else:
-            boxes = [m for m in parse_address_list(return_path_value, hint) if m.address]
+            boxes = [m for m in parse_address_list(return_path_value[:1000], hint) if m.address]
             return_path = boxes[0].address if boxes else None
     if return_path and from_address:
         rp_domain = return_path.rpartition("@")[2]

@@ -22,6 +22,12 @@ _ORIGINAL_MESSAGE = re.compile(
     re.IGNORECASE,
 )
 _UNDERSCORE_RULE = re.compile(r"^\s*_{10,}\s*$")
+# What follows a forward marker is content the resident chose to send us, not reply history.
+_FORWARD_MARKER = re.compile(
+    r"^\s*(?:-{2,}\s*(?:forwarded message|weitergeleitete nachricht|message transféré|"
+    r"mensaje reenviado|neges wedi'i hanfon ymlaen)\s*-*|begin forwarded message\s*:)\s*$",
+    re.IGNORECASE,
+)
 _HEADER_FROM = re.compile(r"^\s*\*?(?:from|von|de|van|oddi wrth|od)\s*:\*?\s*\S", re.IGNORECASE)
 _HEADER_SENT = re.compile(
     r"^\s*\*?(?:sent|date|gesendet|datum|envoyé|enviado|verzonden|anfonwyd|wysłano)\s*:",
@@ -71,6 +77,8 @@ def _find_cut(lines: list[str]) -> tuple[int, int, str] | None:
         line = lines[index]
         if not line.strip() or _is_quoted(line):
             continue
+        if _FORWARD_MARKER.match(line):
+            return None
         end = _attribution_end(lines, index)
         if end is not None:
             return index, end, "attribution"

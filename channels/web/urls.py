@@ -1,11 +1,25 @@
+from django.conf import settings
 from django.urls import path
 
-from channels.web import views
+from channels.web.views import journey, pages, tracking
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("services/<slug:slug>/", views.service_detail, name="service"),
-    path("track/<str:token>/", views.track, name="track"),
+    path("", pages.home, name="home"),
+    path("search/", pages.search, name="search"),
+    path("services/<slug:slug>/", pages.service_detail, name="service"),
+    path("services/<slug:slug>/answered/", pages.self_service, name="self_service"),
+    path("services/<slug:slug>/start/", journey.start, name="start"),
+    path("services/<slug:slug>/report/sent/", journey.sent, name="sent"),
+    path("services/<slug:slug>/report/<slug:step>/", journey.step, name="step"),
+    path("find/", tracking.find, name="find"),
+    path("find/sent/", tracking.find_sent, name="find_sent"),
+    path("track/<str:token>/", tracking.track, name="track"),
+    path("track/<str:token>/stop-updates/", tracking.stop_updates, name="stop_updates"),
 ]
+
+if settings.PORTAL_BENCH_BASELINE:  # the load test's floor: never served otherwise
+    from channels.web import bench_baseline
+
+    urlpatterns += bench_baseline.urlpatterns

@@ -1,0 +1,48 @@
+"""Per-IP rate limits on the resident forms that write, counted in Django's cache (Redis in
+production), so every web worker shares one count. A fixed window is enough to stop a bot
+without ever blocking a person who sends a few forms."""
+
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """Parse a rate: "10/h" is (10, 3600), "5/15m" is (5, 900)."""
+    match = _RATE.match(rate or "")
+    if not match:
+        raise ValueError(f"A rate looks like 10/h or 5/15m, not {rate!r}")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * _SECONDS[unit]
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR: the proxy in front must set it to the client's address (never trust
+    X-Forwarded-For here, which any client can forge)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def allow(request: HttpRequest, scope: str) -> bool:
+    """Count one attempt for this IP and scope; False once the limit for the window is passed."""
+    limit, period = parse_rate(settings.WEB_RATE_LIMITS[scope])
+    window = int(time.time() // period)
+    key = f"web-rl:{scope}:{client_ip(request)}:{window}"
+    cache.add(key, 0, timeout=period + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this attempt as the first
+        cache.set(key, 1, timeout=period + 5)
+        count = 1
+    return count <= limit
+
+
+def retry_after(scope: str) -> int:
+    """Seconds until the current window ends, for the Retry-After header."""
+    _limit, period = parse_rate(settings.WEB_RATE_LIMITS[scope])
+    return max(1, period - int(time.time()) % period)

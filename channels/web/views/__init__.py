@@ -1,0 +1,1 @@
+"""Views of the resident web channel, one module per part of the service."""

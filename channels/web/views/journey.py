@@ -1,0 +1,552 @@
+"""The enquiry journey: question pages, "Check your answers", the confirmation.
+
+Thin views: each page validates one form, keeps the answers in the session (channels.web.journey)
+and moves on; only the final POST writes, through enquiries.intake (or services.follow_case for
+"tell us once"), with the journey key as the idempotency key.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from channels.web import ratelimit, uploads
+from channels.web.forms import (
+    ContactForm,
+    DescribeForm,
+    FilesForm,
+    NearbyForm,
+    QuestionForm,
+    SubmitForm,
+    WhereForm,
+)
+from channels.web.journey import (
+    Journey,
+    first_unfinished,
+    question_for,
+    sent_record,
+    step_url,
+    steps,
+)
+from enquiries import intake, selectors, services
+from enquiries.choices import Channel, UpdatePreference
+from enquiries.intake import ContactDetails, IntakeError, NewCase, ResidentDetails
+from enquiries.models import Case, Service
+from enquiries.normalise import format_phone_for_display, postcode_district
+
+# Where an intake error about a field is put right.
+ERROR_STEPS = {
+    "summary": "describe",
+    "description": "describe",
+    "body": "describe",
+    "postcode": "where",
+    "resident_postcode": "where",
+    "full_name": "contact",
+    "email": "contact",
+    "phone": "contact",
+    "files": "files",
+}
+UPDATE_LABELS = {
+    UpdatePreference.EMAIL: "By email",
+    UpdatePreference.SMS: "By text message",
+    UpdatePreference.NONE: "No updates",
+}
+
+
+def _service(slug: str) -> Service:
+    return get_object_or_404(Service.objects.select_related("topic"), slug=slug, is_active=True)
+
+
+def _timed_out(request: HttpRequest, service: Service) -> HttpResponse:
+    messages.info(
+        request,
+        "Your answers were cleared because the page was left for a long time. Please start again.",
+    )
+    return redirect(service.get_absolute_url())
+
+
+@never_cache
+@require_GET
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _service(slug)
+    journey = Journey.start(request, service)
+    return redirect(step_url(service, steps(service, journey)[0]))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+    service = _service(slug)
+    journey = Journey.get(request, service)
+    if journey is None:
+        return _timed_out(request, service)
+    all_steps = steps(service, journey)
+    if step not in all_steps:
+        raise Http404("This question is not part of this form.")
+    if step == "check":
+        return check_answers(request, service, journey, all_steps)
+    first = first_unfinished(all_steps, journey)
+    if all_steps.index(step) > all_steps.index(first):
+        return redirect(step_url(service, first))
+    if request.method == "POST" and request.POST.get("journey_key") != journey.key:
+        return _timed_out(request, service)
+    changing = request.GET.get("change") == "1"
+    page = PAGES[step if not step.startswith("q-") else "question"]
+    return page(request, service, journey, step, all_steps, changing)
+
+
+def _next(service, journey, step, changing) -> HttpResponse:
+    journey.complete(step)
+    journey.save()
+    all_steps = steps(service, journey)
+    if changing:  # back to "Check your answers", unless the change needs a new answer first
+        return redirect(step_url(service, first_unfinished(all_steps, journey)))
+    return redirect(step_url(service, all_steps[all_steps.index(step) + 1]))
+
+
+def _back_url(service, step, all_steps, changing) -> str:
+    if changing:
+        return step_url(service, "check")
+    position = all_steps.index(step)
+    return step_url(service, all_steps[position - 1]) if position else service.get_absolute_url()
+
+
+def _render(request, service, journey, step, all_steps, changing, form, template, **context):
+    return render(
+        request,
+        template,
+        {
+            "service": service,
+            "journey": journey,
+            "form": form,
+            "back_url": _back_url(service, step, all_steps, changing),
+            "action": step_url(service, step, change=changing),
+            **context,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+def question_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+    question = question_for(service, step)
+    stored = journey.data["answers"].get(question["name"])
+    initial = {"answer": QuestionForm.initial_for(question, stored)}
+    form = QuestionForm(request.POST or None, question=question, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        journey.data["answers"][question["name"]] = form.cleaned_data["answer"]
+        return _next(service, journey, step, changing)
+    return _render(
+        request,
+        service,
+        journey,
+        step,
+        all_steps,
+        changing,
+        form,
+        "web/journey/question.html",
+        page_title=question["label"],
+    )
+
+
+def where_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+    form = WhereForm(
+        request.POST or None,
+        about_a_place=service.is_location_based,
+        initial=journey.data["where"],
+    )
+    if request.method == "POST" and form.is_valid():
+        where = {
+            "address": form.cleaned_data["address"].strip(),
+            "postcode": form.cleaned_data["postcode"],
+        }
+        moved = where["postcode"] != journey.data["where"].get("postcode")
+        journey.data["where"] = where
+        if service.is_location_based:
+            nearby = selectors.open_cases_nearby(
+                service=service, postcode_district=postcode_district(where["postcode"]), limit=5
+            )
+            journey.data["nearby"] = bool(nearby)
+            if moved or not nearby:
+                journey.forget("nearby")
+                journey.data["follow"] = None
+            if nearby and moved:
+                changing = False  # a new place: first ask whether it is one we already know
+        return _next(service, journey, step, changing)
+    title = "Where is the problem?" if service.is_location_based else "What is your address?"
+    return _render(
+        request,
+        service,
+        journey,
+        step,
+        all_steps,
+        changing,
+        form,
+        "web/journey/question.html",
+        page_title=title,
+    )
+
+
+def nearby_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+    cases = selectors.open_cases_nearby(
+        service=service,
+        postcode_district=postcode_district(journey.data["where"]["postcode"]),
+        limit=5,
+    )
+    follow = journey.data["follow"]
+    answered = step in journey.data["done"]
+    initial = {"follow": str(follow) if follow else (NearbyForm.NEW if answered else None)}
+    form = NearbyForm(request.POST or None, cases=cases, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["follow"]
+        journey.data["follow"] = None if choice == NearbyForm.NEW else int(choice)
+        return _next(service, journey, step, changing)
+    return _render(
+        request,
+        service,
+        journey,
+        step,
+        all_steps,
+        changing,
+        form,
+        "web/journey/question.html",
+        page_title="Is it one of these problems we already know about?",
+        nearby_intro=True,
+    )
+
+
+def describe_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+    form = DescribeForm(
+        request.POST or None,
+        service=service,
+        initial={"description": journey.data["description"]},
+    )
+    if request.method == "POST" and form.is_valid():
+        journey.data["description"] = form.cleaned_data["description"]
+        return _next(service, journey, step, changing)
+    return _render(
+        request,
+        service,
+        journey,
+        step,
+        all_steps,
+        changing,
+        form,
+        "web/journey/question.html",
+        page_title=str(form.fields["description"].label),
+    )
+
+
+def files_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+    kept = journey.data["files"]
+    if request.method == "POST" and request.POST.get("remove"):
+        remove = request.POST["remove"]
+        for record in [r for r in kept if r["id"] == remove]:
+            uploads.discard(record)
+            kept.remove(record)
+        journey.save()
+        return redirect(step_url(service, step, change=changing))
+    form = FilesForm(request.POST or None, request.FILES or None, kept=len(kept))
+    if request.method == "POST" and form.is_valid():
+        for checked in form.cleaned_data["files"]:
+            kept.append(uploads.store(journey.folder, checked))
+        journey.save()
+        if request.POST.get("action") == "upload":  # add more; "Continue" uploads and moves on
+            return redirect(step_url(service, step, change=changing))
+        return _next(service, journey, step, changing)
+    return _render(
+        request,
+        service,
+        journey,
+        step,
+        all_steps,
+        changing,
+        form,
+        "web/journey/files.html",
+        page_title="Add photos or documents (optional)",
+        kept=kept,
+        can_add=len(kept) < settings.ATTACHMENT_MAX_FILES,
+        max_files=settings.ATTACHMENT_MAX_FILES,
+        max_mb=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+    )
+
+
+def contact_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+    following = bool(journey.data["follow"])
+    form = ContactForm(
+        request.POST or None, following=following, initial=journey.data["contact"] or None
+    )
+    if request.method == "POST" and form.is_valid():
+        journey.data["contact"] = {
+            name: form.cleaned_data[name] for name in ("full_name", "email", "phone", "updates")
+        }
+        return _next(service, journey, step, changing)
+    return _render(
+        request,
+        service,
+        journey,
+        step,
+        all_steps,
+        changing,
+        form,
+        "web/journey/contact.html",
+        page_title="Your contact details",
+        following=following,
+    )
+
+
+PAGES = {
+    "question": question_page,
+    "where": where_page,
+    "nearby": nearby_page,
+    "describe": describe_page,
+    "files": files_page,
+    "contact": contact_page,
+}
+
+
+# --- Check your answers and submit ----------------------------------------------------------------
+
+
+def check_answers(request, service, journey, all_steps) -> HttpResponse:
+    first = first_unfinished(all_steps, journey)
+    if first != "check":
+        return redirect(step_url(service, first))
+    following = _followed_case(service, journey)
+    if journey.data["follow"] and following is None:  # that report closed meanwhile
+        journey.data["follow"] = None
+        journey.forget("nearby")
+        journey.save()
+        messages.info(request, "The report you chose has just been closed. Tell us about yours.")
+        return redirect(step_url(service, first_unfinished(steps(service, journey), journey)))
+    form = SubmitForm(request.POST or None, initial={"journey_key": journey.key})
+    problems: list[tuple[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["journey_key"] != journey.key:
+            return _timed_out(request, service)
+        if not ratelimit.allow(request, "submit"):
+            return rate_limited(request, "submit")
+        try:
+            case = _send(service, journey, following)
+        except IntakeError as exc:
+            problems = [
+                (message, step_url(service, ERROR_STEPS.get(field, "check")))
+                for field, field_messages in exc.message_dict.items()
+                for message in field_messages
+            ]
+        else:
+            journey.finish(case_id=case.pk, following=following is not None)
+            return redirect("web:sent", slug=service.slug)
+    return render(
+        request,
+        "web/journey/check.html",
+        {
+            "service": service,
+            "journey": journey,
+            "form": form,
+            "problems": problems,
+            "following": following,
+            "sections": _summary(service, journey, following),
+            "back_url": step_url(service, all_steps[-2]),
+        },
+        status=400 if problems or (form.is_bound and form.errors) else 200,
+    )
+
+
+def _followed_case(service, journey) -> Case | None:
+    if not journey.data["follow"]:
+        return None
+    district = postcode_district(journey.data["where"]["postcode"])
+    for case in selectors.open_cases_nearby(service=service, postcode_district=district, limit=5):
+        if case.pk == journey.data["follow"]:
+            return case
+    return None
+
+
+def _resident(service: Service, journey: Journey) -> ResidentDetails:
+    """The resident's own details; for a service not about a place, the address is theirs."""
+    contact = journey.data["contact"]
+    where = journey.data["where"]
+    own_address = not service.is_location_based
+    return ResidentDetails(
+        full_name=contact["full_name"],
+        email=contact["email"],
+        phone=contact["phone"],
+        preferred_channel=contact["updates"],
+        consent_updates=contact["updates"] != UpdatePreference.NONE,
+        address=where["address"] if own_address else "",
+        postcode=where["postcode"] if own_address else "",
+    )
+
+
+def _send(service: Service, journey: Journey, following: Case | None) -> Case:
+    """The one write of the journey: a new case through intake, or joining a known report."""
+    if following is not None:
+        details = _resident(service, journey)
+        services.follow_case(case=following, details=details, channel=Channel.WEB)
+        return following
+    files = [uploads.load(record) for record in journey.data["files"]]
+    if any(f is None for f in files):
+        journey.data["files"] = [
+            r for r, f in zip(journey.data["files"], files, strict=True) if f is not None
+        ]
+        journey.forget("files")
+        journey.save()
+        raise IntakeError({"files": ["A file you added could not be kept. Please add it again."]})
+    data = journey.data
+    contact = data["contact"]
+    place = service.is_location_based
+    result = intake.submit(
+        NewCase(
+            idempotency_key=journey.key,
+            contact=ContactDetails(
+                channel=Channel.WEB,
+                body=data["description"],
+                sender_name=contact["full_name"],
+                sender_address=contact["email"],
+                files=tuple(files),
+            ),
+            resident=_resident(service, journey),
+            summary=_summary_line(service, data),
+            description=data["description"],
+            service=service,
+            answers=data["answers"],
+            address=data["where"]["address"] if place else "",
+            postcode=data["where"]["postcode"] if place else "",
+        )
+    )
+    return result.case
+
+
+def _summary_line(service: Service, data: dict) -> str:
+    """A one-line summary for worklists and emails: the service, then where or what."""
+    if service.is_location_based:
+        detail = data["where"]["address"] or data["where"]["postcode"]
+    else:
+        detail = " ".join(data["description"].split())
+    line = f"{service.name}: {detail}" if detail else service.name
+    return line if len(line) <= 120 else line[:119].rstrip() + "…"
+
+
+def _summary(service: Service, journey: Journey, following: Case | None) -> list[dict]:
+    """The rows of "Check your answers", each with the page that changes it."""
+    data = journey.data
+
+    def row(key, value, step, hidden):
+        return {
+            "key": key,
+            "value": value,
+            "change": step_url(service, step, change=True),
+            "hidden": hidden,
+        }
+
+    where = data["where"]
+    place = ", ".join(p for p in (where["address"], where["postcode"]) if p) or "Not given"
+    rows = []
+    if service.is_location_based:
+        rows.append(row("Where", place, "where", "where the problem is"))
+        if following is not None:
+            rows.append(
+                row(
+                    "Report you are joining",
+                    f"{following.address or following.postcode}, reported "
+                    f"{following.created_at:%-d %B %Y}",
+                    "nearby",
+                    "which report you are joining",
+                )
+            )
+    if following is None:
+        for question in service.questions:
+            value = data["answers"].get(question["name"])
+            rows.append(
+                row(
+                    question["label"],
+                    _shown(question, value),
+                    f"q-{question['name']}",
+                    question["label"].lower().rstrip("?"),
+                )
+            )
+        rows.append(row("Description", data["description"], "describe", "the description"))
+        names = [f["name"] for f in data["files"]]
+        rows.append({**row("Files", "None", "files", "the files"), "file_names": names})
+        if not service.is_location_based:
+            rows.append(row("Your address", place, "where", "your address"))
+    contact = data["contact"]
+    details = [
+        {
+            "key": "Name",
+            "value": contact["full_name"] or "Not given",
+            "change": step_url(service, "contact", change=True),
+            "hidden": "your name",
+        },
+        {
+            "key": "Email address",
+            "value": contact["email"] or "Not given",
+            "change": step_url(service, "contact", change=True),
+            "hidden": "your email address",
+        },
+        {
+            "key": "Phone number",
+            "value": format_phone_for_display(contact["phone"]) or "Not given",
+            "change": step_url(service, "contact", change=True),
+            "hidden": "your phone number",
+        },
+        {
+            "key": "Updates",
+            "value": UPDATE_LABELS.get(contact["updates"], ""),
+            "change": step_url(service, "contact", change=True),
+            "hidden": "how we send you updates",
+        },
+    ]
+    heading = "Your report" if service.is_location_based else "Your enquiry"
+    return [
+        {"heading": heading, "rows": rows},
+        {"heading": "Your contact details", "rows": details},
+    ]
+
+
+def _shown(question: dict, value) -> str:
+    if value is None or value == "":
+        return "Not answered"
+    if question["type"] == "yes_no":
+        return "Yes" if value else "No"
+    if question["type"] == "date":
+        return f"{date.fromisoformat(value):%-d %B %Y}"
+    return str(value)
+
+
+# --- After sending --------------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def sent(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _service(slug)
+    record = sent_record(request, service)
+    if record is None:
+        return redirect(service.get_absolute_url())
+    case = get_object_or_404(Case.objects.select_related("service"), pk=record["case"])
+    context = {"service": service, "case": case, "following": record["following"]}
+    if not record["following"]:
+        context["expected_by"] = case.expected_by or services.calendar().due_date(
+            case.created_at, service.sla_days
+        )
+        context["tracking_url"] = case.tracking_path()
+    return render(request, "web/journey/sent.html", context)
+
+
+def rate_limited(request: HttpRequest, scope: str) -> HttpResponse:
+    response = render(request, "web/rate_limited.html", {"scope": scope}, status=429)
+    response["Retry-After"] = str(ratelimit.retry_after(scope))
+    return response
+
+
+def check_url(service: Service) -> str:
+    return reverse("web:step", args=[service.slug, "check"])

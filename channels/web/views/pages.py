@@ -1,0 +1,61 @@
+"""The start page, search, service pages and "Did this answer your question?"."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from channels.web.forms import SelfServiceForm
+from channels.web.search import MAX_QUERY, search_services
+from enquiries import services
+from enquiries.models import Service, Topic
+
+SELF_SERVICE = "web_self_service"
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    active = Service.objects.filter(is_active=True).only("name", "slug", "summary", "topic_id")
+    topics = Topic.objects.prefetch_related(
+        Prefetch("services", queryset=active, to_attr="active_services")
+    ).order_by("order", "name")
+    return render(request, "web/home.html", {"topics": topics})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    results = search_services(query) if query else []
+    return render(request, "web/search.html", {"query": query, "results": results})
+
+
+def _service(slug: str) -> Service:
+    return get_object_or_404(
+        Service.objects.select_related("topic", "department"), slug=slug, is_active=True
+    )
+
+
+@require_GET
+def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _service(slug)
+    form = SelfServiceForm() if service.is_simple_query else None
+    return render(request, "web/service.html", {"service": service, "form": form})
+
+
+@require_POST
+def self_service(request: HttpRequest, slug: str) -> HttpResponse:
+    """Yes: a self-service resolution, no case. No: on to the form. Counted once per visit."""
+    service = _service(slug)
+    if not service.is_simple_query:
+        return redirect("web:start", slug=service.slug)
+    form = SelfServiceForm(request.POST)
+    if not form.is_valid():
+        return render(request, "web/service.html", {"service": service, "form": form}, status=400)
+    answered = form.cleaned_data["answered"] == "yes"
+    counted = request.session.get(SELF_SERVICE, [])
+    if service.pk not in counted:
+        services.record_self_service(service=service, answered=answered)
+        request.session[SELF_SERVICE] = [*counted, service.pk][-50:]
+    if answered:
+        return render(request, "web/self_service_done.html", {"service": service})
+    return redirect("web:start", slug=service.slug)

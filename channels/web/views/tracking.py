@@ -1,0 +1,137 @@
+"""Following an enquiry: the private tracking page, replies, stopping updates, and "Find my
+enquiry", whose answer is the same whether or not the reference exists."""
+
+import uuid
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from channels.web import ratelimit
+from channels.web.forms import FindForm, ReplyForm, StopUpdatesForm
+from channels.web.views.journey import rate_limited
+from enquiries import intake, outbox, services
+from enquiries.attachments import IncomingFile
+from enquiries.choices import Channel
+from enquiries.intake import ContactDetails, IntakeError
+from enquiries.models import Case
+from enquiries.notifications import contact_fingerprint, recipients
+from enquiries.selectors import case_for_tracking_token, public_timeline
+
+
+def _case(token: str) -> Case:
+    case = case_for_tracking_token(token)
+    if case is None:
+        raise Http404("No enquiry matches this link.")
+    return case
+
+
+def _noindex(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    case = _case(token)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(request, "reply"):
+            return rate_limited(request, "reply")
+        files = tuple(
+            IncomingFile(name=f.name, content=f.content, declared_type=f.content_type)
+            for f in form.cleaned_data["files"]
+        )
+        try:
+            intake.add_contact(
+                case=case,
+                idempotency_key=f"web-reply:{form.cleaned_data['reply_key']}",
+                contact=ContactDetails(
+                    channel=Channel.WEB, body=form.cleaned_data["body"].strip(), files=files
+                ),
+            )
+        except IntakeError as exc:
+            for field, field_messages in exc.message_dict.items():
+                for message in field_messages:
+                    form.add_error("files" if field == "files" else "body", message)
+        else:
+            return redirect(f"{case.tracking_path()}?replied=1#timeline")
+    if not form.is_bound:
+        form = ReplyForm(initial={"reply_key": uuid.uuid4().hex})
+    context = {
+        "case": case,
+        "timeline": public_timeline(case),
+        "form": form,
+        "replied": request.GET.get("replied") == "1",
+        "token": token,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return _noindex(render(request, "web/track.html", context, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def stop_updates(request: HttpRequest, token: str) -> HttpResponse:
+    case = _case(token)
+    form = StopUpdatesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(request, "find"):
+            return rate_limited(request, "find")
+        fingerprint = contact_fingerprint(form.cleaned_data["contact"])
+        person = next(
+            (
+                r
+                for r in recipients(case)
+                if (r.email and contact_fingerprint(r.email) == fingerprint)
+                or (r.phone and contact_fingerprint(r.phone) == fingerprint)
+            ),
+            None,
+        )
+        if person is None:
+            form.add_error(
+                "contact", "This does not match the email address or phone number for updates"
+            )
+        else:
+            services.stop_updates(case=case, resident=person)
+            return _noindex(render(request, "web/stopped.html", {"case": case, "token": token}))
+    status = 400 if form.is_bound and form.errors else 200
+    return _noindex(
+        render(
+            request,
+            "web/stop_updates.html",
+            {"case": case, "form": form, "token": token},
+            status=status,
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def find(request: HttpRequest) -> HttpResponse:
+    form = FindForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.allow(request, "find"):  # every attempt counts: no probing by volume
+            return rate_limited(request, "find")
+        if form.is_valid():
+            reference = form.cleaned_data["reference"]
+            fingerprint = contact_fingerprint(form.cleaned_data["contact"])
+            hour = timezone.now().strftime("%Y%m%d%H")
+            with transaction.atomic():  # matched by the worker: this answer never depends on it
+                outbox.enqueue(
+                    "enquiries.tasks.send_tracking_link",
+                    dedupe_key=f"find:{reference}:{fingerprint[:24]}:{hour}",
+                    reference=reference,
+                    fingerprint=fingerprint,
+                )
+            return redirect("web:find_sent")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "web/find.html", {"form": form}, status=status)
+
+
+@require_GET
+def find_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/find_sent.html")

@@ -1,0 +1,70 @@
+"""DRF authentication and throttling for partner organisations."""
+
+from django.contrib.auth.models import AnonymousUser
+from rest_framework import authentication, exceptions, permissions, throttling
+
+from enquiries.api.partners import partner_for_token
+from enquiries.models import PartnerOrganisation
+
+
+class PartnerUser(AnonymousUser):
+    """A request user standing for a partner organisation, never a member of staff."""
+
+    def __init__(self, partner: PartnerOrganisation):
+        super().__init__()
+        self.partner = partner
+
+    @property
+    def is_authenticated(self) -> bool:  # type: ignore[override]
+        return True
+
+    def __str__(self) -> str:
+        return f"partner:{self.partner.slug}"
+
+
+class PartnerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0] != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Send the header as: Authorization: Bearer <token>"
+            )
+        partner = partner_for_token(header[1])
+        if partner is None:
+            raise exceptions.AuthenticationFailed(
+                "This API token is not valid or has been withdrawn."
+            )
+        return PartnerUser(partner), partner
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+
+class IsPartner(permissions.BasePermission):
+    message = "A partner API token is required."
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, PartnerOrganisation)
+
+
+class PartnerRateThrottle(throttling.SimpleRateThrottle):
+    """Each partner's own requests-per-minute allowance, counted in the shared cache."""
+
+    scope = "partner"
+
+    def get_rate(self) -> str:
+        return "60/min"
+
+    def allow_request(self, request, view) -> bool:
+        if isinstance(request.auth, PartnerOrganisation):
+            self.num_requests, self.duration = request.auth.requests_per_minute, 60
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not isinstance(request.auth, PartnerOrganisation):
+            return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

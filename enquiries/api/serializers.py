@@ -1,0 +1,80 @@
+"""Input and output shapes of the partner API (validation only: writes go through intake)."""
+
+from rest_framework import serializers
+
+from enquiries.choices import UpdatePreference
+from enquiries.intake import MAX_DESCRIPTION, MAX_SUMMARY
+
+
+class ResidentIn(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    email = serializers.CharField(max_length=254, allow_blank=True, required=False, default="")
+    phone = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
+    address = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+    postcode = serializers.CharField(max_length=10, allow_blank=True, required=False, default="")
+    preferred_channel = serializers.ChoiceField(
+        choices=UpdatePreference.values, required=False, default=UpdatePreference.EMAIL
+    )
+    consent_updates = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, data):
+        if not (data.get("email") or data.get("phone")):
+            raise serializers.ValidationError("Give the resident's email address or phone number.")
+        return data
+
+
+class LocationIn(serializers.Serializer):
+    address = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+    postcode = serializers.CharField(max_length=10, allow_blank=True, required=False, default="")
+    latitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=-180,
+        max_value=180,
+    )
+
+
+class EnquiryIn(serializers.Serializer):
+    service = serializers.SlugField(max_length=80)
+    summary = serializers.CharField(max_length=MAX_SUMMARY)
+    description = serializers.CharField(max_length=MAX_DESCRIPTION, allow_blank=True, default="")
+    answers = serializers.DictField(required=False, default=dict)
+    location = LocationIn(required=False, default=dict)
+    resident = ResidentIn()
+
+
+class ContactIn(serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_DESCRIPTION)
+
+
+class CaseOut(serializers.Serializer):
+    reference = serializers.CharField()
+    service = serializers.CharField(source="service.slug", default=None)
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    department = serializers.CharField(source="department.name", default=None)
+    expected_by = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ServiceOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    summary = serializers.CharField()
+    topic = serializers.CharField(source="topic.name")
+    sla_days = serializers.IntegerField()
+    is_location_based = serializers.BooleanField()
+    questions = serializers.JSONField()

@@ -1,0 +1,217 @@
+"""Who may see and change what: the one place staff permissions are decided.
+
+Every staff view, form, export and JSON endpoint asks this module, so a rule changes in one place.
+
+- Caseworkers see and change the cases of their departments (``Department.members``).
+- Managers see and change everything in the departments they manage or belong to, and assign
+  work to anyone in them.
+- Contact-centre and front-desk staff see every case, to answer a resident, and add contacts to
+  any case; they change only the cases of departments they belong to (their triage queue).
+- Admins configure the portal in the Django admin and may look at any case; like everyone else
+  they change only the cases of departments they belong to.
+
+A case someone may not see or change answers 404 (a 403 would confirm that it exists), and the
+attempt is written to the access log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from enquiries import access_log
+from enquiries.models import Case, CaseSubscription, Department, Resident
+from enquiries.references import InvalidReference, normalise_reference
+
+CONTACT_CENTRE = "contact_centre"
+FRONT_DESK = "front_desk"
+CASEWORKER = "caseworker"
+MANAGER = "manager"
+ADMIN = "admin"
+STAFF_ROLES = frozenset({CONTACT_CENTRE, FRONT_DESK, CASEWORKER, MANAGER, ADMIN})
+SEE_EVERY_CASE = frozenset({CONTACT_CENTRE, FRONT_DESK, ADMIN})
+TAKES_CONTACTS = frozenset({CONTACT_CENTRE, FRONT_DESK})
+
+VIEW = "view"
+CHANGE = "change"
+ADD_CONTACT = "add_contact"
+ACTIONS = (VIEW, CHANGE, ADD_CONTACT)
+
+User = AbstractBaseUser | AnonymousUser
+
+# --- who the user is (cached on the user object: one query each per request) -------------------
+
+
+def roles(user: Any) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = user.__dict__.get("_policy_roles")
+    if cached is None:
+        names = set(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(ADMIN)
+        cached = user.__dict__["_policy_roles"] = frozenset(names)
+    return cached
+
+
+def is_portal_staff(user: Any) -> bool:
+    return bool(roles(user))
+
+
+def _departments(user: Any) -> tuple[frozenset[int], frozenset[int]]:
+    """(every department the user works in, the ones they manage), in one query."""
+    cached = user.__dict__.get("_policy_departments")
+    if cached is None:
+        member, managed = set(), set()
+        rows = Department.objects.filter(Q(members=user) | Q(managers=user)).values_list(
+            "id", "managers"
+        )
+        for dept_id, manager_id in rows:
+            member.add(dept_id)
+            if manager_id == user.pk:
+                managed.add(dept_id)
+        cached = user.__dict__["_policy_departments"] = (frozenset(member), frozenset(managed))
+    return cached
+
+
+def department_ids(user: Any) -> frozenset[int]:
+    """Departments whose cases the user works: member or manager."""
+    return _departments(user)[0] if is_portal_staff(user) else frozenset()
+
+
+def managed_department_ids(user: Any) -> frozenset[int]:
+    return _departments(user)[1] if MANAGER in roles(user) or ADMIN in roles(user) else frozenset()
+
+
+def sees_every_case(user: Any) -> bool:
+    return bool(roles(user) & SEE_EVERY_CASE)
+
+
+def takes_contacts(user: Any) -> bool:
+    """Contact-centre and front-desk staff log calls and visits for any service."""
+    return bool(roles(user) & TAKES_CONTACTS)
+
+
+def is_manager(user: Any) -> bool:
+    return MANAGER in roles(user)
+
+
+# --- querysets ----------------------------------------------------------------------------------
+
+
+def visible_cases(user: Any, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    queryset = Case.objects.all() if queryset is None else queryset
+    if not is_portal_staff(user):
+        return queryset.none()
+    if sees_every_case(user):
+        return queryset
+    return queryset.filter(department_id__in=department_ids(user))
+
+
+def visible_departments(user: Any) -> QuerySet[Department]:
+    """The queues a user may open."""
+    if not is_portal_staff(user):
+        return Department.objects.none()
+    if sees_every_case(user):
+        return Department.objects.all()
+    return Department.objects.filter(pk__in=department_ids(user))
+
+
+def visible_residents(user: Any, queryset: QuerySet[Resident] | None = None) -> QuerySet[Resident]:
+    """Everyone for front-line staff; for department staff, residents with a case there."""
+    queryset = Resident.objects.all() if queryset is None else queryset
+    if not is_portal_staff(user):
+        return queryset.none()
+    if sees_every_case(user):
+        return queryset
+    ids = department_ids(user)
+    return queryset.filter(
+        Exists(Case.objects.filter(resident=OuterRef("pk"), department_id__in=ids))
+        | Exists(
+            CaseSubscription.objects.filter(resident=OuterRef("pk"), case__department_id__in=ids)
+        )
+    )
+
+
+# --- single objects -----------------------------------------------------------------------------
+
+
+def can_view_case(user: Any, case: Case) -> bool:
+    if not is_portal_staff(user):
+        return False
+    return sees_every_case(user) or case.department_id in department_ids(user)
+
+
+def can_change_case(user: Any, case: Case) -> bool:
+    """Internal work (status, notes, replies, transfer, merge) stays with the case's department."""
+    return is_portal_staff(user) and case.department_id in department_ids(user)
+
+
+def can_add_contact(user: Any, case: Case) -> bool:
+    return can_change_case(user, case) or (takes_contacts(user) and can_view_case(user, case))
+
+
+def can_assign(user: Any, case: Case, assignee: Any | None) -> bool:
+    """Anyone working a case may claim or release it; only its managers hand it to others."""
+    if not can_change_case(user, case):
+        return False
+    if assignee is None or assignee.pk == user.pk:
+        return True
+    return case.department_id in managed_department_ids(user)
+
+
+def can_view_resident(user: Any, resident: Resident) -> bool:
+    return visible_residents(user, Resident.objects.filter(pk=resident.pk)).exists()
+
+
+def can_log_contacts(user: Any) -> bool:
+    """Who may open the log-a-call screen (case workers log calls about their own cases too)."""
+    return is_portal_staff(user) and (takes_contacts(user) or bool(department_ids(user)))
+
+
+def allows(user: Any, case: Case, action: str) -> bool:
+    checks = {VIEW: can_view_case, CHANGE: can_change_case, ADD_CONTACT: can_add_contact}
+    return checks[action](user, case)
+
+
+def get_case_for(
+    user: Any,
+    key: int | str,
+    action: str = VIEW,
+    *,
+    path: str = "",
+    queryset: QuerySet[Case] | None = None,
+) -> Case:
+    """The case by id or reference if the user may do ``action`` to it; else log and 404."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    queryset = Case.objects.all() if queryset is None else queryset
+    case = _lookup(queryset, key)
+    if case is not None and allows(user, case, action):
+        return case
+    if getattr(user, "is_authenticated", False):
+        access_log.record_denied(user=user, path=path, case=case, action=action, key=str(key))
+    raise Http404("No case found.")
+
+
+def _lookup(queryset: QuerySet[Case], key: int | str) -> Case | None:
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        return queryset.filter(pk=int(key)).first()
+    try:
+        reference = normalise_reference(str(key))
+    except InvalidReference:
+        return None
+    return queryset.filter(reference=reference).first()
+
+
+def get_resident_for(user: Any, pk: int, *, path: str = "") -> Resident:
+    """A resident the user may see, or log the attempt and 404."""
+    resident = visible_residents(user, Resident.objects.filter(pk=pk)).first()
+    if resident is not None:
+        return resident
+    if getattr(user, "is_authenticated", False):
+        access_log.record_denied(user=user, path=path, action="view_resident", key=str(pk))
+    raise Http404("No resident found.")

@@ -1,0 +1,1 @@
+"""The staff workspace: sign-in with two-factor, worklists, the case page and resident lookup."""

@@ -1,0 +1,143 @@
+"""Staff forms: they validate input and nothing more; views hand the cleaned data to services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from enquiries import lifecycle
+from enquiries.choices import Outcome, Status
+from enquiries.models import Case, Department
+from enquiries.references import InvalidReference, normalise_reference
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label="User name",
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code, for example 123456",
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "class": "govuk-input--width-5",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit():
+            raise ValidationError("The code is 6 numbers, for example 123456")
+        return token
+
+
+class ResidentSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Name, email, phone, postcode or case reference",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="New status", choices=())
+    outcome = forms.ChoiceField(
+        label="Outcome (when resolving or closing)",
+        choices=[("", "Choose an outcome")]
+        + [(v, label) for v, label in Outcome.choices if v and v != Outcome.DUPLICATE],
+        required=False,
+    )
+    reason = forms.CharField(label="Reason (internal)", max_length=500, required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (s, Status(s).label) for s in lifecycle.allowed_targets(case.status)
+        ]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(
+        label="Assign to", choices=(), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {p.pk: p for p in people}
+        self.fields["assignee"].choices = [("", "Nobody (back to the queue)")] + [
+            (p.pk, p.get_full_name() or p.get_username()) for p in people
+        ]
+
+    def chosen(self) -> Any | None:
+        pk = self.cleaned_data.get("assignee")
+        return self.people.get(pk) if pk else None
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Internal note",
+        help_text="Only staff see notes. The resident never does.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply to the resident",
+        help_text="Sent by their preferred channel and shown on their tracking page.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class TransferForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label="Transfer to", queryset=Department.objects.none(), empty_label="Choose a team"
+    )
+    reason = forms.CharField(
+        label="Reason for the transfer",
+        help_text="Recorded in the timeline, so the new team need not ask the resident again.",
+        max_length=500,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.exclude(pk=case.department_id)
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(
+        label="Reference of the case to keep",
+        help_text="This case closes as its duplicate; its contacts and followers move across.",
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(label="Reason (internal)", max_length=500, required=False)
+
+    def clean_into(self) -> str:
+        try:
+            return normalise_reference(self.cleaned_data["into"])
+        except InvalidReference as exc:
+            raise ValidationError(str(exc)) from exc

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from enquiries.staff import api, auth_views, case_views, resident_views, worklist_views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", worklist_views.home, name="home"),
+    path("sign-in/", auth_views.login, name="login"),
+    path("sign-out/", auth_views.logout, name="logout"),
+    path("two-factor/", auth_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/set-up/", auth_views.two_factor_setup, name="two_factor_setup"),
+    path("worklist/", worklist_views.worklist, name="worklist"),
+    path("residents/", resident_views.search, name="search"),
+    path("residents/<int:pk>/", resident_views.resident_detail, name="resident"),
+    path("cases/<str:reference>/", case_views.case_detail, name="case"),
+    path("cases/<str:reference>/status/", case_views.change_status, name="case_status"),
+    path("cases/<str:reference>/assign/", case_views.assign, name="case_assign"),
+    path("cases/<str:reference>/note/", case_views.add_note, name="case_note"),
+    path("cases/<str:reference>/reply/", case_views.reply, name="case_reply"),
+    path("cases/<str:reference>/transfer/", case_views.transfer, name="case_transfer"),
+    path("cases/<str:reference>/merge/", case_views.merge, name="case_merge"),
+    path("api/cases/<str:reference>/", api.case_summary, name="api_case"),
+    path("api/residents/", api.resident_search, name="api_residents"),
+]

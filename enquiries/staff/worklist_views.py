@@ -1,0 +1,87 @@
+"""The staff home page and the worklists: thin views over staff_selectors and the filters."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from enquiries import policy
+from enquiries import staff_selectors as selectors
+from enquiries.staff.access import staff_required
+from enquiries.staff.filters import WorklistFilter
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Where each role starts: front-line staff at the search box, case workers at their queues."""
+    user = request.user
+    cutoffs = selectors.sla_cutoffs()
+    context = {
+        "queues": selectors.queue_counts(user, cutoffs)
+        if policy.department_ids(user) or policy.is_manager(user)
+        else [],
+        "my_open": selectors.my_open_count(user),
+        "takes_contacts": policy.takes_contacts(user),
+        "can_log_contacts": policy.can_log_contacts(user),
+        "is_admin": policy.ADMIN in policy.roles(user),
+        "roles": sorted(policy.roles(user)),
+    }
+    return render(request, "staff/home.html", context)
+
+
+@staff_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """One queue (``?queue=<department>``), all of the user's queues, or ``?mine=1``."""
+    user = request.user
+    cutoffs = selectors.sla_cutoffs()
+    queues = selectors.queue_counts(user, cutoffs)
+    mine = request.GET.get("mine") == "1"
+    slug = request.GET.get("queue", "")
+    base = selectors.worklist(user, cutoffs=cutoffs)
+    current = None
+    if mine:
+        base = base.filter(assignee=user)
+        department_ids = [q.department.pk for q in queues]
+    elif slug:
+        current = next((q for q in queues if q.department.slug == slug), None)
+        if current is None:
+            raise Http404("No such queue.")
+        base = base.filter(department_id=current.department.pk)
+        department_ids = [current.department.pk]
+    else:
+        own = policy.department_ids(user)
+        if not own:
+            if queues:
+                return redirect(f"{request.path}?queue={queues[0].department.slug}")
+            raise Http404("No queues.")
+        base = base.filter(department_id__in=own)
+        department_ids = sorted(own)
+    people = selectors.department_staff_for(department_ids)
+    filterset = WorklistFilter(
+        request.GET,
+        queryset=base,
+        user=user,
+        services=selectors.worklist_services(department_ids),
+        people=people,
+        cutoffs=cutoffs,
+    )
+    rows = filterset.qs if filterset.is_valid() else base.none()
+    page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/worklist.html",
+        {
+            "queues": queues,
+            "current": current,
+            "mine": mine,
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_change_queue": bool(
+                current and current.department.pk in policy.department_ids(user)
+            ),
+        },
+    )

@@ -1,0 +1,529 @@
+"""Reads for the staff workspace: worklists, queue counts, the case timeline, resident lookup.
+
+Every function takes the acting user and narrows through ``enquiries.policy`` first, and each
+runs a fixed number of queries however many rows it returns (tests hold it to a budget).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Case as CaseWhen
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from enquiries import policy
+from enquiries.choices import OPEN_STATUSES, Direction, EventKind, SlaState
+from enquiries.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Contact,
+    Department,
+    Notification,
+    Resident,
+    Service,
+)
+from enquiries.normalise import normalise_email, normalise_phone, normalise_postcode
+from enquiries.references import InvalidReference, normalise_reference
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 25
+RESIDENT_CASE_LIMIT = 100
+RESIDENT_CONTACT_LIMIT = 50
+
+# --- SLA ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlaCutoffs:
+    """A case is breached when due before ``now``; due soon when due before ``due_soon_until``."""
+
+    now: datetime
+    due_soon_until: datetime
+
+
+def sla_cutoffs(now: datetime | None = None) -> SlaCutoffs:
+    """ "Due soon" is less than one working day left, on the council's working calendar."""
+    from enquiries.services import calendar
+
+    now = now or timezone.now()
+    cal = calendar()
+    return SlaCutoffs(now, cal.add_working_seconds(now, cal.hours.nominal_day_seconds))
+
+
+def filter_sla(queryset: QuerySet[Case], state: str, cutoffs: SlaCutoffs) -> QuerySet[Case]:
+    open_cases = queryset.filter(status__in=OPEN_STATUSES)
+    if state == SlaState.BREACHED:
+        return open_cases.filter(sla_due_at__lt=cutoffs.now)
+    if state == SlaState.DUE_SOON:
+        return open_cases.filter(sla_due_at__gte=cutoffs.now, sla_due_at__lt=cutoffs.due_soon_until)
+    if state == SlaState.ON_TRACK:
+        return open_cases.filter(
+            Q(sla_due_at__gte=cutoffs.due_soon_until) | Q(sla_due_at__isnull=True)
+        )
+    return queryset
+
+
+def with_sla_now(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case]:
+    """Annotate ``sla_now``: the SLA state at this moment (blank once a case is finished)."""
+    return queryset.annotate(
+        sla_now=CaseWhen(
+            When(~Q(status__in=OPEN_STATUSES), then=Value("")),
+            When(sla_due_at__lt=cutoffs.now, then=Value(SlaState.BREACHED)),
+            When(sla_due_at__lt=cutoffs.due_soon_until, then=Value(SlaState.DUE_SOON)),
+            default=Value(SlaState.ON_TRACK),
+        )
+    )
+
+
+def sla_state_now(case: Case, cutoffs: SlaCutoffs | None = None) -> str:
+    """The same classification as ``with_sla_now``, for one case already in memory."""
+    if not case.is_open:
+        return ""
+    cutoffs = cutoffs or sla_cutoffs()
+    if case.sla_due_at is None or case.sla_due_at >= cutoffs.due_soon_until:
+        return SlaState.ON_TRACK
+    return SlaState.BREACHED if case.sla_due_at < cutoffs.now else SlaState.DUE_SOON
+
+
+# --- worklists ----------------------------------------------------------------------------------
+
+
+def worklist(user: Any, *, cutoffs: SlaCutoffs | None = None) -> QuerySet[Case]:
+    """Cases the user may see, with what a worklist row shows and nothing else."""
+    cutoffs = cutoffs or sla_cutoffs()
+    queryset = (
+        policy.visible_cases(user)
+        .filter(merged_into__isnull=True)
+        .select_related("service", "department", "assignee")
+        .only(
+            "id",
+            "reference",
+            "summary",
+            "status",
+            "priority",
+            "channel",
+            "created_at",
+            "sla_due_at",
+            "department_id",
+            "service_id",
+            "assignee_id",
+            "service__name",
+            "department__name",
+            "department__slug",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
+    )
+    return with_sla_now(queryset, cutoffs)
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    department: Department
+    open: int
+    unassigned: int
+    breached: int
+
+
+def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCount]:
+    """Open, unassigned and breached counts for every queue the user may open: two queries."""
+    cutoffs = cutoffs or sla_cutoffs()
+    departments = list(policy.visible_departments(user).only("id", "name", "slug"))
+    rows = (
+        Case.objects.filter(
+            department__in=[d.pk for d in departments],
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+        )
+        .values("department_id")
+        .annotate(
+            total=Count("id"),
+            unassigned=Count("id", filter=Q(assignee__isnull=True)),
+            breached=Count("id", filter=Q(sla_due_at__lt=cutoffs.now)),
+        )
+        .order_by()
+    )
+    by_department = {row["department_id"]: row for row in rows}
+    empty = {"total": 0, "unassigned": 0, "breached": 0}
+    return [
+        QueueCount(
+            d,
+            by_department.get(d.pk, empty)["total"],
+            by_department.get(d.pk, empty)["unassigned"],
+            by_department.get(d.pk, empty)["breached"],
+        )
+        for d in departments
+    ]
+
+
+def my_open_count(user: Any) -> int:
+    return Case.objects.filter(assignee=user, status__in=OPEN_STATUSES).count()
+
+
+def department_staff(department_id: int | None) -> list[Any]:
+    """People a case in this department can be assigned to (members and managers)."""
+    return department_staff_for([department_id] if department_id else [])
+
+
+def department_staff_for(department_ids: list[int]) -> list[Any]:
+    if not department_ids:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            Q(departments__id__in=department_ids) | Q(managed_departments__id__in=department_ids),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def worklist_services(department_ids: list[int]) -> QuerySet[Service]:
+    return Service.objects.filter(department_id__in=department_ids).only("id", "name")
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+
+def case_for_page(user: Any, key: int | str, action: str, *, path: str) -> Case:
+    queryset = Case.objects.select_related(
+        "service", "department", "assignee", "resident", "merged_into", "follows", "routing_rule"
+    )
+    return policy.get_case_for(user, key, action, path=path, queryset=queryset)
+
+
+@dataclass(frozen=True)
+class StaffTimelineEntry:
+    when: datetime
+    kind: str  # contact_in, contact_out, note, event, notification
+    title: str
+    body: str = ""
+    who: str = ""
+    public: bool = False
+    contact: Contact | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.get_username()
+
+
+def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
+    """Contacts, events and notifications, newest first: three queries plus attachments."""
+    entries: list[StaffTimelineEntry] = []
+    contacts = (
+        Contact.objects.filter(case=case)
+        .select_related("recorded_by", "resident")
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.only(
+                    "id", "contact_id", "original_name", "skipped_reason", "size"
+                ),
+            )
+        )
+    )
+    for contact in contacts:
+        inbound = contact.direction == Direction.INBOUND
+        tags = [contact.get_channel_display()]
+        if contact.is_chaser:
+            tags.append("Chaser")
+        if contact.assisted_digital:
+            tags.append(f"Assisted digital: {contact.get_assisted_digital_reason_display()}")
+        if contact.call_duration_seconds:
+            minutes, seconds = divmod(contact.call_duration_seconds, 60)
+            tags.append(f"Call {minutes}:{seconds:02d}")
+        if contact.office:
+            tags.append(contact.office)
+        if inbound:
+            sender = contact.resident.full_name if contact.resident else contact.sender_name
+            title = f"From {sender or 'the resident'}"
+        else:
+            title = "Reply to the resident"
+        entries.append(
+            StaffTimelineEntry(
+                when=contact.occurred_at,
+                kind="contact_in" if inbound else "contact_out",
+                title=title,
+                body=contact.body,
+                who=_person(contact.recorded_by) if contact.recorded_by_id else "",
+                public=contact.is_public,
+                contact=contact,
+                tags=tuple(tags),
+            )
+        )
+    for event in CaseEvent.objects.filter(case=case).select_related("actor"):
+        if event.kind == EventKind.CONTACT:
+            continue  # the contact itself is in the timeline
+        entries.append(
+            StaffTimelineEntry(
+                when=event.created_at,
+                kind="note" if event.kind == EventKind.NOTE else "event",
+                title=event.get_kind_display(),
+                body=event.message,
+                who=_person(event.actor),
+                public=bool(event.public_message),
+            )
+        )
+    for note in Notification.objects.filter(case=case).only(
+        "created_at", "kind", "medium", "state", "to_address", "subject"
+    ):
+        entries.append(
+            StaffTimelineEntry(
+                when=note.created_at,
+                kind="notification",
+                title=f"{note.get_medium_display()} to the resident: {note.kind}",
+                body=note.subject,
+                who=note.get_state_display(),
+                public=True,
+            )
+        )
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def merge_candidates(case: Case, limit: int = 10) -> list[Case]:
+    """Open cases of the same service and area: the likely originals of a duplicate."""
+    if not case.service_id:
+        return []
+    return list(
+        Case.objects.filter(
+            service_id=case.service_id,
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+            department_id=case.department_id,
+        )
+        .filter(postcode_district=case.postcode_district or case.resident.postcode_district)
+        .exclude(pk=case.pk)
+        .only("id", "reference", "summary", "created_at", "address")
+        .order_by("-created_at")[:limit]
+    )
+
+
+# --- residents ----------------------------------------------------------------------------------
+
+_POSTCODE_LIKE = re.compile(r"^[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}$")
+_PHONE_LIKE = re.compile(r"^[\d\s()+\-.]{7,}$")
+
+
+@dataclass
+class ResidentSearch:
+    query: str
+    kind: str = ""  # reference, email, phone, postcode, name
+    residents: list[Resident] = field(default_factory=list)
+    case: Case | None = None
+    problem: str = ""
+
+
+def classify_query(query: str) -> tuple[str, str]:
+    """(kind, normalised value) for what an officer typed in the one search box."""
+    text = query.strip()
+    if "@" in text:
+        try:
+            return "email", normalise_email(text)
+        except ValidationError:
+            return "email", text
+    try:
+        return "reference", normalise_reference(text)
+    except InvalidReference:
+        pass
+    if _POSTCODE_LIKE.match(text):
+        try:
+            return "postcode", normalise_postcode(text)
+        except ValidationError:
+            pass
+    if _PHONE_LIKE.match(text):
+        try:
+            return "phone", normalise_phone(text)
+        except ValidationError:
+            return "phone", ""
+    return "name", " ".join(text.split())
+
+
+def _with_open_counts(queryset: QuerySet[Resident]) -> QuerySet[Resident]:
+    open_cases = (
+        Case.objects.filter(resident=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("resident")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(open_cases=Subquery(open_cases, output_field=IntegerField()))
+
+
+def search_residents(user: Any, query: str, limit: int = SEARCH_LIMIT) -> ResidentSearch:
+    """Find residents by name (typo-tolerant), email, phone, postcode or case reference."""
+    result = ResidentSearch(query=query)
+    if len(query.strip()) < 2:
+        result.problem = "Enter at least 2 characters."
+        return result
+    kind, value = classify_query(query)
+    result.kind = kind
+    base = policy.visible_residents(user, Resident.objects.filter(anonymised_at__isnull=True))
+    if kind == "reference":
+        case = (
+            policy.visible_cases(user)
+            .select_related("resident", "service")
+            .filter(reference=value)
+            .first()
+        )
+        result.case = case
+        matches = base.filter(pk=case.resident_id) if case else base.none()
+    elif kind == "email":
+        matches = base.filter(email__iexact=value)
+    elif kind == "phone":
+        matches = base.filter(phone=value) if value else base.none()
+    elif kind == "postcode":
+        matches = base.filter(postcode=value)
+    else:
+        return _name_search(result, base, value, limit)
+    result.residents = list(_with_open_counts(matches).order_by("full_name", "id")[:limit])
+    return result
+
+
+def _name_search(
+    result: ResidentSearch, base: QuerySet[Resident], name: str, limit: int
+) -> ResidentSearch:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        matches = (
+            base.filter(Q(full_name__icontains=name) | Q(full_name__trigram_word_similar=name))
+            .annotate(similarity=TrigramWordSimilarity(name, "full_name"))
+            .order_by("-similarity", "full_name", "id")
+        )
+        result.residents = list(_with_open_counts(matches)[:limit])
+        return result
+    # SQLite (the embedded demo): narrow on word stems, then rank by edit similarity in Python.
+    stems = Q()
+    for word in name.split():
+        stems |= Q(full_name__icontains=word[:3])
+    candidates = list(_with_open_counts(base.filter(stems))[:2000])
+    lowered = name.lower()
+    scored = [
+        (difflib.SequenceMatcher(None, lowered, r.full_name.lower()).ratio(), r) for r in candidates
+    ]
+    result.residents = [r for score, r in sorted(scored, key=lambda s: -s[0]) if score >= 0.5][
+        :limit
+    ]
+    return result
+
+
+@dataclass
+class ResidentOverview:
+    resident: Resident
+    cases: list[Case]
+    contacts: list[Contact]
+    open_count: int
+
+
+def resident_overview(user: Any, resident: Resident) -> ResidentOverview:
+    """Every case and contact the user may see, open cases first, newest first: two queries."""
+    cutoffs = sla_cutoffs()
+    visible = policy.visible_cases(user)
+    cases = list(
+        with_sla_now(
+            visible.filter(Q(resident=resident) | Q(subscriptions__resident=resident))
+            .distinct()
+            .select_related("service", "department")
+            .annotate(
+                finished=CaseWhen(
+                    When(status__in=OPEN_STATUSES, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            ),
+            cutoffs,
+        ).order_by("finished", "-created_at")[:RESIDENT_CASE_LIMIT]
+    )
+    contacts = list(
+        Contact.objects.filter(
+            Q(resident=resident) | Q(case__resident=resident),
+            case__in=visible.values("pk"),
+        )
+        .select_related("case", "recorded_by")
+        .order_by("-occurred_at", "-id")[:RESIDENT_CONTACT_LIMIT]
+    )
+    return ResidentOverview(
+        resident=resident,
+        cases=cases,
+        contacts=contacts,
+        open_count=sum(1 for c in cases if c.is_open),
+    )
+
+
+def likely_duplicate_residents(
+    *, full_name: str = "", email: str = "", phone: str = "", postcode: str = "", limit: int = 5
+) -> list[Resident]:
+    """Residents who are probably the same person: same email or phone, or a like name nearby."""
+    match = Q(pk__in=[])
+    if email:
+        match |= Q(email__iexact=email)
+    if phone:
+        match |= Q(phone=phone)
+    if full_name and postcode:
+        if connection.vendor == "postgresql":
+            match |= Q(postcode=postcode, full_name__trigram_similar=full_name)
+        else:
+            surname = full_name.split()[-1]
+            match |= Q(postcode=postcode, full_name__icontains=surname)
+    if match == Q(pk__in=[]):
+        return []
+    return list(Resident.objects.filter(match, anonymised_at__isnull=True).order_by("id")[:limit])
+
+
+def nearby_open_cases(service: Service, postcode: str, limit: int = 10) -> list[Case]:
+    """Open cases of the same service near the same postcode ("tell us once")."""
+    if not postcode:
+        return []
+    district = postcode.split(" ")[0]
+    return list(
+        Case.objects.filter(
+            service=service,
+            postcode_district=district,
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+        )
+        .only("id", "reference", "summary", "address", "postcode", "created_at", "status")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def resident_open_cases(user: Any, resident: Resident) -> list[Case]:
+    """The resident's cases a contact can be added to, open first then recent."""
+    return list(
+        policy.visible_cases(user)
+        .filter(Q(resident=resident) | Q(subscriptions__resident=resident))
+        .distinct()
+        .select_related("service")
+        .annotate(
+            finished=CaseWhen(
+                When(status__in=OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("finished", "-created_at")[:20]
+    )

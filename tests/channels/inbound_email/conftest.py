@@ -1,0 +1,94 @@
+"""Helpers for the inbound email parser tests, which need no database and no Django settings.
+
+The project-wide autouse fixture ``_media_and_mail`` needs pytest-django's ``settings``; it is
+replaced here by a no-op so these pure tests also run with ``-p no:django``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+
+from channels.inbound_email.bounces import KINDS
+from channels.inbound_email.parsing import MAX_SUBJECT_CHARS, NO_TEXT, ParsedEmail
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "emails"
+# The shared corpus sits beside the repository (in development and in CI), never inside it.
+CORPUS = REPO_ROOT.parent / "shared" / "email-corpus"
+
+_BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail():
+    """Override the project fixture: parsing touches neither media storage nor mail."""
+    yield
+
+
+def _strings(parsed: ParsedEmail):
+    yield "subject", parsed.subject
+    yield "from_name", parsed.from_name
+    yield "text_body", parsed.text_body
+    yield "new_text", parsed.new_text
+    yield "dedupe_key", parsed.dedupe_key
+    for name in ("message_id", "from_address", "reply_to", "html_body", "quarantine_reason"):
+        value = getattr(parsed, name)
+        if value is not None:
+            yield name, value
+    for name in ("to_addresses", "cc_addresses", "in_reply_to", "references", "auto_reasons"):
+        for value in getattr(parsed, name):
+            yield name, value
+    for value in [*parsed.defects, *parsed.unverified_reasons]:
+        yield "notes", value
+    for attachment in parsed.attachments:
+        yield "filename", attachment.filename
+        yield "content_type", attachment.content_type
+    if parsed.bounce is not None:
+        for name in ("recipient", "status", "action", "original_message_id", "diagnostic"):
+            value = getattr(parsed.bounce, name)
+            if value is not None:
+                yield f"bounce.{name}", value
+
+
+def assert_storable(parsed: ParsedEmail) -> None:
+    """Invariants every result must keep, whatever the input: the database can store it."""
+    assert isinstance(parsed, ParsedEmail)
+    for name, value in _strings(parsed):
+        assert isinstance(value, str), name
+        assert not _BAD_CHARS.search(value), f"{name} has a NUL or lone surrogate: {value[:80]!r}"
+        value.encode("utf-8")
+    assert len(parsed.subject) <= MAX_SUBJECT_CHARS
+    assert "\n" not in parsed.subject and "\r" not in parsed.subject
+    assert parsed.kind in KINDS
+    assert parsed.text_body, "text_body is never empty"
+    assert parsed.new_text, "new_text is never empty"
+    if parsed.text_body == NO_TEXT:
+        assert parsed.new_text == NO_TEXT
+    if parsed.message_id:
+        assert parsed.dedupe_key == parsed.message_id
+        assert "<" not in parsed.message_id and ">" not in parsed.message_id
+    else:
+        assert re.fullmatch(r"sha256:[0-9a-f]{64}", parsed.dedupe_key)
+    if parsed.date is not None:
+        assert parsed.date.tzinfo is not None
+        assert parsed.date.utcoffset() == UTC.utcoffset(None)
+    if parsed.from_address is not None:
+        local, _, domain = parsed.from_address.rpartition("@")
+        assert local and domain == domain.lower()
+    if parsed.kind != "message" or parsed.auto_reasons or parsed.quarantine_reason:
+        assert parsed.suppress_reply
+    if parsed.from_address is None or parsed.from_ambiguous:
+        assert parsed.suppress_reply
+    for index, attachment in enumerate(parsed.attachments, start=1):
+        name = attachment.filename
+        assert name and "/" not in name and "\\" not in name, name
+        assert name not in {".", ".."} and not name.startswith("."), name
+        assert not re.search(r"[\x00-\x1f\x7f]", name), name
+        assert attachment.size == len(attachment.content)
+        assert isinstance(attachment.content, bytes)
+        assert "/" in attachment.content_type
+        assert index <= 100
