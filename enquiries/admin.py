@@ -9,6 +9,7 @@ from enquiries.models import (
     Contact,
     Department,
     Notification,
+    NotificationTemplate,
     OutboxTask,
     PartnerOrganisation,
     Resident,
@@ -61,6 +62,28 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     search_fields = ["name", "keywords_any", "postcode_districts"]
     filter_horizontal = ["services"]
     list_select_related = ["department"]
+    readonly_fields = ["misrouting"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                routed_count=Count("cases", distinct=True),
+                moved_count=Count("cases", filter=Q(cases__transfer_count__gt=0), distinct=True),
+            )
+        )
+
+    @admin.display(description="Transferred by staff (misrouted)")
+    def misrouting(self, obj):
+        routed = getattr(obj, "routed_count", 0)
+        moved = getattr(obj, "moved_count", 0)
+        return f"{moved} of {routed} cases" + (f" ({moved / routed:.0%})" if routed else "")
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "misrouting"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -168,6 +191,16 @@ class OutboxTaskAdmin(admin.ModelAdmin):
     search_fields = ["dedupe_key", "last_error"]
     actions = ["retry"]
 
+    def changelist_view(self, request, extra_context=None):
+        failed = outbox.failed_count()
+        if failed and request.GET.get("state__exact") != OutboxTask.State.FAILED:
+            messages.warning(
+                request,
+                f"{failed} piece(s) of work failed after their retries: filter by state "
+                "'Failed', select them and choose 'Retry the selected failed work'.",
+            )
+        return super().changelist_view(request, extra_context)
+
     @admin.action(description="Retry the selected failed work")
     def retry(self, request, queryset):
         retried = sum(
@@ -203,3 +236,13 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     readonly_fields = ["token_prefix", "token_hash", "created_at"]
     filter_horizontal = ["allowed_services"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(NotificationTemplate)
+class NotificationTemplateAdmin(admin.ModelAdmin):
+    """Wording of updates; without an active row the file in templates/notifications/kinds is
+    used. Variables: case, resident, text, note, expected_by, council_name, updates (digest)."""
+
+    list_display = ["kind", "medium", "subject", "is_active", "updated_at"]
+    list_filter = ["medium", "is_active", "kind"]
+    search_fields = ["kind", "subject", "body"]

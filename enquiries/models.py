@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from enquiries.choices import (
+    OPEN_STATUSES,
     AssistedDigitalReason,
     Channel,
     Direction,
@@ -132,6 +134,12 @@ class Resident(models.Model):
 
     class Meta:
         ordering = ["full_name", "id"]
+        indexes = [
+            # staff lookup: email__iexact compares UPPER(email); typo-tolerant names use a
+            # pg_trgm GIN index made in migration (PostgreSQL only)
+            models.Index(Upper("email"), name="resident_email_upper_idx"),
+            models.Index(fields=["postcode"], name="resident_postcode_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or f"Resident {self.pk}"
@@ -219,6 +227,17 @@ class Case(models.Model):
             models.Index(fields=["service", "postcode_district", "status"], name="case_nearby_idx"),
             models.Index(fields=["resident", "-created_at"], name="case_resident_idx"),
             models.Index(fields=["status", "sla_due_at"], name="case_sla_sweep_idx"),
+            # staff worklists: the open cases of a queue, by due date or newest first
+            models.Index(
+                fields=["department", "sla_due_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_open_due_idx",
+            ),
+            models.Index(
+                fields=["department", "-created_at", "-id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_open_new_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),

@@ -553,3 +553,39 @@ def record_self_service(*, service, answered: bool):
 
     return SelfServiceOutcome.objects.create(service=service, answered=answered)
 
+
+
+@_in_transaction
+def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = None) -> bool:
+    """Mail to this resident bounced for good: updates switch to another channel, staff see why.
+
+    Returns False when the address was already marked (the event is not repeated).
+    """
+    changed = Resident.objects.filter(pk=resident.pk, email_failing=False).update(
+        email_failing=True, updated_at=timezone.now()
+    )
+    resident.email_failing = True
+    if case is not None and changed:
+        record_event(
+            case=case,
+            kind=EventKind.NOTIFICATION_FAILED,
+            message=f"Email to the resident could not be delivered: {reason}"[:2000],
+            data={"resident": resident.pk, "failing": "email_failing"},
+        )
+    return bool(changed)
+
+
+@_in_transaction
+def record_email_complaint(*, resident: Resident, case: Case, detail: str = "") -> None:
+    """The resident marked our email as spam: send them no more updates, and say so on the case."""
+    Resident.objects.filter(pk=resident.pk).update(
+        consent_updates=False, updated_at=timezone.now()
+    )
+    resident.consent_updates = False
+    record_event(
+        case=case,
+        kind=EventKind.NOTE,
+        message=f"The resident's mail provider reported our email as spam: updates stopped. "
+        f"{detail}".strip()[:2000],
+        data={"resident": resident.pk, "consent_updates": False},
+    )

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram lookups for staff name search (unused on SQLite)
     "rest_framework",
     "crispy_forms",
     "crispy_forms_gds",
@@ -347,6 +348,28 @@ WEB_UPLOAD_TTL_HOURS = env_int("WEB_UPLOAD_TTL_HOURS", 24)
 CELERY_BEAT_SCHEDULE["web-purge-stale-uploads"] = {
     "task": "channels.web.tasks.purge_stale_uploads",
     "schedule": 3600.0,
+}
+# Inbound email channel (channels/inbound_email): IMAP mailboxes are rows (Mailbox admin), each
+# naming the environment variable that holds its password. The provider webhook (Mailgun via
+# django-anymail) checks MAILGUN_WEBHOOK_SIGNING_KEY and the basic-auth WEBHOOK_SECRET.
+EMAIL_ACKS_PER_SENDER_PER_HOUR = env_int("EMAIL_ACKS_PER_SENDER_PER_HOUR", 3)
+EMAIL_POLL_SECONDS = env_int("EMAIL_POLL_SECONDS", 60)
+# Unset values are left out, so the webhook refuses every request rather than accept an empty key.
+ANYMAIL = {
+    name: value
+    for name, value in (
+        ("MAILGUN_WEBHOOK_SIGNING_KEY", env_str("MAILGUN_WEBHOOK_SIGNING_KEY")),
+        ("WEBHOOK_SECRET", env_str("ANYMAIL_WEBHOOK_SECRET")),
+    )
+    if value
+}
+CELERY_BEAT_SCHEDULE["inbound-email-poll"] = {
+    "task": "channels.inbound_email.tasks.poll_mailboxes",
+    "schedule": float(EMAIL_POLL_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["inbound-email-sweep"] = {
+    "task": "channels.inbound_email.tasks.process_pending",
+    "schedule": 120.0,
 }
 # The load test's floor (bench/web_journey.py): a bare ModelForm view, never on in production.
 PORTAL_BENCH_BASELINE = env_bool("PORTAL_BENCH_BASELINE", False) and not PRODUCTION

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("enquiries.api.urls")),
     path("callbacks/notify/", notify_callback.delivery_receipt, name="notify_callback"),
+    path("callbacks/email/", include("channels.inbound_email.urls")),
     path("updates/stop/<str:token>/", optout.stop_updates, name="optout"),
     path("staff/", include("enquiries.staff.urls")),
     path("staff/contact/", include("channels.assisted.urls")),

@@ -24,6 +24,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     kept = {
         key: value
         for key, value in request.POST.items()
-        if key not in {"csrfmiddlewaretoken", "website"} and len(value) < 5000
+        if key not in {"csrfmiddlewaretoken", "website", "journey_key", "reply_key", "action"}
+        and len(value) < 5000
     }
     return render(request, "errors/csrf.html", {"kept_answers": kept}, status=403)

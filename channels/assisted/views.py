@@ -167,6 +167,9 @@ def _record_forms(
         forms["questions_form"] = ServiceQuestionsForm(data, service=service, prefix="q")
         if action == RESOLVED:
             forms["resolved_form"] = ResolvedForm(data, prefix="resolved")
+    if data is None:
+        first = forms.get("existing_form") or forms.get("resolved_form") or forms["case_form"]
+        next(iter(first.fields.values())).widget.attrs["autofocus"] = True
     return forms
 
 
@@ -244,6 +247,7 @@ def record(request: HttpRequest) -> HttpResponse:
         "preset_case": preset_case,
         "token": token,
         **forms,
+        "error_forms": list(forms.values()),
     }
     if action != EXISTING and service is None:
         raise Http404("Choose a service first.")

@@ -129,7 +129,18 @@ class ParsedAttachment:
 
 @dataclass(frozen=True)
 class ParsedEmail:
-    """Everything the portal needs from one inbound email. See the module docstring."""
+    """Everything the portal needs from one inbound email; strings are always storable text.
+
+    - ``quarantine_reason`` set: the message cannot be used (not MIME, no sender, over a limit).
+    - ``kind`` is "message", "auto_reply", "bounce", "delivery_delay", "complaint" or
+      "read_receipt"; only "message" may become a case. ``bounce`` carries the report details
+      for the last four (for a bounce, ``permanent`` is the only basis for marking an address
+      undeliverable).
+    - ``suppress_reply``: never send an automatic acknowledgement (RFC 3834 signals, any report,
+      quarantine, or a missing or ambiguous sender).
+    - ``from_ambiguous`` / ``unverified_sender``: do not attach to an existing resident
+      automatically; ``unverified_reasons`` says why, for staff.
+    """
 
     message_id: str | None
     dedupe_key: str

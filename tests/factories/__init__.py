@@ -120,3 +120,50 @@ class RoutingRuleFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Rule {n}")
     order = factory.Sequence(lambda n: n * 10)
+
+
+class NotificationTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enquiries.NotificationTemplate"
+        django_get_or_create = ["kind", "medium"]
+
+    kind = "open"
+    medium = "email"
+    subject = "Your enquiry has a team"
+    body = "The {{ case.department.name }} team has your enquiry."
+
+
+_submissions = iter(range(1, 10**9))
+
+
+def submit_web_case(
+    *,
+    service=None,
+    email: str = "",
+    phone: str = "",
+    preferred_channel: str = "email",
+    summary: str = "Street light out",
+    description: str = "The light outside number 4 has been out for a week.",
+    key: str = "",
+    flags: tuple[str, ...] = (),
+):
+    """A resident's online form, through the one intake service (as the web channel does)."""
+    from enquiries import intake
+
+    n = next(_submissions)
+    return intake.submit(
+        intake.NewCase(
+            idempotency_key=key or f"form:test:{n}:{secrets.token_hex(4)}",
+            summary=summary,
+            description=description,
+            contact=intake.ContactDetails(channel=Channel.WEB, body=description),
+            resident=intake.ResidentDetails(
+                full_name="Zoë Kowalczyk",
+                email=email or ("" if phone else f"resident.{n}@example.com"),
+                phone=phone,
+                preferred_channel=preferred_channel,
+                flags=flags,
+            ),
+            service=service,
+        )
+    ).case

@@ -1,12 +1,13 @@
 """Helpers for the inbound email parser tests, which need no database and no Django settings.
 
-The project-wide autouse fixture ``_media_and_mail`` needs pytest-django's ``settings``; it is
-replaced here by a no-op so these pure tests also run with ``-p no:django``.
+The project-wide autouse fixtures ask for pytest-django's ``settings``. When that plugin is
+switched off (``-p no:django``) a stand-in is provided here, so these pure tests run either way.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from datetime import UTC
 from pathlib import Path
 
@@ -23,10 +24,23 @@ CORPUS = REPO_ROOT.parent / "shared" / "email-corpus"
 _BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
 
 
-@pytest.fixture(autouse=True)
-def _media_and_mail():
-    """Override the project fixture: parsing touches neither media storage nor mail."""
-    yield
+class _SettingsStandIn:
+    """Accepts any setting read or write; unknown settings read as empty dicts."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value: dict = {}
+        setattr(self, name, value)
+        return value
+
+
+if "pytest_django" not in sys.modules:
+
+    @pytest.fixture
+    def settings():
+        """Stand-in for pytest-django's ``settings`` when the plugin is disabled."""
+        return _SettingsStandIn()
 
 
 def _strings(parsed: ParsedEmail):
@@ -92,3 +106,7 @@ def assert_storable(parsed: ParsedEmail) -> None:
         assert isinstance(attachment.content, bytes)
         assert "/" in attachment.content_type
         assert index <= 100
+
+
+# Database and real-server fixtures for the channel's ingest, IMAP, webhook and outbound tests.
+from tests.channels.inbound_email.servers import dovecot, mail_settings, smtp_server  # noqa: E402,F401

@@ -1,0 +1,1 @@
+from tests.enquiries.staff.helpers import signed_in, world  # noqa: F401
