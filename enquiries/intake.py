@@ -43,6 +43,7 @@ from enquiries.references import generate_reference
 MAX_SUMMARY = 200
 MAX_DESCRIPTION = 20_000
 MAX_FILES = 5
+REFERENCE_ATTEMPTS = 5
 
 
 class IntakeError(ValidationError):
@@ -117,37 +118,46 @@ def submit(command: NewCase) -> IntakeResult:
     if existing:
         return existing
     _validate_new_case(command)
-    try:
-        with transaction.atomic(durable=True):
-            resident = _resident_for(command.resident)
-            case = _create_case(command, resident)
-            contact = _create_contact(case, resident, command.contact, command.idempotency_key)
-            _record(
-                case,
-                EventKind.CREATED,
-                f"Case created from {case.get_channel_display().lower()}",
-                public=f"We received your {case.get_channel_display().lower()} enquiry.",
-                actor=command.contact.recorded_by,
-                to_status=case.status,
+    for attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            return _submit_once(command)
+        except IntegrityError:
+            again = _existing(command.idempotency_key)
+            if again:  # a concurrent double click won the race: return its case
+                return again
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+            # Otherwise a case reference collided (about 1 in 10^11): draw a new one. Retrying
+            # the whole transaction avoids a savepoint round trip on every submission.
+    raise AssertionError("unreachable")
+
+
+def _submit_once(command: NewCase) -> IntakeResult:
+    with transaction.atomic(durable=True):
+        resident = _resident_for(command.resident)
+        case = _create_case(command, resident)
+        contact = _create_contact(case, resident, command.contact, command.idempotency_key)
+        _record(
+            case,
+            EventKind.CREATED,
+            f"Case created from {case.get_channel_display().lower()}",
+            public=f"We received your {case.get_channel_display().lower()} enquiry.",
+            actor=command.contact.recorded_by,
+            to_status=case.status,
+        )
+        if command.resolved_outcome:
+            _close_at_first_contact(case, command.resolved_outcome, command.contact.recorded_by)
+        else:
+            outbox.enqueue(
+                "enquiries.tasks.route_case", dedupe_key=f"route:{case.pk}", case_id=case.pk
             )
-            if command.resolved_outcome:
-                _close_at_first_contact(case, command.resolved_outcome, command.contact.recorded_by)
-            else:
-                outbox.enqueue(
-                    "enquiries.tasks.route_case", dedupe_key=f"route:{case.pk}", case_id=case.pk
-                )
-            if command.acknowledge and case.is_open:
-                outbox.enqueue(
-                    "enquiries.tasks.notify_resident",
-                    dedupe_key=f"notify:{case.pk}:received",
-                    case_id=case.pk,
-                    kind="received",
-                )
-    except IntegrityError:
-        again = _existing(command.idempotency_key)
-        if again:  # a concurrent double click won the race: return its case
-            return again
-        raise
+        if command.acknowledge and case.is_open:
+            outbox.enqueue(
+                "enquiries.tasks.notify_resident",
+                dedupe_key=f"notify:{case.pk}:received",
+                case_id=case.pk,
+                kind="received",
+            )
     return IntakeResult(case=case, contact=contact, created=True)
 
 
@@ -326,6 +336,11 @@ def _resident_for(details: ResidentDetails | Resident) -> Resident:
     if details.preferred_channel and resident.preferred_channel != details.preferred_channel:
         resident.preferred_channel = details.preferred_channel
         changed.append("preferred_channel")
+    if details.consent_updates != resident.consent_updates:
+        # What the resident asks for now wins: someone who stopped updates and files again
+        # asking to hear back must get them.
+        resident.consent_updates = details.consent_updates
+        changed.append("consent_updates")
     if changed:
         resident.save(update_fields=[*changed, "updated_at"])
     return resident
@@ -334,35 +349,28 @@ def _resident_for(details: ResidentDetails | Resident) -> Resident:
 def _create_case(command: NewCase, resident: Resident) -> Case:
     postcode = normalise_postcode(command.postcode)
     service = command.service
-    for _attempt in range(5):
-        reference = generate_reference()
-        salt = secrets.token_hex(8)
-        try:
-            with transaction.atomic():
-                return Case.objects.create(
-                    reference=reference,
-                    tracking_salt=salt,
-                    tracking_token_hash=hash_tracking_token(make_tracking_token(reference, salt)),
-                    service=service,
-                    department=command.department,
-                    channel=command.contact.channel,
-                    resident=resident,
-                    summary=command.summary.strip(),
-                    description=command.description.strip(),
-                    answers=command.answers,
-                    address=command.address.strip(),
-                    postcode=postcode,
-                    postcode_district=postcode_district(postcode),
-                    latitude=command.latitude,
-                    longitude=command.longitude,
-                    priority=command.priority
-                    or (service.default_priority if service else "normal"),
-                    follows=command.follows,
-                    partner=command.partner,
-                )
-        except IntegrityError:
-            continue  # a reference collision (about 1 in 10^11): draw again
-    raise IntegrityError("Could not allocate a unique case reference")
+    reference = generate_reference()
+    salt = secrets.token_hex(8)
+    return Case.objects.create(
+        reference=reference,
+        tracking_salt=salt,
+        tracking_token_hash=hash_tracking_token(make_tracking_token(reference, salt)),
+        service=service,
+        department=command.department,
+        channel=command.contact.channel,
+        resident=resident,
+        summary=command.summary.strip(),
+        description=command.description.strip(),
+        answers=command.answers,
+        address=command.address.strip(),
+        postcode=postcode,
+        postcode_district=postcode_district(postcode),
+        latitude=command.latitude,
+        longitude=command.longitude,
+        priority=command.priority or (service.default_priority if service else "normal"),
+        follows=command.follows,
+        partner=command.partner,
+    )
 
 
 def _create_contact(case: Case, resident: Resident, details: ContactDetails, key: str) -> Contact:

@@ -554,7 +554,6 @@ def record_self_service(*, service, answered: bool):
     return SelfServiceOutcome.objects.create(service=service, answered=answered)
 
 
-
 @_in_transaction
 def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = None) -> bool:
     """Mail to this resident bounced for good: updates switch to another channel, staff see why.
@@ -578,9 +577,7 @@ def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = N
 @_in_transaction
 def record_email_complaint(*, resident: Resident, case: Case, detail: str = "") -> None:
     """The resident marked our email as spam: send them no more updates, and say so on the case."""
-    Resident.objects.filter(pk=resident.pk).update(
-        consent_updates=False, updated_at=timezone.now()
-    )
+    Resident.objects.filter(pk=resident.pk).update(consent_updates=False, updated_at=timezone.now())
     resident.consent_updates = False
     record_event(
         case=case,

@@ -318,6 +318,9 @@ OFFICE_HOURS_START = env_str("OFFICE_HOURS_START", "09:00")
 OFFICE_HOURS_END = env_str("OFFICE_HOURS_END", "17:00")
 TRIAGE_DEPARTMENT_SLUG = "triage"
 REOPEN_WINDOW_DAYS = 14
+# How many reverse proxies (load balancer, ingress) sit in front of gunicorn: rate limits then
+# key on the client address they append to X-Forwarded-For, not on the proxy's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 DEFAULT_SLA_DAYS = 10  # cases with no service yet (free-text email in triage)
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")

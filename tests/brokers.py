@@ -24,8 +24,14 @@ def unreachable_broker(url: str = "redis://127.0.0.1:1/0"):
 
 
 def _reset_pool() -> None:
-    """Forget pooled connections and producers, which remember the old broker address."""
-    if getattr(app, "_pool", None) is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget pooled connections and producers, which remember the old broker address.
+
+    Celery's pool comes from kombu's process-wide registry (kombu.pools), so closing it alone
+    would leave a closed pool registered for the real broker ("Acquire on closed pool" in every
+    later test): reset the registry too.
+    """
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None

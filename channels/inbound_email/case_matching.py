@@ -59,9 +59,10 @@ def cases_by_reference(subject: str) -> list[Case]:
     references = find_references(subject)
     if not references:
         return []
-    cases = {c.reference: c for c in Case.objects.select_related("resident").filter(
-        reference__in=references
-    )}
+    cases = {
+        c.reference: c
+        for c in Case.objects.select_related("resident").filter(reference__in=references)
+    }
     return [cases[ref] for ref in references if ref in cases]
 
 

@@ -9,6 +9,7 @@ encrypted (implicit TLS or STARTTLS) and the server certificate is always verifi
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import re
@@ -143,10 +144,8 @@ def poll_mailbox(*, mailbox: Mailbox, limit: int = BATCH) -> PollResult:
             if result.deleted:
                 conn.expunge()
         finally:
-            try:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error):
                 conn.logout()
-            except (OSError, imaplib.IMAP4.error):
-                pass
     except (PollError, OSError, imaplib.IMAP4.error) as exc:
         Mailbox.objects.filter(pk=mailbox.pk).update(last_poll_error=str(exc)[:2000])
         raise

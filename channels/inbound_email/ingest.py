@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -153,11 +154,11 @@ def dedupe_key_for(raw: bytes, parsed: ParsedEmail | None) -> str:
 def ingest(*, mailbox: Mailbox, raw: bytes, source: str) -> IngestResult:
     """Store, then process, one raw message. Raises StoreError only when it could not be stored."""
     parsed = safe_parse(raw)
-    row, created = store_raw(mailbox=mailbox, raw=raw, source=source, parsed=parsed)
+    row, created = store_raw(mailbox=mailbox, raw=raw, source=source, parsed=parsed, claim=True)
     if not created and row.status != RowStatus.STORED:
         where = f" (case {row.case.reference})" if row.case_id else ""
         return IngestResult(row=row, line=f"duplicate of message #{row.pk}{where}", duplicate=True)
-    return process(row, parsed=parsed)
+    return process(row, parsed=parsed, claimed=created)
 
 
 def store_raw(
@@ -167,6 +168,7 @@ def store_raw(
     source: str,
     parsed: ParsedEmail | None = None,
     then: Callable[[InboundMessage], None] | None = None,
+    claim: bool = False,
 ) -> tuple[InboundMessage, bool]:
     """Commit the raw bytes (once per mailbox and message). ``then`` runs in the same
     transaction for a new row (the webhook queues processing there)."""
@@ -174,7 +176,7 @@ def store_raw(
     existing = Row.objects.filter(mailbox=mailbox, dedupe_key=key).first()
     if existing is not None:
         return existing, False
-    sender = (parsed.from_address or "") if parsed else ""
+    sender = ((parsed.from_address or "") if parsed else "").lower()
     try:
         with transaction.atomic():
             row = Row.objects.create(
@@ -187,6 +189,9 @@ def store_raw(
                 kind=parsed.kind if parsed else "",
                 sender=sender[:254],
                 subject=(parsed.subject if parsed else "")[:255],
+                # Claimed by the process storing it, which goes on to process it at once.
+                attempts=1 if claim else 0,
+                processed_at=timezone.now() if claim else None,
             )
             if then is not None:
                 then(row)
@@ -200,9 +205,37 @@ def store_raw(
     return row, True
 
 
-def process(row: InboundMessage, *, parsed: ParsedEmail | None = None) -> IngestResult:
-    """Process a stored row once. Safe to call again after a crash (or from the admin)."""
-    if not _claim(row):
+def process(
+    row: InboundMessage, *, parsed: ParsedEmail | None = None, claimed: bool = False
+) -> IngestResult:
+    """Process a stored row once. Safe to call again after a crash (or from the admin).
+    ``claimed``: the caller stored the row itself, already claimed (see store_raw)."""
+    with relaxed_commits():
+        return _process(row, parsed, claimed)
+
+
+@contextmanager
+def relaxed_commits():
+    """After the raw message is durably stored, the commits that process it need not wait for
+    the disk: PostgreSQL's per-session ``synchronous_commit = off`` can lose only the last few
+    hundred milliseconds of them in a database crash, which leaves the row ``stored`` and the
+    sweeper processes it again (intake is idempotent on the message's key). Never used for
+    ``store_raw``: that commit is what lets the source delete the message."""
+    connection = transaction.get_connection()
+    relax = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if relax:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        if relax:
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO DEFAULT")
+
+
+def _process(row: InboundMessage, parsed: ParsedEmail | None, claimed: bool) -> IngestResult:
+    if not claimed and not _claim(row):
         return IngestResult(row=row, line=f"message #{row.pk} is already being processed")
     raw = bytes(row.raw)
     if parsed is None:
@@ -608,7 +641,7 @@ def _may_acknowledge(parsed: ParsedEmail, email: str) -> tuple[bool, str]:
         return False, "the sender could not be verified"
     limit = settings.EMAIL_ACKS_PER_SENDER_PER_HOUR
     recent = Row.objects.filter(
-        sender__iexact=email,
+        sender=email.lower(),
         acknowledged=True,
         received_at__gte=timezone.now() - timedelta(hours=1),
     ).count()
@@ -714,8 +747,6 @@ def _sender_resident(case: Case, email: str) -> Resident | None:
     if (case.resident.email or "").lower() == email.lower():
         return case.resident
     subscription = (
-        case.subscriptions.select_related("resident")
-        .filter(resident__email__iexact=email)
-        .first()
+        case.subscriptions.select_related("resident").filter(resident__email__iexact=email).first()
     )
     return subscription.resident if subscription else None

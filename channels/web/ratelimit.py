@@ -23,8 +23,18 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR: the proxy in front must set it to the client's address (never trust
-    X-Forwarded-For here, which any client can forge)."""
+    """The client's address. Behind N trusted proxies (TRUSTED_PROXY_COUNT), the Nth address
+    from the right of X-Forwarded-For: entries further left can be forged by the client.
+    Without proxies, REMOTE_ADDR."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

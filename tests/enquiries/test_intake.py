@@ -210,3 +210,20 @@ def test_unicode_round_trips_unchanged(service):
     case.refresh_from_db()
     assert case.resident.full_name == name
     assert case.description == "Ça déborde — “smart quotes” 🚧"
+
+
+def test_a_resident_who_stopped_updates_and_asks_again_gets_them(service):
+    resident = ResidentFactory(email="sian@example.com", consent_updates=False)
+    case = intake.submit(new_case(service=service)).case
+    assert case.resident == resident
+    resident.refresh_from_db()
+    assert resident.consent_updates is True
+
+
+def test_a_reference_collision_is_retried_with_a_new_reference(service, monkeypatch):
+    taken = intake.submit(new_case("form:first", service=service)).case.reference
+    fresh = iter([taken, taken, "7KQ-M4X-R9P"])
+    monkeypatch.setattr(intake, "generate_reference", lambda: next(fresh))
+    case = intake.submit(new_case("form:second", service=service)).case
+    assert case.reference == "7KQ-M4X-R9P"
+    assert Case.objects.count() == 2 and Resident.objects.count() == 1

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -546,7 +545,3 @@ def rate_limited(request: HttpRequest, scope: str) -> HttpResponse:
     response = render(request, "web/rate_limited.html", {"scope": scope}, status=429)
     response["Retry-After"] = str(ratelimit.retry_after(scope))
     return response
-
-
-def check_url(service: Service) -> str:
-    return reverse("web:step", args=[service.slug, "check"])

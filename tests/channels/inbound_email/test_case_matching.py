@@ -41,8 +41,12 @@ def test_a_reference_typed_without_dashes_in_lower_case_still_matches():
     case = _case_for()
     typed = case.reference.replace("-", "").lower()
 
-    assert match_case(subject=f"about {typed}", in_reply_to=[], references=[],
-                      sender="ann.lee@example.org").case == case
+    assert (
+        match_case(
+            subject=f"about {typed}", in_reply_to=[], references=[], sender="ann.lee@example.org"
+        ).case
+        == case
+    )
 
 
 def test_a_reference_with_a_wrong_check_character_is_not_a_reference():
@@ -55,22 +59,39 @@ def test_a_reference_with_a_wrong_check_character_is_not_a_reference():
 
 def test_in_reply_to_one_of_our_notifications_joins_the_case():
     case = _case_for()
-    Notification.objects.create(case=case, kind="received", medium="email",
-                                idempotency_key="n1", message_id="ack-1@northmoor.example")
+    Notification.objects.create(
+        case=case,
+        kind="received",
+        medium="email",
+        idempotency_key="n1",
+        message_id="ack-1@northmoor.example",
+    )
 
-    result = pipe(make_email(sender=ANN, subject="Re: We have received your enquiry",
-                             in_reply_to="<ack-1@northmoor.example>"))
+    result = pipe(
+        make_email(
+            sender=ANN,
+            subject="Re: We have received your enquiry",
+            in_reply_to="<ack-1@northmoor.example>",
+        )
+    )
 
     assert result.row.case == case and result.row.outcome == InboundMessage.Outcome.JOINED
 
 
 def test_references_holding_a_message_we_received_on_the_case_join_it():
     case = _case_for()
-    ContactFactory(case=case, channel="email", message_id="first@example.org",
-                   sender_address="ann.lee@example.org")
+    ContactFactory(
+        case=case,
+        channel="email",
+        message_id="first@example.org",
+        sender_address="ann.lee@example.org",
+    )
 
-    result = pipe(make_email(sender=ANN, subject="more photos",
-                             references="<other@elsewhere> <first@example.org>"))
+    result = pipe(
+        make_email(
+            sender=ANN, subject="more photos", references="<other@elsewhere> <first@example.org>"
+        )
+    )
 
     assert result.row.case == case
 
@@ -90,8 +111,11 @@ def test_someone_already_on_the_case_by_email_may_reply():
     case = _case_for()
     ContactFactory(case=case, channel="email", sender_address="cllr.smith@northmoor.example")
 
-    result = pipe(make_email(sender="Cllr Smith <cllr.smith@northmoor.example>",
-                             subject=f"Re: {case.reference}"))
+    result = pipe(
+        make_email(
+            sender="Cllr Smith <cllr.smith@northmoor.example>", subject=f"Re: {case.reference}"
+        )
+    )
 
     assert result.row.case == case
 
@@ -99,8 +123,12 @@ def test_someone_already_on_the_case_by_email_may_reply():
 def test_a_stranger_naming_a_case_goes_to_triage_marked_and_never_onto_the_case():
     case = _case_for()
 
-    result = pipe(make_email(sender="Mallory <mallory@evil.example>",
-                             subject=f"Re: {case.reference} please change the address"))
+    result = pipe(
+        make_email(
+            sender="Mallory <mallory@evil.example>",
+            subject=f"Re: {case.reference} please change the address",
+        )
+    )
 
     row = result.row
     assert row.outcome == InboundMessage.Outcome.TRIAGE_NOT_PARTY
@@ -113,8 +141,13 @@ def test_a_stranger_naming_a_case_goes_to_triage_marked_and_never_onto_the_case(
 
 def test_a_stranger_replying_to_our_message_id_is_not_attached_either():
     case = _case_for()
-    Notification.objects.create(case=case, kind="received", medium="email",
-                                idempotency_key="n1", message_id="ack-1@northmoor.example")
+    Notification.objects.create(
+        case=case,
+        kind="received",
+        medium="email",
+        idempotency_key="n1",
+        message_id="ack-1@northmoor.example",
+    )
 
     result = pipe(make_email(sender="eve@evil.example", in_reply_to="<ack-1@northmoor.example>"))
 
@@ -124,8 +157,9 @@ def test_a_stranger_replying_to_our_message_id_is_not_attached_either():
 
 def test_a_spoofed_looking_sender_never_joins_even_with_the_residents_address():
     case = _case_for()
-    raw = make_email(sender='"bank@trusted.example" <ann.lee@example.org>',
-                     subject=f"Re: {case.reference}")
+    raw = make_email(
+        sender='"bank@trusted.example" <ann.lee@example.org>', subject=f"Re: {case.reference}"
+    )
 
     result = pipe(raw)
 

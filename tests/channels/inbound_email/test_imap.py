@@ -62,8 +62,10 @@ def test_a_crash_between_storing_and_flagging_never_makes_a_second_contact(
 
     result = imap_poller.poll_mailbox(mailbox=mailbox)
 
-    assert result.lines[0].endswith(f"duplicate of message #{InboundMessage.objects.get().pk}"
-                                    f" (case {Case.objects.get().reference})")
+    assert result.lines[0].endswith(
+        f"duplicate of message #{InboundMessage.objects.get().pk}"
+        f" (case {Case.objects.get().reference})"
+    )
     assert dovecot.undeleted_count() == 0
     assert Contact.objects.count() == 1 and InboundMessage.objects.count() == 1
 

@@ -6,6 +6,7 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from channels.inbound_email import ingest
 from channels.inbound_email.models import InboundMessage, Mailbox
@@ -19,8 +20,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_settings")]
 
 def test_a_new_email_is_stored_raw_and_becomes_a_case_in_the_mailbox_department():
     roads = DepartmentFactory(slug="roads", name="Roads")
-    mailbox = Mailbox.objects.create(name="Roads", slug="roads", address="roads@n.example",
-                                     department=roads)
+    mailbox = Mailbox.objects.create(
+        name="Roads", slug="roads", address="roads@n.example", department=roads
+    )
     raw = make_email(subject="Pothole on Mill Lane", body="A deep pothole by the school.")
 
     result = pipe(raw, mailbox)
@@ -85,13 +87,15 @@ def test_a_crash_after_storing_is_finished_by_the_next_delivery(monkeypatch):
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("worker killed")
 
-    monkeypatch.setattr(ingest, "_claim", crash)
+    monkeypatch.setattr(ingest, "_decide", crash)
     with pytest.raises(KeyboardInterrupt):
         pipe(raw)
     row = InboundMessage.objects.get()
     assert row.status == InboundMessage.Status.STORED and bytes(row.raw) == raw
     assert not Case.objects.exists()
     monkeypatch.undo()
+    assert "already being processed" in pipe(raw).line  # the dead processor's lease holds
+    InboundMessage.objects.update(processed_at=timezone.now() - ingest.PROCESSING_LEASE * 2)
 
     result = pipe(raw)
 
@@ -286,8 +290,9 @@ def test_ingest_email_exits_non_zero_only_when_a_message_could_not_be_stored(tmp
     out, err = io.StringIO(), io.StringIO()
 
     with pytest.raises(CommandError) as raised:
-        call_command("ingest_email", str(good), str(tmp_path / "missing.eml"), stdout=out,
-                     stderr=err)
+        call_command(
+            "ingest_email", str(good), str(tmp_path / "missing.eml"), stdout=out, stderr=err
+        )
 
     assert raised.value.returncode == 75
     assert "quarantined" in out.getvalue() and "not stored" in err.getvalue()

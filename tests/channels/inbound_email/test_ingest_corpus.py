@@ -18,34 +18,34 @@ from tests.factories import CaseFactory, ResidentFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_settings")]
 
 S = InboundMessage.Status
-O = InboundMessage.Outcome
+OUT = InboundMessage.Outcome
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "email-corpus"
 
 # file -> (status, outcome or None for "any", acknowledged)
 FIXTURE_OUTCOMES = {
     # the email channel's own samples
-    "ingest_alternative_cp1252.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "ingest_wrong_charset.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "ingest_html_inline_image.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "ingest_newsletter_bulk.eml": (S.PROCESSED, O.NEW_CASE, False),
+    "ingest_alternative_cp1252.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "ingest_wrong_charset.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "ingest_html_inline_image.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "ingest_newsletter_bulk.eml": (S.PROCESSED, OUT.NEW_CASE, False),
     "ingest_absurd_nesting.eml": (S.QUARANTINED, None, False),
-    "ingest_malformed_headers.eml": (S.PROCESSED, O.NEW_CASE, None),
+    "ingest_malformed_headers.eml": (S.PROCESSED, OUT.NEW_CASE, None),
     # the parser's samples, as the channel must treat them
-    "display_name_spoof.eml": (S.PROCESSED, O.NEW_CASE, False),
-    "encoded_name_subject.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "forwarded_letter.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "html_only_script.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "latin1_body.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "mailing_list.eml": (S.PROCESSED, O.NEW_CASE, False),
-    "no_message_id_no_date.eml": (S.PROCESSED, O.NEW_CASE, None),
+    "display_name_spoof.eml": (S.PROCESSED, OUT.NEW_CASE, False),
+    "encoded_name_subject.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "forwarded_letter.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "html_only_script.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "latin1_body.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "mailing_list.eml": (S.PROCESSED, OUT.NEW_CASE, False),
+    "no_message_id_no_date.eml": (S.PROCESSED, OUT.NEW_CASE, None),
     "out_of_office.eml": (S.IGNORED, None, False),
-    "pdf_and_jpeg.eml": (S.PROCESSED, O.NEW_CASE, True),
+    "pdf_and_jpeg.eml": (S.PROCESSED, OUT.NEW_CASE, True),
     "plain_bounce_of_our_mail.eml": (S.BOUNCE, None, False),
-    "plain_resident.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "reply_gmail_quote.eml": (S.PROCESSED, O.NEW_CASE, True),
-    "reply_outlook.eml": (S.PROCESSED, O.NEW_CASE, True),
+    "plain_resident.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "reply_gmail_quote.eml": (S.PROCESSED, OUT.NEW_CASE, True),
+    "reply_outlook.eml": (S.PROCESSED, OUT.NEW_CASE, True),
     "welsh_out_of_office.eml": (S.IGNORED, None, False),
-    "winmail_tnef.eml": (S.PROCESSED, O.NEW_CASE, True),
+    "winmail_tnef.eml": (S.PROCESSED, OUT.NEW_CASE, True),
 }
 
 
@@ -62,9 +62,11 @@ def _check_invariants(result, raw: bytes) -> InboundMessage:
         for attachment in contact.attachments.all():
             assert "/" not in attachment.original_name and ".." not in attachment.original_name
     else:
-        assert not Contact.objects.filter(case__inbound_emails=row, direction="inbound").exclude(
-            pk=row.contact_id
-        ).exists()
+        assert (
+            not Contact.objects.filter(case__inbound_emails=row, direction="inbound")
+            .exclude(pk=row.contact_id)
+            .exists()
+        )
     if row.status in (S.BOUNCE, S.COMPLAINT, S.QUARANTINED, S.IGNORED):
         assert not row.acknowledged
     return row
@@ -107,7 +109,7 @@ def test_inline_images_are_kept_and_html_is_never_stored_as_markup():
     assert row.contact.attachments.get().original_name == "photo.png"
 
 
-# --- the shared real-world corpus ------------------------------------------------------------------
+# --- the shared real-world corpus ---------------------------------------------------------------
 
 CORPUS_RULES = {
     "spamscope__mail_malformed_1.eml": {S.PROCESSED, S.QUARANTINED},
@@ -184,9 +186,15 @@ def _our_mail_for(raw: bytes) -> Notification | None:
     address = (parsed.bounce.recipient or "resident@example.com").lower()
     case = CaseFactory(resident=ResidentFactory(email=address))
     return Notification.objects.create(
-        case=case, resident=case.resident, kind="received", medium="email",
-        idempotency_key=f"corpus:{case.pk}", to_address=address, state="sent",
-        message_id=parsed.bounce.original_message_id, subject="We have received your enquiry",
+        case=case,
+        resident=case.resident,
+        kind="received",
+        medium="email",
+        idempotency_key=f"corpus:{case.pk}",
+        to_address=address,
+        state="sent",
+        message_id=parsed.bounce.original_message_id,
+        subject="We have received your enquiry",
     )
 
 
@@ -212,7 +220,10 @@ def test_real_world_message(name):
 
 
 def test_a_delay_warning_never_marks_the_address_failing():
-    for name in ("flanker__bounce__delayed.eml", "mikelmail__multipart_report_emails__report_422.eml"):
+    for name in (
+        "flanker__bounce__delayed.eml",
+        "mikelmail__multipart_report_emails__report_422.eml",
+    ):
         raw = _corpus(name)
         ours = _our_mail_for(raw)
         pipe(raw)
@@ -251,14 +262,15 @@ def test_the_reply_template_threads_into_the_case_that_sent_the_message():
     parsed = ingest.safe_parse(raw)
     case = CaseFactory(resident=ResidentFactory(email=parsed.from_address))
     ours = "our-update-1@northmoor.example"
-    Notification.objects.create(case=case, kind="open", medium="email", idempotency_key="x",
-                                message_id=ours)
+    Notification.objects.create(
+        case=case, kind="open", medium="email", idempotency_key="x", message_id=ours
+    )
     for old in {*parsed.in_reply_to, *parsed.references}:
         raw = raw.replace(old.encode(), ours.encode())
 
     row = pipe(raw).row
 
-    assert row.outcome == O.JOINED and row.case == case
+    assert row.outcome == OUT.JOINED and row.case == case
 
 
 def test_the_html_only_reply_threads_by_references():
@@ -269,5 +281,5 @@ def test_the_html_only_reply_threads_by_references():
 
     row = pipe(raw).row
 
-    assert row.case == case and row.outcome == O.JOINED
+    assert row.case == case and row.outcome == OUT.JOINED
     assert "<details" not in row.contact.body and "<img" not in row.contact.body

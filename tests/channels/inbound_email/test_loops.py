@@ -53,8 +53,13 @@ def test_auto_submitted_no_is_a_person_and_is_acknowledged():
 
 @pytest.mark.parametrize(
     "sender",
-    ["MAILER-DAEMON@mx.example.org", "postmaster@example.org", "no-reply@shop.example",
-     "noreply@shop.example", "do-not-reply@shop.example"],
+    [
+        "MAILER-DAEMON@mx.example.org",
+        "postmaster@example.org",
+        "no-reply@shop.example",
+        "noreply@shop.example",
+        "do-not-reply@shop.example",
+    ],
 )
 def test_role_senders_are_never_acknowledged(sender):
     result = pipe(make_email(sender=sender, subject="Your order"))
@@ -81,8 +86,13 @@ def test_mail_from_our_own_address_is_ignored():
 
 def test_an_out_of_office_reply_is_recorded_on_its_case_without_changing_it():
     case = CaseFactory(resident=ResidentFactory(email="ann.lee@example.org"), status=Status.OPEN)
-    Notification.objects.create(case=case, kind="open", medium="email", idempotency_key="k",
-                                message_id="update-7@northmoor.example")
+    Notification.objects.create(
+        case=case,
+        kind="open",
+        medium="email",
+        idempotency_key="k",
+        message_id="update-7@northmoor.example",
+    )
     raw = make_email(
         sender="Ann Lee <ann.lee@example.org>",
         subject="Automatic reply: Your enquiry",
@@ -113,9 +123,15 @@ def test_an_out_of_office_reply_for_no_case_is_ignored_and_opens_nothing():
 def _our_notification(email="ann.lee@example.org", message_id="ack-1@northmoor.example"):
     case = CaseFactory(resident=ResidentFactory(email=email))
     return Notification.objects.create(
-        case=case, resident=case.resident, kind="received", medium="email",
-        idempotency_key="n1", message_id=message_id, to_address=email,
-        state=Notification.State.SENT, subject="We have received your enquiry",
+        case=case,
+        resident=case.resident,
+        kind="received",
+        medium="email",
+        idempotency_key="n1",
+        message_id=message_id,
+        to_address=email,
+        state=Notification.State.SENT,
+        subject="We have received your enquiry",
     )
 
 
@@ -179,8 +195,9 @@ def test_a_delay_warning_is_recorded_but_does_not_mark_the_email_failing():
     notification.resident.refresh_from_db()
     assert not notification.resident.email_failing
     assert result.row.status == InboundMessage.Status.BOUNCE
-    assert CaseEvent.objects.filter(case=notification.case,
-                                    kind=EventKind.NOTIFICATION_FAILED).exists()
+    assert CaseEvent.objects.filter(
+        case=notification.case, kind=EventKind.NOTIFICATION_FAILED
+    ).exists()
 
 
 def test_a_bounce_we_cannot_match_never_opens_a_case():

@@ -31,8 +31,9 @@ def _ids(value: str) -> list[str]:
 
 
 def test_the_acknowledgement_goes_out_over_smtp_threaded_to_the_residents_email(smtp_server):
-    row = pipe(make_email(subject="Broken swing in the park",
-                          message_id="<resident-1@example.org>")).row
+    row = pipe(
+        make_email(subject="Broken swing in the park", message_id="<resident-1@example.org>")
+    ).row
     case = row.case
 
     _run_notifications()
@@ -90,8 +91,9 @@ def test_a_resident_reply_to_a_staff_reply_threads_by_message_id(smtp_server):
     case = pipe(make_email()).row.case
     services.reply_to_resident(case=case, body="Can you send a photo?", by=UserFactory())
     _run_notifications()
-    staff_reply = next(m for m in smtp_server.wait_for(2)
-                       if "photo" in m.get_body(("plain",)).get_content())
+    staff_reply = next(
+        m for m in smtp_server.wait_for(2) if "photo" in m.get_body(("plain",)).get_content()
+    )
 
     result = pipe(make_email(subject="photo attached", in_reply_to=staff_reply["Message-ID"]))
 
@@ -104,6 +106,4 @@ def test_nothing_is_sent_to_a_no_reply_sender_even_after_routing(smtp_server):
 
     _run_notifications()
 
-    assert not [
-        m for m in smtp_server.messages if "no-reply@shop.example" in str(m["To"])
-    ]
+    assert not [m for m in smtp_server.messages if "no-reply@shop.example" in str(m["To"])]

@@ -87,8 +87,9 @@ def test_a_provider_retry_of_the_same_message_is_stored_once(client):
 def test_the_recipient_chooses_the_mailbox(client):
     Mailbox.objects.create(name="Planning", slug="planning", address="planning@northmoor.example")
 
-    _post(client, make_email(to="planning@northmoor.example"),
-          recipient="planning@northmoor.example")
+    _post(
+        client, make_email(to="planning@northmoor.example"), recipient="planning@northmoor.example"
+    )
 
     assert InboundMessage.objects.get().mailbox.slug == "planning"
 

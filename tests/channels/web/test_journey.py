@@ -1,5 +1,7 @@
 """The enquiry journey through the test client: every page, through intake, idempotently."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -169,6 +171,9 @@ def test_email_updates_need_an_email_and_text_updates_a_mobile(walker):
     page = bad_email.content.decode()
     assert "Enter an email address in the correct format" in page
     assert "govuk-input--error" in page
+    phone_input = re.search(r'<input[^>]*id="id_phone"[^>]*>', page).group(0)
+    phone_classes = re.search(r'class="([^"]*)"', phone_input).group(1).split()
+    assert "govuk-input" in phone_classes  # crispy-forms-gds gives tel inputs no GOV.UK class
 
 
 def test_html_in_answers_is_shown_as_text(walker, pothole):

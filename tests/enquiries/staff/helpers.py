@@ -1,4 +1,4 @@
-"""Scenario fixtures for the staff workspace tests (imported by the staff and assisted conftests)."""
+"""Scenario fixtures for the staff workspace tests (shared by the staff and assisted conftests)."""
 
 from dataclasses import dataclass
 from datetime import timedelta

@@ -124,7 +124,7 @@ def test_merging_moves_contacts_and_followers_and_closes_the_duplicate(signed_in
     assert CaseEvent.objects.filter(case=main, kind=EventKind.MERGED).exists()
     assert CaseEvent.objects.filter(case=duplicate, kind=EventKind.MERGED).exists()
     page = client.get(reverse("staff:case", args=[duplicate.reference]))
-    assert f"merged into".encode() in page.content and main.reference.encode() in page.content
+    assert b"merged into" in page.content and main.reference.encode() in page.content
 
 
 def test_merging_into_a_case_of_another_department_is_refused_and_logged(signed_in, world):
