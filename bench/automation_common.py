@@ -39,7 +39,8 @@ def purge_queue() -> None:
     from portal.celery_app import app
 
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        for queue in ("celery", "routing"):
+            conn.default_channel.queue_purge(queue)
 
 
 def start_worker(concurrency: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:

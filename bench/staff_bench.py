@@ -57,12 +57,13 @@ def main() -> None:
     args = parser.parse_args()
 
     user = get_user_model().objects.get(username=args.user)
-    resident = Resident.objects.filter(full_name__startswith="Margaret T").order_by("id").first()
     case = (
         Case.objects.filter(department__slug=args.queue, status="in_progress")
+        .select_related("resident")
         .order_by("-id")
         .first()
     )
+    resident = case.resident
     client = Client()
     client.force_login(user)
     total = Case.objects.count()
@@ -85,6 +86,7 @@ def main() -> None:
     with override_settings(STAFF_REQUIRE_2FA=False, ROOT_URLCONF="bench.staff_urls", DEBUG=False):
         for label, url in scenarios:
             results.append((label, url, *measure(client, url, args.repeat)))
+            print(f"  {label}: {results[-1][2]:.1f} ms", file=sys.stderr)
     floor_table = results[0][2]
     floor_queue = results[1][2]
     queue_rows = Case.objects.filter(

@@ -6,7 +6,7 @@ from django.template import engines
 from django.urls import path
 
 from enquiries.choices import OPEN_STATUSES
-from enquiries.models import Case
+from enquiries.models import Case, Department
 from portal.urls import urlpatterns as portal_urlpatterns
 
 TEMPLATE = engines["django"].from_string(
@@ -24,8 +24,9 @@ def bare_table(request: HttpRequest) -> HttpResponse:
 
 def bare_queue(request: HttpRequest) -> HttpResponse:
     """A stricter floor: the same rows a queue shows (one department's open cases), no joins."""
+    department = Department.objects.get(slug=request.GET["queue"])
     rows = Case.objects.filter(
-        department__slug=request.GET["queue"], status__in=OPEN_STATUSES
+        department_id=department.pk, status__in=OPEN_STATUSES, merged_into__isnull=True
     ).order_by("sla_due_at", "id")
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return HttpResponse(TEMPLATE.render({"page": page}, request))

@@ -228,15 +228,17 @@ class Case(models.Model):
             models.Index(fields=["resident", "-created_at"], name="case_resident_idx"),
             models.Index(fields=["status", "sla_due_at"], name="case_sla_sweep_idx"),
             # staff worklists: the open cases of a queue, by due date or newest first
+            # (covering: counts and filters on the open cases of a queue read only the index)
             models.Index(
                 fields=["department", "sla_due_at", "id"],
-                condition=Q(status__in=OPEN_STATUSES),
-                name="case_open_due_idx",
+                include=["status", "priority", "channel", "assignee", "service"],
+                condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
+                name="case_open_queue_due_idx",
             ),
             models.Index(
                 fields=["department", "-created_at", "-id"],
-                condition=Q(status__in=OPEN_STATUSES),
-                name="case_open_new_idx",
+                condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
+                name="case_open_queue_new_idx",
             ),
         ]
         constraints = [

@@ -8,6 +8,7 @@ files only, so an edit in the admin can never drop the opt-out link.
 
 import contextlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
@@ -39,7 +40,9 @@ class Wording:
     body: str
 
 
+@lru_cache(maxsize=256)
 def _from_string(text: str):
+    """Compiled once per process and wording (admin edits change the text, hence the key)."""
     return engines["django"].from_string("{% autoescape off %}" + text + "{% endautoescape %}")
 
 

@@ -58,7 +58,9 @@ def choose_medium(resident: Resident) -> str | None:
     can_email = bool(resident.email) and not resident.email_failing
     can_sms = bool(resident.phone) and not resident.phone_failing
     if resident.preferred_channel == UpdatePreference.SMS and can_sms:
-        return Medium.SMS if settings.NOTIFY_API_KEY or not can_email else Medium.EMAIL
+        if settings.NOTIFY_API_KEY:
+            return Medium.SMS
+        return Medium.EMAIL if can_email else None  # no text message provider configured
     if can_email:
         return Medium.EMAIL
     if can_sms and settings.NOTIFY_API_KEY:

@@ -296,6 +296,12 @@ def merge(*, duplicate: Case, into: Case, by, reason: str = "") -> Case:
         raise ValueError(
             f"{into.reference} was itself merged; merge into {into.merged_into.reference}."
         )
+    if not into.is_open:
+        raise ValueError(
+            f"{into.reference} is {into.get_status_display().lower()}: reopen it first."
+        )
+    if duplicate.merged_into_id:
+        raise ValueError(f"{duplicate.reference} has already been merged.")
     Contact.objects.filter(case=duplicate).update(case=into)
     residents = {
         duplicate.resident_id,

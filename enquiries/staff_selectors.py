@@ -19,11 +19,9 @@ from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -35,6 +33,7 @@ from enquiries.models import (
     Attachment,
     Case,
     CaseEvent,
+    CaseSubscription,
     Contact,
     Department,
     Notification,
@@ -362,15 +361,20 @@ def classify_query(query: str) -> tuple[str, str]:
     return "name", " ".join(text.split())
 
 
-def _with_open_counts(queryset: QuerySet[Resident]) -> QuerySet[Resident]:
-    open_cases = (
-        Case.objects.filter(resident=OuterRef("pk"), status__in=OPEN_STATUSES)
+def _with_open_counts(residents: list[Resident]) -> list[Resident]:
+    """Set ``open_cases`` on each resident shown: one grouped query for the whole page.
+
+    (A subquery in the SELECT would be evaluated for every candidate before the LIMIT.)
+    """
+    counts = dict(
+        Case.objects.filter(resident__in=[r.pk for r in residents], status__in=OPEN_STATUSES)
         .order_by()
-        .values("resident")
+        .values_list("resident")
         .annotate(n=Count("id"))
-        .values("n")
     )
-    return queryset.annotate(open_cases=Subquery(open_cases, output_field=IntegerField()))
+    for resident in residents:
+        resident.open_cases = counts.get(resident.pk, 0)
+    return residents
 
 
 def search_residents(user: Any, query: str, limit: int = SEARCH_LIMIT) -> ResidentSearch:
@@ -399,7 +403,7 @@ def search_residents(user: Any, query: str, limit: int = SEARCH_LIMIT) -> Reside
         matches = base.filter(postcode=value)
     else:
         return _name_search(result, base, value, limit)
-    result.residents = list(_with_open_counts(matches).order_by("full_name", "id")[:limit])
+    result.residents = _with_open_counts(list(matches.order_by("full_name", "id")[:limit]))
     return result
 
 
@@ -410,17 +414,19 @@ def _name_search(
         from django.contrib.postgres.search import TrigramWordSimilarity
 
         matches = (
-            base.filter(Q(full_name__icontains=name) | Q(full_name__trigram_word_similar=name))
+            # word similarity alone (the GIN trigram index serves it; icontains would compare
+            # UPPER(full_name) and force a scan): "thornbr" and "Margret Thornber" both match
+            base.filter(full_name__trigram_word_similar=name)
             .annotate(similarity=TrigramWordSimilarity(name, "full_name"))
             .order_by("-similarity", "full_name", "id")
         )
-        result.residents = list(_with_open_counts(matches)[:limit])
+        result.residents = _with_open_counts(list(matches[:limit]))
         return result
     # SQLite (the embedded demo): narrow on word stems, then rank by edit similarity in Python.
     stems = Q()
     for word in name.split():
         stems |= Q(full_name__icontains=word[:3])
-    candidates = list(_with_open_counts(base.filter(stems))[:2000])
+    candidates = list(base.filter(stems)[:2000])
     lowered = name.lower()
     scored = [
         (difflib.SequenceMatcher(None, lowered, r.full_name.lower()).ratio(), r) for r in candidates
@@ -440,13 +446,19 @@ class ResidentOverview:
 
 
 def resident_overview(user: Any, resident: Resident) -> ResidentOverview:
-    """Every case and contact the user may see, open cases first, newest first: two queries."""
+    """Every case and contact the user may see, open cases first, newest first: three queries.
+
+    Cases the resident follows are looked up first, so each query below is an index lookup
+    (an OR across the subscription join would scan every case).
+    """
     cutoffs = sla_cutoffs()
-    visible = policy.visible_cases(user)
+    followed = list(
+        CaseSubscription.objects.filter(resident=resident).values_list("case_id", flat=True)
+    )
     cases = list(
         with_sla_now(
-            visible.filter(Q(resident=resident) | Q(subscriptions__resident=resident))
-            .distinct()
+            policy.visible_cases(user)
+            .filter(Q(resident=resident) | Q(pk__in=followed))
             .select_related("service", "department")
             .annotate(
                 finished=CaseWhen(
@@ -458,12 +470,24 @@ def resident_overview(user: Any, resident: Resident) -> ResidentOverview:
             cutoffs,
         ).order_by("finished", "-created_at")[:RESIDENT_CASE_LIMIT]
     )
+    by_resident = Q(resident=resident)
+    if not policy.sees_every_case(user):
+        by_resident &= Q(case__department_id__in=policy.department_ids(user))
     contacts = list(
-        Contact.objects.filter(
-            Q(resident=resident) | Q(case__resident=resident),
-            case__in=visible.values("pk"),
-        )
+        Contact.objects.filter(Q(case_id__in=[c.pk for c in cases]) | by_resident)
         .select_related("case", "recorded_by")
+        .only(
+            "id",
+            "channel",
+            "direction",
+            "body",
+            "is_chaser",
+            "occurred_at",
+            "case__reference",
+            "recorded_by__username",
+            "recorded_by__first_name",
+            "recorded_by__last_name",
+        )
         .order_by("-occurred_at", "-id")[:RESIDENT_CONTACT_LIMIT]
     )
     return ResidentOverview(
@@ -513,10 +537,12 @@ def nearby_open_cases(service: Service, postcode: str, limit: int = 10) -> list[
 
 def resident_open_cases(user: Any, resident: Resident) -> list[Case]:
     """The resident's cases a contact can be added to, open first then recent."""
+    followed = list(
+        CaseSubscription.objects.filter(resident=resident).values_list("case_id", flat=True)
+    )
     return list(
         policy.visible_cases(user)
-        .filter(Q(resident=resident) | Q(subscriptions__resident=resident))
-        .distinct()
+        .filter(Q(resident=resident) | Q(pk__in=followed))
         .select_related("service")
         .annotate(
             finished=CaseWhen(

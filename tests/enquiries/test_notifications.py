@@ -173,3 +173,14 @@ def test_each_update_is_one_row_even_when_two_workers_race(case):
     second = notify_case(case_id=case.pk, kind="in_progress", key=key)
     assert [r.pk for r in first] == [r.pk for r in second]
     assert Notification.objects.filter(idempotency_key__startswith=key).count() == 1
+
+
+def test_a_text_only_resident_without_a_notify_key_is_not_sent_anything_broken(settings):
+    settings.NOTIFY_API_KEY = ""
+    case = submit_web_case(
+        service=ServiceFactory(), email="", phone="07700 900124", preferred_channel="sms"
+    )
+    drain()
+    rows = Notification.objects.filter(case=case)
+    assert {r.state for r in rows} == {Notification.State.SUPPRESSED}
+    assert not OutboxTask.objects.filter(state=OutboxTask.State.FAILED).exists()

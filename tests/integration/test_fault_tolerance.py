@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def purge_queue():
     with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+        for queue in ("celery", "routing"):
+            conn.default_channel.queue_purge(queue)
 
 
 def sweeper_runs_later():
