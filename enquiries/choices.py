@@ -7,11 +7,22 @@ class Status(models.TextChoices):
     RECEIVED = "received", "Received"
     OPEN = "open", "Open"
     IN_PROGRESS = "in_progress", "In progress"
-    AWAITING_RESIDENT = "awaiting_resident", "Waiting for your reply"
+    AWAITING_RESIDENT = "awaiting_resident", "Awaiting resident"
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
     REOPENED = "reopened", "Reopened"
 
+
+# What residents read: the same statuses in their words (staff see the labels above).
+RESIDENT_STATUS_LABELS = {
+    Status.RECEIVED: "Received",
+    Status.OPEN: "With the right team",
+    Status.IN_PROGRESS: "In progress",
+    Status.AWAITING_RESIDENT: "Waiting for your reply",
+    Status.RESOLVED: "Resolved",
+    Status.CLOSED: "Closed",
+    Status.REOPENED: "Reopened",
+}
 
 OPEN_STATUSES = (
     Status.RECEIVED,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from enquiries.choices import (
     OPEN_STATUSES,
+    RESIDENT_STATUS_LABELS,
     AssistedDigitalReason,
     Channel,
     Direction,
@@ -254,6 +255,10 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in (Status.RESOLVED, Status.CLOSED)
+
+    @property
+    def resident_status_label(self) -> str:
+        return RESIDENT_STATUS_LABELS.get(self.status, self.get_status_display())
 
     @property
     def expected_by(self):

@@ -49,6 +49,9 @@ def recipients(case: Case) -> list[Resident]:
     return [case.resident, *subscribers]
 
 
+HUMAN_KINDS = frozenset({"reply"})
+
+
 def choose_medium(resident: Resident) -> str | None:
     """The resident's preference, falling back to the other channel when one is failing."""
     if resident.anonymised_at is not None:
@@ -155,6 +158,7 @@ def optout_url(case: Case, resident: Resident) -> str:
 
 def _context(case: Case, resident: Resident | None, kind: str, text: str, note: str) -> dict:
     previous = None
+    is_reporter = resident is None or resident.pk == case.resident_id
     if kind == "expected_date_changed":
         event = case.events.filter(kind=EventKind.EXPECTED_DATE).order_by("-created_at").first()
         previous = _parse_when(event.data.get("from")) if event else None
@@ -164,7 +168,10 @@ def _context(case: Case, resident: Resident | None, kind: str, text: str, note: 
         "kind": kind,
         "text": text,
         "note": note,
-        "tracking_url": settings.PORTAL_BASE_URL + case.tracking_path(),
+        # The tracking page shows the reporter's own messages: people who joined the report
+        # ("tell us once") get the updates, never the link.
+        "tracking_url": settings.PORTAL_BASE_URL + case.tracking_path() if is_reporter else "",
+        "is_follower": not is_reporter,
         "optout_url": optout_url(case, resident) if resident is not None else "",
         "council_name": settings.COUNCIL_NAME,
         "council_phone": settings.COUNCIL_PHONE,
@@ -366,17 +373,18 @@ def _send(row: Notification, case: Case) -> None:
 
 
 def _thread_ids(case: Case) -> list[str]:
-    ids = Contact.objects.filter(case=case).exclude(message_id="").order_by("occurred_at")
-    return [f"<{mid.strip('<>')}>" for mid in ids.values_list("message_id", flat=True)[:20]]
+    """The newest 20 message ids on the case, oldest first; the last is the one we answer."""
+    ids = Contact.objects.filter(case=case).exclude(message_id="").order_by("-occurred_at", "-id")
+    newest = list(ids.values_list("message_id", flat=True)[:20])
+    return [f"<{mid.strip('<>')}>" for mid in reversed(newest)]
 
 
 def _send_email(row: Notification, case: Case) -> None:
     message_id = row.message_id or _new_message_id()
-    headers = {
-        "Message-ID": f"<{message_id}>",
-        "Auto-Submitted": "auto-generated",
-        "X-Auto-Response-Suppress": "All",
-    }
+    headers = {"Message-ID": f"<{message_id}>"}
+    if row.kind not in HUMAN_KINDS:  # RFC 3834: only machine-written mail says it is automatic
+        headers["Auto-Submitted"] = "auto-generated"
+        headers["X-Auto-Response-Suppress"] = "All"
     if row.resident_id:  # residents can stop updates from their mail program (RFC 8058)
         headers["List-Unsubscribe"] = f"<{optout_url(case, row.resident)}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -4,11 +4,15 @@ If the broker is down at commit, the row stays pending and the beat sweeper send
 resident's submission never fails because the broker did.
 """
 
+import json
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from enquiries.models import OutboxTask
@@ -22,24 +26,117 @@ BROKER_BACKOFF_SECONDS = 10.0
 _broker_down_until = 0.0  # per process: after a failed publish, do not make the next request wait
 
 
+_held = 0  # >0 while bulk jobs (demo seeding, backfills) keep their work off the broker
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Record work but publish none of it after commit (the caller decides what becomes of it)."""
+    global _held
+    _held += 1
+    try:
+        yield
+    finally:
+        _held -= 1
+
+
 def reset_circuit() -> None:
     global _broker_down_until
     _broker_down_until = 0.0
 
 
 def enqueue(task_name: str, *, dedupe_key: str, **kwargs) -> OutboxTask | None:
-    """Record work for after commit. Must run inside the transaction that causes the work."""
-    if not transaction.get_connection().in_atomic_block:
+    """Record work for after commit. Must run inside the transaction that causes the work.
+
+    One round trip (INSERT … ON CONFLICT DO NOTHING RETURNING, on PostgreSQL and SQLite), no
+    savepoint: the same key twice records the work once. Rows of one transaction are published
+    together after commit and marked dispatched with one UPDATE.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("outbox.enqueue must run inside the transaction that causes the work")
-    try:
-        with transaction.atomic():
-            row = OutboxTask.objects.create(
-                task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key
-            )
-    except IntegrityError:
+    now = timezone.now()
+    table = connection.ops.quote_name(OutboxTask._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (task_name, kwargs, dedupe_key, state, attempts, last_error,"  # noqa: S608 - table name from the model
+            " created_at) VALUES (%s, %s, %s, %s, 0, '', %s)"
+            " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            [
+                task_name,
+                json.dumps(kwargs),
+                dedupe_key,
+                OutboxTask.State.PENDING,
+                connection.ops.adapt_datetimefield_value(now),
+            ],
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
         return None  # the same work is already recorded: never twice
-    transaction.on_commit(lambda: dispatch(row.pk))
+    row = OutboxTask(
+        pk=inserted[0], task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key, created_at=now
+    )
+    _batch_for(connection).append(row)
     return row
+
+
+def _batch_for(connection) -> list[OutboxTask]:
+    """The rows recorded in the current transaction, published together once it commits.
+
+    The batch lives as long as its on_commit callback is still registered: Django drops that
+    callback on commit and on rollback, so a new transaction always starts a new batch.
+    """
+    pending = getattr(connection, "_outbox_pending", None)
+    if pending is not None:
+        flush, batch = pending
+        if any(entry[1] is flush for entry in connection.run_on_commit):
+            return batch
+    batch: list[OutboxTask] = []
+
+    def flush() -> None:
+        dispatch_many(batch)
+
+    connection._outbox_pending = (flush, batch)
+    transaction.on_commit(flush, using=connection.alias)
+    return batch
+
+
+def dispatch_many(rows: list[OutboxTask]) -> int:
+    """Publish freshly committed rows without re-reading them; one UPDATE marks them sent.
+
+    Rows enqueued inside a savepoint that was later rolled back are skipped: only rows that
+    really committed (and are still pending) are published.
+    """
+    global _broker_down_until
+    from portal.celery_app import app
+
+    if not rows or _held or time.monotonic() < _broker_down_until:
+        return 0  # the broker failed moments ago: the sweeper will send these
+    committed = set(
+        OutboxTask.objects.filter(
+            pk__in=[row.pk for row in rows], state=OutboxTask.State.PENDING
+        ).values_list("pk", flat=True)
+    )
+    sent: list[int] = []
+    for row in rows:
+        if row.pk not in committed:
+            continue
+        try:
+            app.send_task(row.task_name, kwargs={**row.kwargs, "outbox_id": row.pk}, retry=False)
+        except Exception as exc:  # broker down, DNS, timeout: all mean "try later"
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+            logger.warning("Broker unavailable, outbox %s left pending: %s", row.pk, exc)
+            OutboxTask.objects.filter(pk=row.pk).update(last_error=f"publish: {exc}"[:2000])
+            break
+        sent.append(row.pk)
+    if sent:
+        _broker_down_until = 0.0
+        OutboxTask.objects.filter(pk__in=sent, state=OutboxTask.State.PENDING).update(
+            state=OutboxTask.State.DISPATCHED,
+            dispatched_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+    return len(sent)
 
 
 def dispatch(outbox_id: int, *, force: bool = False) -> bool:

@@ -504,11 +504,16 @@ def rule_spec(rule: RoutingRule):
 def reply_to_resident(*, case: Case, body: str, by) -> Contact:
     """A staff reply: public on the tracking page at once, sent by the resident's channel."""
     from enquiries.choices import Channel, Direction
+    from enquiries.notifications import choose_medium
 
+    medium = choose_medium(case.resident)
+    # The contact records how the reply reaches the resident: by email, text, or (with no
+    # working detail) only on their tracking page.
+    channel = {"email": Channel.EMAIL, "sms": Channel.SMS}.get(medium or "", Channel.WEB)
     contact = Contact.objects.create(
         case=case,
         resident=case.resident,
-        channel=Channel.EMAIL,
+        channel=channel,
         direction=Direction.OUTBOUND,
         body=body.strip(),
         recorded_by=by,

@@ -283,7 +283,7 @@ class NearbyForm(WebForm):
 def nearby_label(case) -> str:
     """What other residents may see about a report: place, date and status, never who or why."""
     place = case.address or case.postcode
-    return f"{place}: reported {case.created_at:%-d %B %Y}, {case.get_status_display().lower()}"
+    return f"{place}: reported {case.created_at:%-d %B %Y}, {case.resident_status_label.lower()}"
 
 
 class DescribeForm(WebForm):

@@ -63,7 +63,7 @@ class CaseOut(serializers.Serializer):
     reference = serializers.CharField()
     service = serializers.CharField(source="service.slug", default=None)
     status = serializers.CharField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = serializers.CharField(source="resident_status_label")
     department = serializers.CharField(source="department.name", default=None)
     expected_by = serializers.DateTimeField()
     created_at = serializers.DateTimeField()

@@ -78,7 +78,9 @@ def test_follow_up_work_is_recorded_and_sent_only_after_commit(
     service, django_capture_on_commit_callbacks, monkeypatch
 ):
     dispatched = []
-    monkeypatch.setattr("enquiries.outbox.dispatch", lambda pk: dispatched.append(pk))
+    monkeypatch.setattr(
+        "enquiries.outbox.dispatch_many", lambda rows: dispatched.extend(r.pk for r in rows)
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = intake.submit(new_case(service=service))
         assert dispatched == []  # nothing leaves before commit

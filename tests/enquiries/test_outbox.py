@@ -41,9 +41,7 @@ def test_the_sweeper_sends_pending_work_once_the_broker_is_back(service, monkeyp
     sent = []
     monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry: sent.append((name, kwargs)))
     with monkeypatch.context() as down:
-        down.setattr(
-            outbox, "dispatch", lambda pk, force=False: False
-        )  # broker away at commit time
+        down.setattr(outbox, "dispatch_many", lambda rows: 0)  # broker away at commit time
         submit(service)
     assert sent == []
     OutboxTask.objects.update(
@@ -72,3 +70,40 @@ def test_the_same_work_is_recorded_once():
         assert outbox.enqueue("enquiries.tasks.route_case", dedupe_key="route:1", case_id=1)
         assert outbox.enqueue("enquiries.tasks.route_case", dedupe_key="route:1", case_id=1) is None
     assert OutboxTask.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_from_a_rolled_back_savepoint_is_never_published(monkeypatch):
+    from django.db import transaction
+
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry: sent.append(kwargs))
+    with transaction.atomic():
+        kept = outbox.enqueue("enquiries.tasks.route_case", dedupe_key="kept", case_id=1)
+        try:
+            with transaction.atomic():
+                outbox.enqueue("enquiries.tasks.route_case", dedupe_key="undone", case_id=2)
+                raise RuntimeError("the nested step failed")
+        except RuntimeError:
+            pass
+    assert [k["outbox_id"] for k in sent] == [kept.pk]
+    assert OutboxTask.objects.get().state == OutboxTask.State.DISPATCHED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_transaction_publishes_its_own_work(monkeypatch):
+    from django.db import transaction
+
+    sent = []
+    monkeypatch.setattr(
+        app, "send_task", lambda name, kwargs, retry: sent.append(kwargs["case_id"])
+    )
+    for n in range(3):
+        with transaction.atomic():
+            outbox.enqueue("enquiries.tasks.route_case", dedupe_key=f"k{n}", case_id=n)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.enqueue("enquiries.tasks.route_case", dedupe_key="rolled-back", case_id=99)
+        raise RuntimeError
+    with transaction.atomic():
+        outbox.enqueue("enquiries.tasks.route_case", dedupe_key="after", case_id=4)
+    assert sent == [0, 1, 2, 4]

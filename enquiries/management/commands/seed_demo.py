@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -278,25 +277,6 @@ class Command(BaseCommand):
             out.write("\n  Demo password only: set DEMO_PASSWORD to choose another.")
 
 
-@contextmanager
-def held_outbox() -> Iterator[None]:
-    """Keep seeded follow-up work off the broker; the rows are marked done afterwards.
-
-    Marking rows done is not enough on its own: by then each commit has already published its
-    messages, and a worker would send a thousand demo emails and route the "received" cases.
-    """
-    original = outbox.dispatch
-
-    def hold(outbox_id: int) -> bool:
-        return False
-
-    outbox.dispatch = hold
-    try:
-        yield
-    finally:
-        outbox.dispatch = original
-
-
 class CaseSeeder:
     """Creates demo cases one by one, each with its own seeded RNG so re-runs agree."""
 
@@ -335,7 +315,7 @@ class CaseSeeder:
         )
         watermark = OutboxTask.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         created_ids: list[int] = []
-        with held_outbox():
+        with outbox.held():
             try:
                 for n in range(target):
                     if f"{KEY_PREFIX}{n}" not in existing:
