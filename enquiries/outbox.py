@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from enquiries.models import OutboxTask
@@ -20,7 +19,7 @@ from enquiries.models import OutboxTask
 logger = logging.getLogger(__name__)
 
 STALE_PENDING = timedelta(seconds=20)
-STALE_DISPATCHED = timedelta(minutes=15)
+STALE_DISPATCHED = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BROKER_BACKOFF_SECONDS = 10.0
 _broker_down_until = 0.0  # per process: after a failed publish, do not make the next request wait
@@ -49,34 +48,46 @@ def enqueue(task_name: str, *, dedupe_key: str, **kwargs) -> OutboxTask | None:
     """Record work for after commit. Must run inside the transaction that causes the work.
 
     One round trip (INSERT … ON CONFLICT DO NOTHING RETURNING, on PostgreSQL and SQLite), no
-    savepoint: the same key twice records the work once. Rows of one transaction are published
-    together after commit and marked dispatched with one UPDATE.
+    savepoint: the same key twice records the work once. While the broker is healthy the row is
+    written as already dispatched, so publishing after commit costs no further query; if the
+    publish then fails the row goes back to pending for the sweeper.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("outbox.enqueue must run inside the transaction that causes the work")
     now = timezone.now()
+    optimistic = not _held and time.monotonic() >= _broker_down_until
+    state = OutboxTask.State.DISPATCHED if optimistic else OutboxTask.State.PENDING
     table = connection.ops.quote_name(OutboxTask._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (task_name, kwargs, dedupe_key, state, attempts, last_error,"  # noqa: S608 - table name from the model
-            " created_at) VALUES (%s, %s, %s, %s, 0, '', %s)"
+            " created_at, dispatched_at) VALUES (%s, %s, %s, %s, %s, '', %s, %s)"
             " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
             [
                 task_name,
                 json.dumps(kwargs),
                 dedupe_key,
-                OutboxTask.State.PENDING,
-                connection.ops.adapt_datetimefield_value(now),
+                state,
+                int(optimistic),
+                stamp,
+                stamp if optimistic else None,
             ],
         )
         inserted = cursor.fetchone()
     if inserted is None:
         return None  # the same work is already recorded: never twice
     row = OutboxTask(
-        pk=inserted[0], task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key, created_at=now
+        pk=inserted[0],
+        task_name=task_name,
+        kwargs=kwargs,
+        dedupe_key=dedupe_key,
+        state=state,
+        created_at=now,
     )
-    _batch_for(connection).append(row)
+    if optimistic:
+        _batch_for(connection).append(row)
     return row
 
 
@@ -102,41 +113,41 @@ def _batch_for(connection) -> list[OutboxTask]:
 
 
 def dispatch_many(rows: list[OutboxTask]) -> int:
-    """Publish freshly committed rows without re-reading them; one UPDATE marks them sent.
+    """Publish freshly committed rows (already marked dispatched) without re-reading them.
 
-    Rows enqueued inside a savepoint that was later rolled back are skipped: only rows that
-    really committed (and are still pending) are published.
+    A row enqueued inside a savepoint that was later rolled back no longer exists: its task
+    finds no row (``is_live``) and does nothing.
     """
     global _broker_down_until
     from portal.celery_app import app
 
-    if not rows or _held or time.monotonic() < _broker_down_until:
-        return 0  # the broker failed moments ago: the sweeper will send these
-    committed = set(
-        OutboxTask.objects.filter(
-            pk__in=[row.pk for row in rows], state=OutboxTask.State.PENDING
-        ).values_list("pk", flat=True)
-    )
-    sent: list[int] = []
-    for row in rows:
-        if row.pk not in committed:
-            continue
+    for position, row in enumerate(rows):
         try:
             app.send_task(row.task_name, kwargs={**row.kwargs, "outbox_id": row.pk}, retry=False)
         except Exception as exc:  # broker down, DNS, timeout: all mean "try later"
             _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
             logger.warning("Broker unavailable, outbox %s left pending: %s", row.pk, exc)
-            OutboxTask.objects.filter(pk=row.pk).update(last_error=f"publish: {exc}"[:2000])
-            break
-        sent.append(row.pk)
-    if sent:
-        _broker_down_until = 0.0
-        OutboxTask.objects.filter(pk__in=sent, state=OutboxTask.State.PENDING).update(
-            state=OutboxTask.State.DISPATCHED,
-            dispatched_at=timezone.now(),
-            attempts=F("attempts") + 1,
-        )
-    return len(sent)
+            OutboxTask.objects.filter(
+                pk__in=[r.pk for r in rows[position:]], state=OutboxTask.State.DISPATCHED
+            ).update(
+                state=OutboxTask.State.PENDING,
+                dispatched_at=None,
+                last_error=f"publish: {exc}"[:2000],
+            )
+            return position
+    return len(rows)
+
+
+def is_live(outbox_id: int | None) -> bool:
+    """Whether a task should do its work: no outbox row (a direct call) or a row not yet done.
+
+    False for work that was rolled back with its savepoint, or already finished or failed.
+    """
+    if not outbox_id:
+        return True
+    return OutboxTask.objects.filter(
+        pk=outbox_id, state__in=[OutboxTask.State.PENDING, OutboxTask.State.DISPATCHED]
+    ).exists()
 
 
 def dispatch(outbox_id: int, *, force: bool = False) -> bool:

@@ -41,6 +41,8 @@ def _event_key(outbox_id: int | None, fallback: str) -> str:
 
 @shared_task(base=OutboxTask, acks_late=True, **RETRY)
 def route_case(case_id: int, outbox_id: int | None = None) -> bool:
+    if not outbox.is_live(outbox_id):
+        return False  # rolled back with its transaction, or already done
     routed = services.route_case(case_id=case_id)
     outbox.mark_done(outbox_id)
     return routed
@@ -56,6 +58,8 @@ def notify_resident(
     template: str = "",
     note: str = "",
 ) -> int:
+    if not outbox.is_live(outbox_id):
+        return 0
     rows = notify_case(
         case_id=case_id,
         kind=kind,
@@ -71,6 +75,8 @@ def notify_resident(
 
 @shared_task(base=OutboxTask, acks_late=True, **RETRY)
 def notify_managers(case_id: int, outbox_id: int | None = None) -> int:
+    if not outbox.is_live(outbox_id):
+        return 0
     rows = notifications.notify_managers(
         case_id=case_id, key=_event_key(outbox_id, f"escalate:{case_id}")
     )
@@ -80,6 +86,8 @@ def notify_managers(case_id: int, outbox_id: int | None = None) -> int:
 
 @shared_task(base=OutboxTask, acks_late=True, **RETRY)
 def send_digest(case_id: int, resident_id: int, outbox_id: int | None = None) -> bool:
+    if not outbox.is_live(outbox_id):
+        return False
     row = notifications.send_digest(
         case_id=case_id,
         resident_id=resident_id,
@@ -92,6 +100,8 @@ def send_digest(case_id: int, resident_id: int, outbox_id: int | None = None) ->
 @shared_task(base=OutboxTask, acks_late=True, **RETRY)
 def send_tracking_link(reference: str, fingerprint: str, outbox_id: int | None = None) -> bool:
     """Find my enquiry: the match happens here, so the web answer never depends on it."""
+    if not outbox.is_live(outbox_id):
+        return False
     key = f"outbox:{outbox_id}" if outbox_id else f"find:{reference}:{fingerprint[:16]}"
     row = send_tracking_link_now(reference=reference, fingerprint=fingerprint, key=key)
     outbox.mark_done(outbox_id)
