@@ -120,8 +120,8 @@ def main() -> None:
 {when}, {platform.node()}, {os.cpu_count()} CPUs, load {load},
 PostgreSQL, Redis broker.
 {args.count:,} plain one-part messages (distinct senders, each a new case) piped through
-`manage.py ingest_email FILE…` in one process (start-up included); the parser alone timed over
-the same messages in the same run.
+`manage.py ingest_email FILE…` (one invocation, start-up included; a large batch is spread
+over one process per CPU); the parser alone timed over the same messages in the same run.
 
 | what | messages/s | vs parsing alone |
 |---|---:|---:|
