@@ -260,6 +260,8 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
         if inbound:
             sender = contact.resident.full_name if contact.resident else contact.sender_name
             title = f"From {sender or 'the resident'}"
+            if contact.sender_address:  # the address it really came from, beside the name
+                title += f" <{contact.sender_address}>"
         else:
             title = "Reply to the resident"
         entries.append(
