@@ -75,7 +75,8 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Resident
 
-    full_name = factory.Faker("name", locale="en_GB")
+    # Deterministic: a random Faker name could match another test's search by chance.
+    full_name = factory.Sequence(lambda n: f"Test Resident {n}")
     email = factory.Sequence(lambda n: f"resident{n}@example.com")
     phone = factory.Sequence(lambda n: f"+447700900{n % 1000:03d}")
     postcode = "PR1 8XJ"

@@ -8,7 +8,12 @@ from django.core.management import call_command
 from channels.inbound_email.models import InboundMessage
 from enquiries.models import Case
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # pytest's own threads (live server, browser) make Python warn about fork(); the children
+    # only open new database connections.
+    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
+]
 
 
 def write_messages(folder, count):

@@ -61,8 +61,13 @@ class Command(BaseCommand):
         slices = [files[i : i + size] for i in range(0, len(files), size)]
         connections.close_all()  # each forked process opens its own database connection
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(slices), mp_context=context) as pool:
-            parts = pool.map(_ingest_slice, [(box.pk, part) for part in slices])
+        with ProcessPoolExecutor(
+            max_workers=len(slices), mp_context=context, initializer=_fresh_connections
+        ) as pool:
+            # Bounded: a stuck child fails the run (the mail server retries) instead of hanging.
+            parts = pool.map(
+                _ingest_slice, [(box.pk, part) for part in slices], timeout=300 + len(files)
+            )
             return [result for part in parts for result in part]
 
     def _mailbox(self, name: str) -> Mailbox:
@@ -100,6 +105,12 @@ def ingest_files(box: Mailbox, files: list[str]) -> list[tuple[str, str, bool]]:
             continue
         results.append((name, result.line, True))
     return results
+
+
+def _fresh_connections() -> None:
+    """In a forked process: never touch the parent's database sockets, open new ones."""
+    for connection in connections.all(initialized_only=True):
+        connection.connection = None
 
 
 def _ingest_slice(job: tuple[int, list[str]]) -> list[tuple[str, str, bool]]:
