@@ -23,7 +23,6 @@ from enquiries.choices import Channel, Direction, EventKind, Outcome, Status, Up
 from enquiries.models import (
     Attachment,
     Case,
-    CaseEvent,
     Contact,
     Department,
     PartnerOrganisation,
@@ -39,6 +38,7 @@ from enquiries.normalise import (
     postcode_district,
 )
 from enquiries.references import generate_reference
+from enquiries.services import record_event
 
 MAX_SUMMARY = 200
 MAX_DESCRIPTION = 20_000
@@ -137,12 +137,12 @@ def _submit_once(command: NewCase) -> IntakeResult:
         resident = _resident_for(command.resident)
         case = _create_case(command, resident)
         contact = _create_contact(case, resident, command.contact, command.idempotency_key)
-        _record(
-            case,
-            EventKind.CREATED,
-            f"Case created from {case.get_channel_display().lower()}",
+        record_event(
+            case=case,
+            kind=EventKind.CREATED,
+            message=f"Case created from {case.get_channel_display().lower()}",
             public=f"We received your {case.get_channel_display().lower()} enquiry.",
-            actor=command.contact.recorded_by,
+            by=command.contact.recorded_by,
             to_status=case.status,
         )
         if command.resolved_outcome:
@@ -178,11 +178,11 @@ def add_contact(
         with transaction.atomic(durable=True):
             locked = Case.objects.select_for_update().get(pk=case.pk)
             row = _create_contact(locked, resident or locked.resident, contact, idempotency_key)
-            _record(
-                locked,
-                EventKind.CONTACT,
-                _contact_summary(row),
-                actor=contact.recorded_by,
+            record_event(
+                case=locked,
+                kind=EventKind.CONTACT,
+                message=_contact_summary(row),
+                by=contact.recorded_by,
                 data={"contact_id": row.pk, "chaser": row.is_chaser},
             )
             if wake_case and contact.direction == Direction.INBOUND:
@@ -430,29 +430,6 @@ def _store_files(contact: Contact, details: ContactDetails) -> None:
         )
         attachment.file.save(checked.name, ContentFile(checked.content), save=False)
         attachment.save()
-
-
-def _record(
-    case: Case,
-    kind: str,
-    message: str,
-    *,
-    public: str = "",
-    actor=None,
-    from_status: str = "",
-    to_status: str = "",
-    data: dict | None = None,
-) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        message=message,
-        public_message=public,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        data=data or {},
-    )
 
 
 def _contact_summary(contact: Contact) -> str:
