@@ -38,7 +38,7 @@ from enquiries.normalise import (
     postcode_district,
 )
 from enquiries.references import generate_reference
-from enquiries.services import record_event
+from enquiries.services import case_transition, record_event, reopen_if_recent
 
 MAX_SUMMARY = 200
 MAX_DESCRIPTION = 20_000
@@ -438,8 +438,6 @@ def _contact_summary(contact: Contact) -> str:
 
 
 def _close_at_first_contact(case: Case, outcome: str, by) -> None:
-    from enquiries.services import case_transition
-
     case_transition(
         case=case,
         to=Status.CLOSED,
@@ -452,9 +450,7 @@ def _close_at_first_contact(case: Case, outcome: str, by) -> None:
 
 def _wake_for_reply(case: Case, by) -> None:
     """A reply from the resident moves a waiting case back to work, and reopens a finished one."""
-    from enquiries.services import case_transition, reopen_or_follow_on
-
     if case.status == Status.AWAITING_RESIDENT:
         case_transition(case=case, to=Status.IN_PROGRESS, by=by, reason="The resident replied")
     elif case.status in (Status.RESOLVED, Status.CLOSED):
-        reopen_or_follow_on(case=case, by=by)
+        reopen_if_recent(case=case, by=by)

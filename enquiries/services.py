@@ -368,7 +368,7 @@ def reopen_window_open(case: Case, now: datetime | None = None) -> bool:
 
 
 @_in_transaction
-def reopen_or_follow_on(*, case: Case, by=None) -> Case:
+def reopen_if_recent(*, case: Case, by=None) -> Case:
     """Reopen a finished case the resident replied to, within the reopen window."""
     if case.status in (Status.RESOLVED, Status.CLOSED) and reopen_window_open(case):
         return case_transition(

@@ -216,32 +216,21 @@ class Command(BaseCommand):
             phone = normalise_phone(spec["phone"])
             postcode = normalise_postcode(spec["postcode"])
             lookup = {"email": spec["email"]} if spec["email"] else {"phone": phone, "email": ""}
+            details = {
+                "full_name": spec["full_name"],
+                "email": spec["email"],
+                "phone": phone,
+                "address": spec["address"],
+                "postcode": postcode,
+                "postcode_district": postcode_district(postcode),
+                "preferred_channel": spec["preferred_channel"],
+                "consent_updates": spec["consent_updates"],
+                "flags": spec["flags"],
+            }
             resident, _ = Resident.objects.update_or_create(
                 **lookup,
-                defaults={
-                    "full_name": spec["full_name"],
-                    "email": spec["email"],
-                    "phone": phone,
-                    "address": spec["address"],
-                    "postcode": postcode,
-                    "postcode_district": postcode_district(postcode),
-                    "preferred_channel": spec["preferred_channel"],
-                    "consent_updates": spec["consent_updates"],
-                    "flags": spec["flags"],
-                },
-                create_defaults={
-                    **lookup,
-                    "full_name": spec["full_name"],
-                    "email": spec["email"],
-                    "phone": phone,
-                    "address": spec["address"],
-                    "postcode": postcode,
-                    "postcode_district": postcode_district(postcode),
-                    "preferred_channel": spec["preferred_channel"],
-                    "consent_updates": spec["consent_updates"],
-                    "flags": spec["flags"],
-                    "created_at": now - timedelta(days=120 + i * 5),
-                },
+                defaults=details,
+                create_defaults={**details, "created_at": now - timedelta(days=120 + i * 5)},
             )
             resident.demo_town = spec["town"]  # not a field: where to put their reports
             people.append(resident)
