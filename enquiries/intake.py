@@ -38,7 +38,9 @@ from enquiries.normalise import (
     postcode_district,
 )
 from enquiries.references import generate_reference
+from enquiries.residents import record_possible_matches
 from enquiries.services import case_transition, record_event, reopen_if_recent
+from enquiries.text import clean_line, clean_text, clean_value
 
 MAX_SUMMARY = 200
 MAX_DESCRIPTION = 20_000
@@ -59,7 +61,9 @@ class ResidentDetails:
     postcode: str = ""
     preferred_channel: str = UpdatePreference.EMAIL
     consent_updates: bool = True
-    match_existing: bool = True  # False for unverified senders: never link to someone else
+    # True only for an email whose sender is authenticated (DMARC/SPF, set by the email channel):
+    # typed details (web, API, phone) never link to an existing resident.
+    match_existing: bool = False
     flags: tuple[str, ...] = ()
 
 
@@ -196,8 +200,9 @@ def add_contact(
 
 
 def resident_from_details(details: ResidentDetails) -> Resident:
-    """Match or create a resident by the same rules as submit(), for a channel that adds someone
-    to an existing case ("tell us once") instead of opening one. Call inside a transaction."""
+    """A resident by the same rules as submit() (a new record unless an authenticated email),
+    for a channel that adds someone to an existing case ("tell us once") instead of opening
+    one. Call inside a transaction."""
     errors: dict[str, list[str]] = {}
     for name, check, value in (
         ("email", normalise_email, details.email),
@@ -242,11 +247,12 @@ def _validate_contact(contact: ContactDetails) -> None:
 def _validate_new_case(command: NewCase) -> None:
     _validate_contact(command.contact)
     errors: dict[str, list[str]] = {}
-    if not command.summary.strip():
+    summary = clean_line(command.summary).strip()  # measured as it will be stored
+    if not summary:
         errors["summary"] = ["Enter a short summary of your enquiry."]
-    elif len(command.summary) > MAX_SUMMARY:
+    elif len(summary) > MAX_SUMMARY:
         errors["summary"] = [f"The summary must be {MAX_SUMMARY} characters or fewer."]
-    if len(command.description) > MAX_DESCRIPTION:
+    if len(clean_text(command.description)) > MAX_DESCRIPTION:
         errors["description"] = [
             f"The description must be {MAX_DESCRIPTION:,} characters or fewer."
         ]
@@ -277,72 +283,40 @@ def _validate_new_case(command: NewCase) -> None:
 
 
 def _resident_for(details: ResidentDetails | Resident) -> Resident:
-    """Match by email, then phone; fill in what we did not know; otherwise create."""
+    """The resident for these details: a new record, never a change to a stored one.
+
+    Anyone can type anyone's email or phone, so typed details never link to an existing
+    resident (who would then get this case's updates, or whose updates would go to the
+    typist); staff see a possible match instead. The one exception is an email whose sender
+    the email channel has authenticated (``match_existing``): it joins the existing record with
+    that address when the record reaches no one but that address (no phone number), so the
+    case's updates go only to the authenticated address. Stored details are never changed here.
+    """
     if isinstance(details, Resident):
         return details
     email = normalise_email(details.email)
     phone = normalise_phone(details.phone)
     postcode = normalise_postcode(details.postcode)
-    resident = None
-    if details.match_existing:
-        if email:
-            resident = (
-                Resident.objects.filter(email__iexact=email, anonymised_at__isnull=True)
-                .order_by("id")
-                .first()
-            )
-        if resident is None and phone:
-            resident = (
-                Resident.objects.filter(phone=phone, anonymised_at__isnull=True)
-                .order_by("id")
-                .first()
-            )
-    if resident is None:
-        return Resident.objects.create(
-            full_name=details.full_name.strip(),
-            email=email,
-            phone=phone,
-            address=details.address.strip(),
-            postcode=postcode,
-            postcode_district=postcode_district(postcode),
-            preferred_channel=details.preferred_channel,
-            consent_updates=details.consent_updates,
-            flags=list(details.flags),
+    if details.match_existing and email:
+        existing = (
+            Resident.objects.filter(email__iexact=email, phone="", anonymised_at__isnull=True)
+            .order_by("id")
+            .first()
         )
-    changed = []
-    for attr, value in (
-        ("full_name", details.full_name.strip()),
-        ("email", email),
-        ("phone", phone),
-        ("address", details.address.strip()),
-        ("postcode", postcode),
-    ):
-        if (
-            value
-            and getattr(resident, attr) != value
-            and (attr != "full_name" or not resident.full_name)
-        ):
-            setattr(resident, attr, value)
-            changed.append(attr)
-            if attr == "email":
-                resident.email_failing = False
-                changed.append("email_failing")
-            if attr == "phone":
-                resident.phone_failing = False
-                changed.append("phone_failing")
-    if "postcode" in changed:
-        resident.postcode_district = postcode_district(postcode)
-        changed.append("postcode_district")
-    if details.preferred_channel and resident.preferred_channel != details.preferred_channel:
-        resident.preferred_channel = details.preferred_channel
-        changed.append("preferred_channel")
-    if details.consent_updates != resident.consent_updates:
-        # What the resident asks for now wins: someone who stopped updates and files again
-        # asking to hear back must get them.
-        resident.consent_updates = details.consent_updates
-        changed.append("consent_updates")
-    if changed:
-        resident.save(update_fields=[*changed, "updated_at"])
+        if existing is not None:
+            return existing
+    resident = Resident.objects.create(
+        full_name=clean_line(details.full_name).strip(),
+        email=email,
+        phone=phone,
+        address=clean_line(details.address).strip(),
+        postcode=postcode,
+        postcode_district=postcode_district(postcode),
+        preferred_channel=details.preferred_channel,
+        consent_updates=details.consent_updates,
+        flags=list(details.flags),
+    )
+    record_possible_matches(resident)
     return resident
 
 
@@ -359,10 +333,10 @@ def _create_case(command: NewCase, resident: Resident) -> Case:
         department=command.department,
         channel=command.contact.channel,
         resident=resident,
-        summary=command.summary.strip(),
-        description=command.description.strip(),
-        answers=command.answers,
-        address=command.address.strip(),
+        summary=clean_line(command.summary).strip(),
+        description=clean_text(command.description).strip(),
+        answers=clean_value(command.answers),
+        address=clean_line(command.address).strip(),
         postcode=postcode,
         postcode_district=postcode_district(postcode),
         latitude=command.latitude,
@@ -379,14 +353,14 @@ def _create_contact(case: Case, resident: Resident, details: ContactDetails, key
         resident=resident,
         channel=details.channel,
         direction=details.direction,
-        subject=details.subject[:255],
-        body=details.body,
-        sender_name=details.sender_name[:200],
-        sender_address=details.sender_address[:254],
+        subject=clean_line(details.subject)[:255],
+        body=clean_text(details.body),
+        sender_name=clean_line(details.sender_name)[:200],
+        sender_address=clean_line(details.sender_address)[:254],
         recorded_by=details.recorded_by,
         occurred_at=details.occurred_at or timezone.now(),
         call_duration_seconds=details.call_duration_seconds,
-        office=details.office,
+        office=clean_line(details.office),
         is_chaser=details.is_chaser,
         assisted_digital=details.assisted_digital,
         assisted_digital_reason=details.assisted_digital_reason if details.assisted_digital else "",

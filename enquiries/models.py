@@ -1,7 +1,7 @@
 """The case domain: one Case model for every channel, with one timeline.
 
-Personal data lives only on Resident, Contact and Attachment, so that a subject access request or
-an anonymisation touches those three models and nothing else.
+Personal data lives only on Resident (with its ResidentChange history), Contact and Attachment,
+so that a subject access request or an anonymisation touches those models and nothing else.
 """
 
 import hashlib
@@ -144,6 +144,100 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or f"Resident {self.pk}"
+
+
+class PossibleMatch(models.Model):
+    """A new resident record whose email or phone equals an existing one's.
+
+    Details typed on a form prove nothing, so intake never links them to the existing person;
+    staff confirm (the two records are the same person: shown together) or reject the match.
+    Confirming never merges the records: each case's updates still go to the details given on it.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CONFIRMED = "confirmed", "Same person"
+        REJECTED = "rejected", "Different people"
+
+    class MatchedOn(models.TextChoices):
+        EMAIL = "email", "Email address"
+        PHONE = "phone", "Phone number"
+        BOTH = "email_and_phone", "Email address and phone number"
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="possible_matches"
+    )  # the new record
+    other = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="matched_by"
+    )  # the record that already held the detail
+    matched_on = models.CharField(max_length=20, choices=MatchedOn.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "other"], name="possible_match_pair_uniq"),
+            models.CheckConstraint(
+                condition=~Q(resident=models.F("other")), name="possible_match_two_records"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open", decided_at__isnull=True)
+                | (~Q(state="open") & Q(decided_at__isnull=False)),
+                name="possible_match_decided_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["other", "state"], name="possible_match_other_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} ~ {self.other_id} ({self.matched_on}, {self.state})"
+
+
+class ResidentChange(models.Model):
+    """One changed stored detail: old value, new value, who, when, through which channel.
+
+    Append-only: written by ``enquiries.residents.resident_update_details`` and never edited.
+    """
+
+    class Via(models.TextChoices):
+        STAFF = "staff", "Staff"
+        TRACKING_LINK = "tracking_link", "Resident, through their tracking link"
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=40)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=Via.choices)
+    case = models.ForeignKey(
+        "Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the tracking link's case, when changed through one
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["resident", "-created_at"], name="residentchange_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.field} ({self.channel})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Resident change history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Resident change history is append-only.")
 
 
 class Case(models.Model):

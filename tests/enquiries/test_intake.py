@@ -4,7 +4,15 @@ from enquiries import intake
 from enquiries.attachments import IncomingFile
 from enquiries.choices import Channel, EventKind, Outcome, Status
 from enquiries.intake import ContactDetails, IntakeError, NewCase, ResidentDetails
-from enquiries.models import Attachment, Case, CaseEvent, Contact, OutboxTask, Resident
+from enquiries.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Contact,
+    OutboxTask,
+    PossibleMatch,
+    Resident,
+)
 from tests.factories import ResidentFactory
 
 PNG = (
@@ -94,12 +102,13 @@ def test_follow_up_work_is_recorded_and_sent_only_after_commit(
     }
 
 
-def test_resident_is_matched_by_email_then_phone(service):
+def test_typed_details_make_a_new_resident_and_a_possible_match_by_email_or_phone(service):
     existing = ResidentFactory(email="sian@example.com", phone="")
     case = intake.submit(new_case(service=service)).case
-    assert case.resident == existing
+    assert case.resident != existing
     existing.refresh_from_db()
-    assert existing.phone == "+447700900982"  # what we did not know is filled in
+    assert existing.phone == ""  # what someone typed never changes a stored resident
+    assert PossibleMatch.objects.get(resident=case.resident).other == existing
 
     by_phone = ResidentFactory(email="", phone="+447700900111")
     other = intake.submit(
@@ -109,7 +118,9 @@ def test_resident_is_matched_by_email_then_phone(service):
             resident=ResidentDetails(full_name="Zoë", phone="07700 900111"),
         )
     ).case
-    assert other.resident == by_phone
+    assert other.resident != by_phone
+    match = PossibleMatch.objects.get(resident=other.resident)
+    assert (match.other, match.matched_on) == (by_phone, "phone")
 
 
 def test_unverified_senders_are_never_linked_to_an_existing_resident(service):
@@ -214,12 +225,12 @@ def test_unicode_round_trips_unchanged(service):
     assert case.description == "Ça déborde — “smart quotes” 🚧"
 
 
-def test_a_resident_who_stopped_updates_and_asks_again_gets_them(service):
+def test_someone_who_stopped_updates_and_files_again_gets_updates_on_the_new_case(service):
     resident = ResidentFactory(email="sian@example.com", consent_updates=False)
     case = intake.submit(new_case(service=service)).case
-    assert case.resident == resident
+    assert case.resident != resident and case.resident.consent_updates is True
     resident.refresh_from_db()
-    assert resident.consent_updates is True
+    assert resident.consent_updates is False  # the older case keeps what was asked for it
 
 
 def test_a_reference_collision_is_retried_with_a_new_reference(service, monkeypatch):
@@ -228,4 +239,5 @@ def test_a_reference_collision_is_retried_with_a_new_reference(service, monkeypa
     monkeypatch.setattr(intake, "generate_reference", lambda: next(fresh))
     case = intake.submit(new_case("form:second", service=service)).case
     assert case.reference == "7KQ-M4X-R9P"
-    assert Case.objects.count() == 2 and Resident.objects.count() == 1
+    assert Case.objects.count() == 2 and Resident.objects.count() == 2
+    assert PossibleMatch.objects.count() == 1

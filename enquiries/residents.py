@@ -1,0 +1,290 @@
+"""Who a resident is, and the one way their stored details change.
+
+Details typed on a form, an API call or an email prove nothing about who typed them, so intake
+never links them to an existing resident nor changes one: it makes a new record and, when the
+email or phone equals an existing record's, a PossibleMatch for staff to decide. Stored details
+change only through ``resident_update_details`` (staff, or the resident through their own
+tracking link), and every change is kept in ResidentChange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from enquiries.choices import UpdatePreference
+from enquiries.models import Case, PossibleMatch, Resident, ResidentChange
+from enquiries.normalise import (
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
+    postcode_district,
+)
+from enquiries.text import clean_line
+
+#: The stored details a person may change, in the order they are shown.
+EDITABLE = (
+    "full_name",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "preferred_channel",
+    "consent_updates",
+)
+#: Enough to show staff; a detail shared by more records than this is not a useful signal.
+MAX_MATCHES = 10
+
+Via = ResidentChange.Via
+
+
+# --- possible matches ----------------------------------------------------------------------------
+
+
+def record_possible_matches(resident: Resident) -> list[PossibleMatch]:
+    """A possible match for each existing record with this record's email or phone."""
+    query = Q()
+    if resident.email:
+        query |= Q(email__iexact=resident.email)
+    if resident.phone:
+        query |= Q(phone=resident.phone)
+    if not query:
+        return []
+    others = (
+        Resident.objects.filter(query, anonymised_at__isnull=True)
+        .exclude(pk=resident.pk)
+        .order_by("id")
+        .only("id", "email", "phone")[:MAX_MATCHES]
+    )
+    rows = []
+    for other in others:
+        same_email = bool(resident.email) and other.email.lower() == resident.email.lower()
+        same_phone = bool(resident.phone) and other.phone == resident.phone
+        matched_on = (
+            PossibleMatch.MatchedOn.BOTH
+            if same_email and same_phone
+            else PossibleMatch.MatchedOn.EMAIL
+            if same_email
+            else PossibleMatch.MatchedOn.PHONE
+        )
+        rows.append(PossibleMatch(resident=resident, other=other, matched_on=matched_on))
+    if rows:
+        PossibleMatch.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
+
+
+def open_matches(resident: Resident) -> list[PossibleMatch]:
+    """Undecided matches involving this record, either way round, oldest record first."""
+    return list(
+        PossibleMatch.objects.filter(
+            Q(resident=resident) | Q(other=resident), state=PossibleMatch.State.OPEN
+        )
+        .select_related("resident", "other")
+        .order_by("created_at", "id")
+    )
+
+
+def decided_matches(resident: Resident) -> list[PossibleMatch]:
+    return list(
+        PossibleMatch.objects.filter(Q(resident=resident) | Q(other=resident))
+        .exclude(state=PossibleMatch.State.OPEN)
+        .select_related("resident", "other", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def linked_residents(resident: Resident) -> list[Resident]:
+    """Records staff confirmed are this same person (shown together; never merged)."""
+    rows = PossibleMatch.objects.filter(
+        Q(resident=resident) | Q(other=resident), state=PossibleMatch.State.CONFIRMED
+    ).select_related("resident", "other")
+    return [row.other if row.resident_id == resident.pk else row.resident for row in rows]
+
+
+def decide_possible_match(*, match: PossibleMatch, same_person: bool, by: Any) -> PossibleMatch:
+    """Staff decide once: the row keeps who decided and when.
+
+    Confirming links the two records for staff only; nothing is copied between them, so one
+    record's updates never go to the other's details.
+    """
+    state = PossibleMatch.State.CONFIRMED if same_person else PossibleMatch.State.REJECTED
+    now = timezone.now()
+    changed = PossibleMatch.objects.filter(pk=match.pk, state=PossibleMatch.State.OPEN).update(
+        state=state, decided_by=by, decided_at=now
+    )
+    if not changed:
+        raise ValidationError("Someone has already decided this possible match.")
+    match.state, match.decided_by, match.decided_at = state, by, now
+    return match
+
+
+# --- changing stored details ---------------------------------------------------------------------
+
+
+def _cleaned(changes: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ValueError(f"Not a changeable resident detail: {', '.join(unknown)}")
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    checks = {"email": normalise_email, "phone": normalise_phone, "postcode": normalise_postcode}
+    for name, value in changes.items():
+        if name in checks:
+            try:
+                cleaned[name] = checks[name](value or "")
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        elif name in ("full_name", "address"):
+            cleaned[name] = clean_line(value or "").strip()
+            limit = 200 if name == "full_name" else 300
+            if len(cleaned[name]) > limit:
+                errors[name] = [f"This must be {limit} characters or fewer."]
+        elif name == "preferred_channel":
+            if value not in UpdatePreference.values:
+                errors[name] = ["Choose how to get updates."]
+            cleaned[name] = value
+        else:
+            cleaned[name] = bool(value)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def resident_update_details(
+    *,
+    resident: Resident,
+    changes: Mapping[str, Any],
+    by: Any,
+    channel: str,
+    case: Case | None = None,
+) -> list[ResidentChange]:
+    """The only write path for a resident's stored details: each changed field is recorded.
+
+    A new email or phone clears its "failing" flag (the old one bounced, this one has not).
+    Returns the changes made (none when every value was already stored).
+    """
+    if channel not in Via.values:
+        raise ValueError(f"Unknown channel {channel!r}")
+    cleaned = _cleaned(changes)
+    with transaction.atomic():
+        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        if locked.anonymised_at is not None:
+            raise ValidationError("This resident's details have been anonymised.")
+        fields: list[str] = []
+        rows: list[ResidentChange] = []
+        for name, new in cleaned.items():
+            old = getattr(locked, name)
+            if old == new:
+                continue
+            setattr(locked, name, new)
+            fields.append(name)
+            rows.append(
+                ResidentChange(
+                    resident=locked,
+                    field=name,
+                    old_value=_as_text(old),
+                    new_value=_as_text(new),
+                    by=by if getattr(by, "pk", None) else None,
+                    channel=channel,
+                    case=case,
+                )
+            )
+        if not rows:
+            return []
+        if "email" in fields:
+            locked.email_failing = False
+            fields.append("email_failing")
+        if "phone" in fields:
+            locked.phone_failing = False
+            fields.append("phone_failing")
+        if "postcode" in fields:
+            locked.postcode_district = postcode_district(locked.postcode)
+            fields.append("postcode_district")
+        locked.save(update_fields=[*fields, "updated_at"])
+        ResidentChange.objects.bulk_create(rows)
+        if {"email", "phone"} & set(fields):
+            record_possible_matches(locked)
+    for name in [*fields, "updated_at"]:
+        setattr(resident, name, getattr(locked, name))
+    return rows
+
+
+def change_history(resident: Resident) -> list[ResidentChange]:
+    return list(resident.changes.select_related("by", "case").order_by("-created_at", "-id"))
+
+
+# --- the resident, through their own tracking link ------------------------------------------------
+
+
+def _shared(resident: Resident, case: Case) -> bool:
+    return (
+        Case.objects.filter(resident=resident).exclude(pk=case.pk).exists()
+        or resident.subscriptions.exists()
+    )
+
+
+def change_own_details(*, case: Case, changes: Mapping[str, Any]) -> list[ResidentChange]:
+    """The person holding a case's tracking link changes the details for that case.
+
+    The link proves only that they hold this case's link (it is also shown to whoever filled in
+    the form), so when the record also stands for other cases it is first copied for this case
+    alone: the change can never redirect someone else's updates.
+    """
+    cleaned = _cleaned(changes)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("resident").get(pk=case.pk)
+        resident = locked.resident
+        if _shared(resident, locked):
+            resident = _copy_for(locked)
+        rows = resident_update_details(
+            resident=resident, changes=cleaned, by=None, channel=Via.TRACKING_LINK, case=locked
+        )
+    case.resident = resident
+    return rows
+
+
+def _copy_for(case: Case) -> Resident:
+    """A record of this case's own, with the same details, linked to the original for staff."""
+    original = case.resident
+    copy = Resident.objects.create(
+        **{name: getattr(original, name) for name in EDITABLE},
+        postcode_district=original.postcode_district,
+        flags=list(original.flags),
+        email_failing=original.email_failing,
+        phone_failing=original.phone_failing,
+    )
+    Case.objects.filter(pk=case.pk).update(resident=copy, updated_at=timezone.now())
+    case.resident = copy
+    ResidentChange.objects.create(
+        resident=copy,
+        field="record",
+        old_value=f"Resident {original.pk}",
+        new_value=f"Resident {copy.pk} (details for case {case.reference} only)",
+        channel=Via.TRACKING_LINK,
+        case=case,
+    )
+    try:
+        with transaction.atomic():
+            PossibleMatch.objects.create(
+                resident=copy,
+                other=original,
+                matched_on=PossibleMatch.MatchedOn.BOTH
+                if original.email and original.phone
+                else PossibleMatch.MatchedOn.PHONE
+                if original.phone
+                else PossibleMatch.MatchedOn.EMAIL,
+            )
+    except IntegrityError:
+        pass
+    return copy
