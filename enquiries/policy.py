@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from enquiries import access_log
-from enquiries.models import Case, CaseSubscription, Department, Resident
+from enquiries.models import Case, CaseSubscription, Department, PossibleMatch, Resident
 from enquiries.references import InvalidReference, normalise_reference
 
 CONTACT_CENTRE = "contact_centre"
@@ -34,6 +34,9 @@ ADMIN = "admin"
 STAFF_ROLES = frozenset({CONTACT_CENTRE, FRONT_DESK, CASEWORKER, MANAGER, ADMIN})
 SEE_EVERY_CASE = frozenset({CONTACT_CENTRE, FRONT_DESK, ADMIN})
 TAKES_CONTACTS = frozenset({CONTACT_CENTRE, FRONT_DESK})
+#: Who decides who a resident is (possible matches) and changes their stored details: the
+#: people who speak to residents and can check who they are, and managers. Caseworkers read.
+MANAGES_IDENTITY = frozenset({CONTACT_CENTRE, FRONT_DESK, MANAGER})
 
 VIEW = "view"
 CHANGE = "change"
@@ -165,6 +168,44 @@ def can_assign(user: Any, case: Case, assignee: Any | None) -> bool:
 
 def can_view_resident(user: Any, resident: Resident) -> bool:
     return visible_residents(user, Resident.objects.filter(pk=resident.pk)).exists()
+
+
+def can_manage_identity(user: Any) -> bool:
+    return is_portal_staff(user) and bool(roles(user) & MANAGES_IDENTITY)
+
+
+def can_edit_resident(user: Any, resident: Resident) -> bool:
+    """Change a resident's stored details (recorded in their change history)."""
+    return (
+        can_manage_identity(user)
+        and resident.anonymised_at is None
+        and can_view_resident(user, resident)
+    )
+
+
+def can_decide_match(user: Any, match: PossibleMatch) -> bool:
+    """Confirm or reject a possible match: both records must be within the user's reach."""
+    return (
+        can_manage_identity(user)
+        and can_view_resident(user, match.resident)
+        and can_view_resident(user, match.other)
+    )
+
+
+def get_possible_match_for(
+    user: Any, pk: int, *, resident: Resident, path: str = ""
+) -> PossibleMatch:
+    """An undecided or decided match involving ``resident`` the user may decide; else 404."""
+    match = (
+        PossibleMatch.objects.select_related("resident", "other")
+        .filter(Q(resident=resident) | Q(other=resident), pk=pk)
+        .first()
+    )
+    if match is not None and can_decide_match(user, match):
+        return match
+    if getattr(user, "is_authenticated", False):
+        access_log.record_denied(user=user, path=path, action="decide_match", key=str(pk))
+    raise Http404("No possible match found.")
 
 
 def can_log_contacts(user: Any) -> bool:

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from enquiries import lifecycle
-from enquiries.choices import Outcome, Status
+from enquiries.choices import Outcome, Status, UpdatePreference
 from enquiries.models import Case, Department
 from enquiries.references import InvalidReference, normalise_reference
 
@@ -141,3 +141,31 @@ class MergeForm(forms.Form):
             return normalise_reference(self.cleaned_data["into"])
         except InvalidReference as exc:
             raise ValidationError(str(exc)) from exc
+
+
+class ResidentDetailsForm(forms.Form):
+    """Staff change a resident's stored details; every change is recorded with who made it."""
+
+    full_name = forms.CharField(label="Full name", max_length=200, required=False)
+    email = forms.CharField(
+        label="Email address",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    address = forms.CharField(label="Address", max_length=300, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    preferred_channel = forms.ChoiceField(
+        label="Updates by", choices=UpdatePreference.choices, widget=forms.RadioSelect
+    )
+    consent_updates = forms.BooleanField(label="Agrees to get updates", required=False)
+
+
+class MatchDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", "Same person"), ("reject", "Different")])

@@ -13,6 +13,12 @@ urlpatterns = [
     path("worklist/", worklist_views.worklist, name="worklist"),
     path("residents/", resident_views.search, name="search"),
     path("residents/<int:pk>/", resident_views.resident_detail, name="resident"),
+    path("residents/<int:pk>/change/", resident_views.edit_resident, name="resident_edit"),
+    path(
+        "residents/<int:pk>/matches/<int:match_pk>/",
+        resident_views.decide_match,
+        name="resident_match",
+    ),
     path("cases/<str:reference>/", case_views.case_detail, name="case"),
     path("cases/<str:reference>/status/", case_views.change_status, name="case_status"),
     path("cases/<str:reference>/assign/", case_views.assign, name="case_assign"),

@@ -1,0 +1,74 @@
+"""resident_update_details: the one write path for stored details, with its history."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from enquiries.models import PossibleMatch, ResidentChange
+from enquiries.residents import resident_update_details
+from tests.factories import ResidentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_changed_fields_are_recorded_with_old_and_new_values():
+    resident = ResidentFactory(full_name="Ann", phone="+447700900001", phone_failing=True)
+    officer = UserFactory()
+    rows = resident_update_details(
+        resident=resident,
+        changes={"full_name": "Ann", "phone": "07700 900002", "consent_updates": False},
+        by=officer,
+        channel="staff",
+    )
+    assert [(r.field, r.old_value, r.new_value) for r in rows] == [
+        ("phone", "+447700900001", "+447700900002"),
+        ("consent_updates", "yes", "no"),
+    ]
+    resident.refresh_from_db()
+    assert resident.phone == "+447700900002" and not resident.phone_failing
+    assert ResidentChange.objects.filter(resident=resident, by=officer).count() == 2
+
+
+def test_nothing_changed_records_nothing():
+    resident = ResidentFactory(full_name="Ann")
+    assert (
+        resident_update_details(
+            resident=resident, changes={"full_name": "Ann"}, by=None, channel="staff"
+        )
+        == []
+    )
+    assert not ResidentChange.objects.exists()
+
+
+def test_bad_values_and_unknown_fields_are_refused():
+    resident = ResidentFactory()
+    with pytest.raises(ValidationError) as raised:
+        resident_update_details(
+            resident=resident, changes={"email": "nope"}, by=None, channel="staff"
+        )
+    assert "email" in raised.value.message_dict
+    with pytest.raises(ValueError):
+        resident_update_details(
+            resident=resident, changes={"email_failing": False}, by=None, channel="staff"
+        )
+
+
+def test_a_changed_email_that_another_record_holds_is_a_possible_match():
+    other = ResidentFactory(email="shared@example.com")
+    resident = ResidentFactory()
+    resident_update_details(
+        resident=resident, changes={"email": "Shared@example.com"}, by=None, channel="staff"
+    )
+    assert PossibleMatch.objects.get(resident=resident).other == other
+
+
+def test_history_is_append_only():
+    resident = ResidentFactory()
+    (row,) = resident_update_details(
+        resident=resident, changes={"full_name": "New"}, by=None, channel="staff"
+    )
+    row = ResidentChange.objects.get(pk=row.pk)
+    row.new_value = "Edited"
+    with pytest.raises(ValueError):
+        row.save()
+    with pytest.raises(ValueError):
+        row.delete()
