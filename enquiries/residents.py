@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from enquiries.choices import UpdatePreference
+from enquiries.choices import EventKind, UpdatePreference
 from enquiries.models import Case, PossibleMatch, Resident, ResidentChange
 from enquiries.normalise import (
     normalise_email,
@@ -250,6 +250,17 @@ def change_own_details(*, case: Case, changes: Mapping[str, Any]) -> list[Reside
         rows = resident_update_details(
             resident=resident, changes=cleaned, by=None, channel=Via.TRACKING_LINK, case=locked
         )
+        if rows:
+            from enquiries.services import record_event
+
+            record_event(
+                case=locked,
+                kind=EventKind.NOTE,
+                message="The resident changed their contact details through the tracking link: "
+                + ", ".join(row.field.replace("_", " ") for row in rows)
+                + ".",
+                data={"resident": resident.pk, "fields": [row.field for row in rows]},
+            )
     case.resident = resident
     return rows
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from channels.web.views import journey, pages, tracking
+from channels.web.views import details, journey, pages, tracking
 
 app_name = "web"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("find/sent/", tracking.find_sent, name="find_sent"),
     path("track/<str:token>/", tracking.track, name="track"),
     path("track/<str:token>/stop-updates/", tracking.stop_updates, name="stop_updates"),
+    path("track/<str:token>/details/", details.change_details, name="change_details"),
 ]
 
 if settings.PORTAL_BENCH_BASELINE:  # the load test's floor: never served otherwise
