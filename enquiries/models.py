@@ -210,6 +210,8 @@ class ResidentChange(models.Model):
     class Via(models.TextChoices):
         STAFF = "staff", "Staff"
         TRACKING_LINK = "tracking_link", "Resident, through their tracking link"
+        UNSUBSCRIBE = "unsubscribe", "Resident, through an unsubscribe link"
+        MAIL_PROVIDER = "mail_provider", "Resident's mail provider (spam complaint)"
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(max_length=40)

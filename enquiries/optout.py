@@ -38,7 +38,7 @@ def stop_updates(request: HttpRequest, token: str) -> HttpResponse:
     case, resident = _unsign(token)
     stopped = not resident.consent_updates
     if request.method == "POST" and not stopped:
-        services.stop_updates(case=case, resident=resident)
+        services.stop_updates(case=case, resident=resident, channel="unsubscribe")
         stopped = True
     return render(
         request,

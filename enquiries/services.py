@@ -545,10 +545,23 @@ def follow_case(*, case: Case, details, channel: str, by=None) -> bool:
 
 
 @_in_transaction
-def stop_updates(*, case: Case, resident: Resident, by=None) -> None:
-    """The resident asked for no more updates: automation checks consent_updates before sending."""
-    Resident.objects.filter(pk=resident.pk).update(consent_updates=False, updated_at=timezone.now())
-    resident.consent_updates = False
+def stop_updates(
+    *, case: Case, resident: Resident, by=None, channel: str = "tracking_link"
+) -> None:
+    """The resident asked for no more updates: automation checks consent_updates before sending.
+
+    Recorded in the resident's change history like any change to their stored details.
+    """
+    from enquiries.residents import resident_update_details
+
+    if resident.anonymised_at is None:  # an anonymised record is never sent anything anyway
+        resident_update_details(
+            resident=resident,
+            changes={"consent_updates": False},
+            by=by,
+            channel=channel,
+            case=case,
+        )
     record_event(
         case=case,
         kind=EventKind.NOTE,
@@ -588,8 +601,16 @@ def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = N
 @_in_transaction
 def record_email_complaint(*, resident: Resident, case: Case, detail: str = "") -> None:
     """The resident marked our email as spam: send them no more updates, and say so on the case."""
-    Resident.objects.filter(pk=resident.pk).update(consent_updates=False, updated_at=timezone.now())
-    resident.consent_updates = False
+    from enquiries.residents import resident_update_details
+
+    if resident.anonymised_at is None:
+        resident_update_details(
+            resident=resident,
+            changes={"consent_updates": False},
+            by=None,
+            channel="mail_provider",
+            case=case,
+        )
     record_event(
         case=case,
         kind=EventKind.NOTE,

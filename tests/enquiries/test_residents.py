@@ -72,3 +72,16 @@ def test_history_is_append_only():
         row.save()
     with pytest.raises(ValueError):
         row.delete()
+
+
+@pytest.mark.parametrize("channel", ["tracking_link", "unsubscribe"])
+def test_stopping_updates_is_recorded_in_the_history(channel):
+    from enquiries import services
+    from tests.factories import CaseFactory
+
+    case = CaseFactory()
+    services.stop_updates(case=case, resident=case.resident, channel=channel)
+    case.resident.refresh_from_db()
+    assert case.resident.consent_updates is False
+    change = ResidentChange.objects.get(resident=case.resident)
+    assert (change.field, change.new_value, change.channel) == ("consent_updates", "no", channel)
