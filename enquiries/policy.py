@@ -174,12 +174,15 @@ def can_manage_identity(user: Any) -> bool:
     return is_portal_staff(user) and bool(roles(user) & MANAGES_IDENTITY)
 
 
-def can_edit_resident(user: Any, resident: Resident) -> bool:
-    """Change a resident's stored details (recorded in their change history)."""
+def can_edit_resident(user: Any, resident: Resident, *, seen: bool = False) -> bool:
+    """Change a resident's stored details (recorded in their change history).
+
+    ``seen``: the resident was fetched through ``get_resident_for`` (visibility is checked).
+    """
     return (
         can_manage_identity(user)
         and resident.anonymised_at is None
-        and can_view_resident(user, resident)
+        and (seen or can_view_resident(user, resident))
     )
 
 

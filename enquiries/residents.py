@@ -78,24 +78,20 @@ def record_possible_matches(resident: Resident) -> list[PossibleMatch]:
     return rows
 
 
-def open_matches(resident: Resident) -> list[PossibleMatch]:
-    """Undecided matches involving this record, either way round, oldest record first."""
-    return list(
-        PossibleMatch.objects.filter(
-            Q(resident=resident) | Q(other=resident), state=PossibleMatch.State.OPEN
-        )
-        .select_related("resident", "other")
+def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMatch]]:
+    """(undecided, decided) matches involving this record, either way round: one query."""
+    rows = list(
+        PossibleMatch.objects.filter(Q(resident=resident) | Q(other=resident))
+        .select_related("resident", "other", "decided_by")
         .order_by("created_at", "id")
     )
-
-
-def decided_matches(resident: Resident) -> list[PossibleMatch]:
-    return list(
-        PossibleMatch.objects.filter(Q(resident=resident) | Q(other=resident))
-        .exclude(state=PossibleMatch.State.OPEN)
-        .select_related("resident", "other", "decided_by")
-        .order_by("-decided_at", "-id")
+    undecided = [row for row in rows if row.state == PossibleMatch.State.OPEN]
+    decided = sorted(
+        (row for row in rows if row.state != PossibleMatch.State.OPEN),
+        key=lambda row: (row.decided_at, row.pk),
+        reverse=True,
     )
+    return undecided, decided
 
 
 def linked_residents(resident: Resident) -> list[Resident]:

@@ -37,7 +37,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resident = policy.get_resident_for(request.user, pk, path=request.get_full_path())
     overview = selectors.resident_overview(request.user, resident)
     access_log.record_view(user=request.user, path=request.get_full_path(), resident=resident)
-    can_manage = policy.can_manage_identity(request.user)
+    undecided, decided = residents.matches_of(resident)
     return render(
         request,
         "staff/resident.html",
@@ -46,10 +46,10 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resident": resident,
             "phone_display": format_phone_for_display(resident.phone),
             "can_log_contacts": policy.can_log_contacts(request.user),
-            "can_edit": policy.can_edit_resident(request.user, resident),
-            "can_decide": can_manage,
-            "matches": [_side(m, resident) for m in residents.open_matches(resident)],
-            "decided": [_side(m, resident) for m in residents.decided_matches(resident)],
+            "can_edit": policy.can_edit_resident(request.user, resident, seen=True),
+            "can_decide": policy.can_manage_identity(request.user),
+            "matches": [_side(m, resident) for m in undecided],
+            "decided": [_side(m, resident) for m in decided],
             "history": residents.change_history(resident),
         },
     )
@@ -94,7 +94,7 @@ def edit_resident(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff change stored details; each change is recorded with who made it."""
     path = request.get_full_path()
     resident = policy.get_resident_for(request.user, pk, path=path)
-    if not policy.can_edit_resident(request.user, resident):
+    if not policy.can_edit_resident(request.user, resident, seen=True):
         access_log.record_denied(user=request.user, path=path, action="edit_resident", key=str(pk))
         raise Http404("No resident found.")
     initial = {name: getattr(resident, name) for name in EDITABLE}
