@@ -44,7 +44,7 @@ PORTAL_BASE_URL = env_str(
 ).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # the admin behind the staff sign-in and second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -238,6 +238,7 @@ LOGIN_REDIRECT_URL = "staff:home"
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", default=PORTAL_ENV != "development")
 if PRODUCTION and not STAFF_REQUIRE_2FA:
     raise ValueError("STAFF_REQUIRE_2FA cannot be switched off in production.")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # device secrets never appear in the admin
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
