@@ -216,3 +216,32 @@ def test_the_database_refuses_to_rewrite_the_timeline_or_the_access_log(world):
     with history_rewrites_allowed():
         AccessLog.objects.filter(pk=log.pk).delete()
     assert not AccessLog.objects.filter(pk=log.pk).exists()
+
+
+def test_an_inbound_email_and_its_raw_download_in_the_admin_are_access_logged(client, world):
+    from tests.channels.inbound_email.mails import make_email, pipe
+
+    message = pipe(make_email(sender="Ann Lee <ann.lee@example.org>")).row
+    assert message.case_id is not None
+    sign_in(client, world.admin)
+    page = client.get(f"/admin/channels_inbound_email/inboundmessage/{message.pk}/change/")
+    raw = client.get(f"/admin/channels_inbound_email/inboundmessage/{message.pk}/raw/")
+    assert page.status_code == 200 and raw.status_code == 200
+    rows = AccessLog.objects.filter(user=world.admin, action="admin_view")
+    assert rows.count() == 2
+    assert {row.case_id for row in rows} == {message.case_id}
+
+
+def test_after_a_reset_the_next_sign_in_enrols_a_new_secret(client, world):
+    old = TOTPDevice.objects.create(user=world.agent, name="Authenticator app", confirmed=True)
+    sign_in(client, world.admin)
+    client.post(
+        "/admin/auth/user/",
+        {"action": "reset_second_factor", "_selected_action": [world.agent.pk]},
+    )
+    client.logout()
+    client.post(reverse("staff:login"), {"username": "agent", "password": PASSWORD})
+    page = client.get(reverse("staff:two_factor_setup"))
+    assert page.status_code == 200
+    new = TOTPDevice.objects.get(user=world.agent)
+    assert not new.confirmed and new.key != old.key
