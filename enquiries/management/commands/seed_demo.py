@@ -1,6 +1,8 @@
 """``manage.py seed_demo``: a realistic Northmoor County Council demo, safe to run twice.
 
-Catalogue, rules, staff and residents are upserted by slug, name, username or email. Cases go
+Catalogue, rules, staff and residents are upserted by slug, name, username or email; an
+existing account keeps its password (only missing accounts get the demo one), and the command
+refuses to run with PORTAL_ENV=production. Cases go
 through ``enquiries.intake.submit`` with keys ``demo:case:<n>`` and move through the lifecycle
 with ``enquiries.services``, so a re-run adds nothing and every case has a believable timeline.
 """
