@@ -219,7 +219,9 @@ def get_resident_for(user: Any, pk: int, *, path: str = "") -> Resident:
 
 def get_attachment_for(user: Any, pk: int, *, path: str = "") -> Attachment:
     """A stored file, for whoever may see its case (the same rule); else log and 404."""
-    attachment = Attachment.objects.select_related("contact").filter(pk=pk).exclude(file="").first()
+    attachment = (
+        Attachment.objects.select_related("contact__case").filter(pk=pk).exclude(file="").first()
+    )
     if attachment is None:
         if getattr(user, "is_authenticated", False):
             access_log.record_denied(user=user, path=path, action="attachment", key=str(pk))
