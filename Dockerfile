@@ -1,6 +1,8 @@
 FROM python:3.13-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+# Production settings unless told otherwise: every secret (SECRET_KEY, DATABASE_URL...) must come
+# from the environment, and start-up stops with a hint when one is missing.
+ENV PORTAL_ENV=production PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     PORTAL_VAR_DIR=/srv/portal/var MEDIA_ROOT=/srv/portal/media STATIC_ROOT=/srv/portal/static
 
 RUN apt-get update && apt-get install -y --no-install-recommends curl libpq5 \

@@ -46,6 +46,34 @@ def record_views(
     return len(rows)
 
 
+def record_subjects(
+    *,
+    user: Any,
+    path: str,
+    subjects: Iterable[tuple[int | None, int | None]],
+    action: str = "admin_view",
+) -> int:
+    """Rows of personal data shown on one admin page, as (case id, resident id): one insert."""
+    rows = [
+        AccessLog(
+            user=user,
+            case_id=case_id,
+            resident_id=resident_id,
+            action=action[:40],
+            path=path[:MAX_PATH],
+        )
+        for case_id, resident_id in subjects
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)
+
+
+def record_action(*, user: Any, path: str, action: str) -> AccessLog:
+    """A security-relevant admin action (such as resetting someone's second factor)."""
+    logger.warning("%s by user %s: %s", action, getattr(user, "pk", None), path)
+    return AccessLog.objects.create(user=user, action=action[:40], path=path[:MAX_PATH])
+
+
 def record_denied(
     *, user: Any, path: str, action: str, case: Case | None = None, key: str = ""
 ) -> AccessLog:

@@ -1,6 +1,14 @@
-from django.contrib import admin, messages
+"""The Django admin: configuration (services, routing, departments, templates) is edited here;
+casework is only read here. Case status, department, assignee, SLA and the timeline change
+through the services layer (the staff workspace); the timeline and the access log are
+append-only for everyone. Device secrets are never shown."""
 
-from enquiries import outbox
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from enquiries import outbox, second_factor
 from enquiries.models import (
     AccessLog,
     Attachment,
@@ -94,8 +102,21 @@ class RoutingRuleAdmin(admin.ModelAdmin):
             messages.warning(request, problem)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written: the staff workspace and its services are the one write path."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(ReadOnlyAdmin):
     list_display = [
         "full_name",
         "email",
@@ -115,6 +136,10 @@ class ContactInline(admin.TabularInline):
     fields = ["occurred_at", "channel", "direction", "is_chaser", "assisted_digital", "subject"]
     readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class EventInline(admin.TabularInline):
@@ -124,9 +149,18 @@ class EventInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = [
         "reference",
         "summary",
@@ -162,7 +196,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ReadOnlyAdmin):
     list_display = ["case", "channel", "direction", "occurred_at", "is_chaser", "assisted_digital"]
     list_filter = ["channel", "direction", "is_chaser", "assisted_digital"]
     search_fields = ["case__reference", "subject", "message_id"]
@@ -170,14 +204,15 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "content_type", "size", "skipped_reason", "created_at"]
+    list_select_related = ["contact"]
     search_fields = ["original_name", "sha256"]
     raw_id_fields = ["contact"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["case", "kind", "medium", "state", "to_address", "created_at", "sent_at"]
     list_filter = ["state", "medium", "kind"]
     search_fields = ["case__reference", "provider_ref", "message_id"]
@@ -210,14 +245,12 @@ class OutboxTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "resident", "case", "action", "path"]
     list_filter = ["action"]
     search_fields = ["user__username", "path", "case__reference"]
     raw_id_fields = ["user", "resident", "case"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_select_related = ["user", "resident", "case"]
 
 
 @admin.register(SelfServiceOutcome)
@@ -246,3 +279,48 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "medium", "subject", "is_active", "updated_at"]
     list_filter = ["medium", "is_active", "kind"]
     search_fields = ["kind", "subject", "body"]
+
+
+# --- staff accounts and their second factor -----------------------------------------------------
+
+
+@admin.action(description="Reset the second factor (lost or replaced phone)")
+def reset_second_factor(modeladmin, request, queryset):
+    """Deletes the authenticators of the selected people; each reset is access-logged."""
+    users = {getattr(row, "user", row) for row in queryset}
+    for user in users:
+        second_factor.reset_second_factor(user=user, by=request.user, path=request.path)
+        modeladmin.log_change(request, user, "Second factor reset")
+    modeladmin.message_user(
+        request,
+        f"The second factor was reset for {len(users)} account(s): they set up an authenticator "
+        "app at their next sign-in.",
+        messages.SUCCESS,
+    )
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    actions = [reset_second_factor]
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(ReadOnlyAdmin):
+    """Which staff have an authenticator; the secret itself (key, QR code) is never shown."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+    actions = [reset_second_factor]

@@ -2,13 +2,13 @@
 delivered or fails (https://docs.notifications.service.gov.uk/rest-api.html#callbacks)."""
 
 import hmac
-import json
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from enquiries import json_limits
 from enquiries.notifications import record_receipt
 
 MAX_BODY = 64 * 1024
@@ -31,7 +31,12 @@ def delivery_receipt(request: HttpRequest) -> JsonResponse:
     if len(request.body) > MAX_BODY:
         return JsonResponse({"error": "too large"}, status=413)
     try:
-        payload = json.loads(request.body)
+        payload = json_limits.loads(request.body)
+    except json_limits.JSONTooDeep as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    except ValueError:
+        return JsonResponse({"error": "expected JSON with id and status"}, status=400)
+    try:
         provider_ref = str(payload["id"])
         status = str(payload["status"])
     except (ValueError, KeyError, TypeError):

@@ -23,7 +23,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from enquiries import access_log
-from enquiries.models import Case, CaseSubscription, Department, PossibleMatch, Resident
+from enquiries.models import (
+    Attachment,
+    Case,
+    CaseSubscription,
+    Department,
+    PossibleMatch,
+    Resident,
+)
 from enquiries.references import InvalidReference, normalise_reference
 
 CONTACT_CENTRE = "contact_centre"
@@ -259,3 +266,16 @@ def get_resident_for(user: Any, pk: int, *, path: str = "") -> Resident:
     if getattr(user, "is_authenticated", False):
         access_log.record_denied(user=user, path=path, action="view_resident", key=str(pk))
     raise Http404("No resident found.")
+
+
+def get_attachment_for(user: Any, pk: int, *, path: str = "") -> Attachment:
+    """A stored file, for whoever may see its case (the same rule); else log and 404."""
+    attachment = (
+        Attachment.objects.select_related("contact__case").filter(pk=pk).exclude(file="").first()
+    )
+    if attachment is None:
+        if getattr(user, "is_authenticated", False):
+            access_log.record_denied(user=user, path=path, action="attachment", key=str(pk))
+        raise Http404("No file found.")
+    get_case_for(user, attachment.contact.case_id, VIEW, path=path)
+    return attachment

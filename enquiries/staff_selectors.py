@@ -149,7 +149,8 @@ def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCoun
     cutoffs = cutoffs or sla_cutoffs()
     departments = list(policy.visible_departments(user).only("id", "name", "slug"))
     rows = (
-        Case.objects.filter(
+        policy.visible_cases(user)
+        .filter(
             department__in=[d.pk for d in departments],
             status__in=OPEN_STATUSES,
             merged_into__isnull=True,
@@ -176,7 +177,8 @@ def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCoun
 
 
 def my_open_count(user: Any) -> int:
-    return Case.objects.filter(assignee=user, status__in=OPEN_STATUSES).count()
+    """Open cases assigned to the user that they may still see (not ones moved elsewhere)."""
+    return policy.visible_cases(user).filter(assignee=user, status__in=OPEN_STATUSES).count()
 
 
 def department_staff(department_id: int | None) -> list[Any]:
@@ -305,12 +307,13 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
-def merge_candidates(case: Case, limit: int = 10) -> list[Case]:
-    """Open cases of the same service and area: the likely originals of a duplicate."""
+def merge_candidates(user: Any, case: Case, limit: int = 10) -> list[Case]:
+    """Open cases of the same service and area the user may see: likely originals of a duplicate."""
     if not case.service_id:
         return []
     return list(
-        Case.objects.filter(
+        policy.visible_cases(user)
+        .filter(
             service_id=case.service_id,
             status__in=OPEN_STATUSES,
             merged_into__isnull=True,
@@ -363,13 +366,14 @@ def classify_query(query: str) -> tuple[str, str]:
     return "name", " ".join(text.split())
 
 
-def _with_open_counts(residents: list[Resident]) -> list[Resident]:
-    """Set ``open_cases`` on each resident shown: one grouped query for the whole page.
+def _with_open_counts(user: Any, residents: list[Resident]) -> list[Resident]:
+    """Set ``open_cases`` (those the user may see) on each resident shown: one grouped query.
 
     (A subquery in the SELECT would be evaluated for every candidate before the LIMIT.)
     """
     counts = dict(
-        Case.objects.filter(resident__in=[r.pk for r in residents], status__in=OPEN_STATUSES)
+        policy.visible_cases(user)
+        .filter(resident__in=[r.pk for r in residents], status__in=OPEN_STATUSES)
         .order_by()
         .values_list("resident")
         .annotate(n=Count("id"))
@@ -404,13 +408,13 @@ def search_residents(user: Any, query: str, limit: int = SEARCH_LIMIT) -> Reside
     elif kind == "postcode":
         matches = base.filter(postcode=value)
     else:
-        return _name_search(result, base, value, limit)
-    result.residents = _with_open_counts(list(matches.order_by("full_name", "id")[:limit]))
+        return _name_search(user, result, base, value, limit)
+    result.residents = _with_open_counts(user, list(matches.order_by("full_name", "id")[:limit]))
     return result
 
 
 def _name_search(
-    result: ResidentSearch, base: QuerySet[Resident], name: str, limit: int
+    user: Any, result: ResidentSearch, base: QuerySet[Resident], name: str, limit: int
 ) -> ResidentSearch:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramWordSimilarity
@@ -422,7 +426,7 @@ def _name_search(
             .annotate(similarity=TrigramWordSimilarity(name, "full_name"))
             .order_by("-similarity", "full_name", "id")
         )
-        result.residents = _with_open_counts(list(matches[:limit]))
+        result.residents = _with_open_counts(user, list(matches[:limit]))
         return result
     # SQLite (the embedded demo): narrow on word stems, then rank by edit similarity in Python.
     stems = Q()
@@ -433,9 +437,8 @@ def _name_search(
     scored = [
         (difflib.SequenceMatcher(None, lowered, r.full_name.lower()).ratio(), r) for r in candidates
     ]
-    result.residents = [r for score, r in sorted(scored, key=lambda s: -s[0]) if score >= 0.5][
-        :limit
-    ]
+    ranked = [r for score, r in sorted(scored, key=lambda s: -s[0]) if score >= 0.5]
+    result.residents = _with_open_counts(user, ranked[:limit])
     return result
 
 
@@ -520,13 +523,14 @@ def likely_duplicate_residents(
     return list(Resident.objects.filter(match, anonymised_at__isnull=True).order_by("id")[:limit])
 
 
-def nearby_open_cases(service: Service, postcode: str, limit: int = 10) -> list[Case]:
-    """Open cases of the same service near the same postcode ("tell us once")."""
+def nearby_open_cases(user: Any, service: Service, postcode: str, limit: int = 10) -> list[Case]:
+    """Open cases the user may see, of the same service near the same postcode ("tell us once")."""
     if not postcode:
         return []
     district = postcode.split(" ")[0]
     return list(
-        Case.objects.filter(
+        policy.visible_cases(user)
+        .filter(
             service=service,
             postcode_district=district,
             status__in=OPEN_STATUSES,

@@ -44,7 +44,7 @@ PORTAL_BASE_URL = env_str(
 ).rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # the admin behind the staff sign-in and second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.request_limits.RequestBodyLimitMiddleware",  # before anything reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -238,6 +239,7 @@ LOGIN_REDIRECT_URL = "staff:home"
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", default=PORTAL_ENV != "development")
 if PRODUCTION and not STAFF_REQUIRE_2FA:
     raise ValueError("STAFF_REQUIRE_2FA cannot be switched off in production.")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # device secrets never appear in the admin
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -291,7 +293,19 @@ SECURE_CSP = {
 # --- Uploads ------------------------------------------------------------------------------------
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_FILES = 5
-DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+# Request bodies (portal/request_limits.py): REQUEST_BODY_MAX_BYTES everywhere, except the views
+# named in REQUEST_BODY_LIMITS (by URL name, or "name/<argument>" for one journey step).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+UPLOAD_REQUEST_MAX_BYTES = ATTACHMENT_MAX_BYTES * ATTACHMENT_MAX_FILES + 1024 * 1024
+INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 40 * 1024 * 1024)
+REQUEST_BODY_LIMITS = {
+    "web:step/files": UPLOAD_REQUEST_MAX_BYTES,  # the journey's upload step
+    "web:track": UPLOAD_REQUEST_MAX_BYTES,  # a resident's reply may carry files
+    "inbound_email:mailgun_inbound": INBOUND_EMAIL_MAX_BYTES,  # raw MIME as a form field
+}
+# Django's own backstop (non-file form fields, request.body) must let the largest of those in;
+# the middleware has already refused anything over the limit of its view.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_BODY_MAX_BYTES, *REQUEST_BODY_LIMITS.values())
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -313,6 +327,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, with a nesting limit: 400 (never a RecursionError and 500) for hostile bodies
+    "DEFAULT_PARSER_CLASSES": ["enquiries.json_limits.DepthLimitedJSONParser"],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,8 +15,5 @@ urlpatterns = [
     path("staff/contact/", include("channels.assisted.urls")),
     path("", include("channels.web.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are never served from a public path, in any setting: staff open them through
+# staff:attachment (policy check, access log, download headers).

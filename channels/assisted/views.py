@@ -295,7 +295,9 @@ def record(request: HttpRequest) -> HttpResponse:
         if action == NEW and post.get("confirm_new") != "1":
             nearby = [
                 c
-                for c in selectors.nearby_open_cases(service, case_data.get("postcode", ""))
+                for c in selectors.nearby_open_cases(
+                    request.user, service, case_data.get("postcode", "")
+                )
                 if c.resident_id != resident.pk
             ]
             if nearby:

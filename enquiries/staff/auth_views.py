@@ -27,14 +27,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from enquiries import policy
+from enquiries import policy, second_factor
 from enquiries.staff.access import needs_second_factor
 from enquiries.staff.forms import LoginForm, TokenForm
 
 BAD_CREDENTIALS = "Enter a correct user name and password. Both are case-sensitive."
-DEVICE_NAME = "Authenticator app"
+ENROLMENT_SESSION_KEY = "staff_2fa_enrolment"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -124,14 +123,28 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if user_has_device(request.user):
         return redirect(_with_next("staff:two_factor_verify", next_url))
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by(
-        "-id"
-    ).first() or TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
+    # The secret is shown only in the session that created it; any other visit starts afresh,
+    # so knowing the password never reveals a secret someone else is about to confirm.
+    device = second_factor.pending_enrolment(
+        request.user, request.session.get(ENROLMENT_SESSION_KEY)
+    )
+    expired = device is None and request.method == "POST"
+    if device is None:
+        device = second_factor.new_enrolment(request.user)
+        request.session[ENROLMENT_SESSION_KEY] = device.pk
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if expired:
+        form.is_valid()
+        form.add_error(
+            "token",
+            "This set-up has expired because the account was set up from somewhere else. "
+            "Scan the new QR code and enter the code it shows",
+        )
+    elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             return redirect(next_url)
         form.add_error("token", "The code is wrong or has expired. Enter the newest code")

@@ -50,7 +50,7 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
             reply_form=bound.get("reply_form") or ReplyForm(),
             transfer_form=bound.get("transfer_form") or TransferForm(case=case),
             merge_form=bound.get("merge_form") or MergeForm(),
-            merge_candidates=selectors.merge_candidates(case),
+            merge_candidates=selectors.merge_candidates(user, case),
         )
     access_log.record_view(user=user, path=request.get_full_path(), case=case)
     return render(request, "staff/case.html", context, status=status)

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from enquiries.staff import api, auth_views, case_views, resident_views, worklist_views
+from enquiries.staff import (
+    api,
+    attachment_views,
+    auth_views,
+    case_views,
+    resident_views,
+    worklist_views,
+)
 
 app_name = "staff"
 
@@ -26,6 +33,7 @@ urlpatterns = [
     path("cases/<str:reference>/reply/", case_views.reply, name="case_reply"),
     path("cases/<str:reference>/transfer/", case_views.transfer, name="case_transfer"),
     path("cases/<str:reference>/merge/", case_views.merge, name="case_merge"),
+    path("attachments/<int:pk>/", attachment_views.download, name="attachment"),
     path("api/cases/<str:reference>/", api.case_summary, name="api_case"),
     path("api/residents/", api.resident_search, name="api_residents"),
 ]

@@ -132,3 +132,25 @@ def test_demo_password_comes_from_the_environment(monkeypatch):
     call_command("seed_demo", cases=0, stdout=StringIO())
     assert get_user_model().objects.get(username="agent").check_password("another-long-demo-secret")
     assert not Case.objects.exists()
+
+
+def test_it_refuses_to_run_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.PORTAL_ENV = "production"
+    with pytest.raises(CommandError, match="refuses to run with PORTAL_ENV=production"):
+        call_command("seed_demo", cases=0, stdout=StringIO())
+    assert not get_user_model().objects.exists()
+
+
+def test_it_never_resets_an_existing_accounts_password(monkeypatch):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="admin", password="the-real-admins-own-password")
+    monkeypatch.setenv("DEMO_PASSWORD", "another-long-demo-secret")
+    call_command("seed_demo", cases=0, stdout=StringIO())
+    admin.refresh_from_db()
+    assert admin.check_password("the-real-admins-own-password")
+    assert not admin.check_password("another-long-demo-secret")
+    # accounts that were missing are created with the demo password
+    assert get_user_model().objects.get(username="agent").check_password("another-long-demo-secret")

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from enquiries import outbox
 from enquiries.admin import OutboxTaskAdmin
 from enquiries.models import Notification, OutboxTask
+from tests.enquiries.staff.helpers import sign_in
 from tests.factories import ServiceFactory, UserFactory, submit_web_case
 from tests.integration.outbox_runner import drain
 
@@ -61,7 +62,7 @@ def test_an_admin_can_retry_failed_work(monkeypatch, mail_server_down):
 def test_failed_work_is_pointed_out_on_the_admin_list(client, mail_server_down):
     submit_web_case(service=ServiceFactory())
     drain()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in(client, UserFactory(is_staff=True, is_superuser=True))  # password and second factor
     response = client.get("/admin/enquiries/outboxtask/", follow=True)
     assert outbox.failed_count() >= 1
     assert b"failed after their retries" in response.content

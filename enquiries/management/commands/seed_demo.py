@@ -1,6 +1,8 @@
 """``manage.py seed_demo``: a realistic Northmoor County Council demo, safe to run twice.
 
-Catalogue, rules, staff and residents are upserted by slug, name, username or email. Cases go
+Catalogue, rules, staff and residents are upserted by slug, name, username or email; an
+existing account keeps its password (only missing accounts get the demo one), and the command
+refuses to run with PORTAL_ENV=production. Cases go
 through ``enquiries.intake.submit`` with keys ``demo:case:<n>`` and move through the lifecycle
 with ``enquiries.services``, so a re-run adds nothing and every case has a believable timeline.
 """
@@ -15,10 +17,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -35,6 +38,7 @@ from enquiries.choices import (
     Status,
 )
 from enquiries.intake import ContactDetails, NewCase, add_contact, submit
+from enquiries.maintenance import history_rewrites_allowed
 from enquiries.models import (
     Case,
     CaseEvent,
@@ -91,8 +95,15 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=300, help="Target number of demo cases.")
 
     def handle(self, *args: Any, cases: int, **options: Any) -> None:
+        if settings.PORTAL_ENV == "production":
+            raise CommandError(
+                "seed_demo refuses to run with PORTAL_ENV=production: it loads invented "
+                "residents and staff accounts with a published password. Use it on a "
+                "development or test database only; create real staff with createsuperuser."
+            )
         started = time.monotonic()
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        self.new_accounts: set[str] = set()
         with transaction.atomic():
             departments = self._departments()
             topics = self._topics()
@@ -102,7 +113,8 @@ class Command(BaseCommand):
             residents = self._residents()
         catalogue_seconds = time.monotonic() - started
         seeder = CaseSeeder(service_map, users, residents)
-        created = seeder.run(cases)
+        with history_rewrites_allowed():  # the demo back-dates the history it invents
+            created = seeder.run(cases)
         self._report(cases, created, password, catalogue_seconds, time.monotonic() - started)
 
     # --- catalogue --------------------------------------------------------------------------
@@ -189,18 +201,22 @@ class Command(BaseCommand):
         hashed = make_password(password)  # hash once: hashing per user is the slow part
         users = {}
         for spec in data.STAFF:
-            user, _ = user_model.objects.update_or_create(
+            details = {
+                "first_name": spec["first_name"],
+                "last_name": spec["last_name"],
+                "email": spec["email"],
+                "is_staff": spec["is_staff"],
+                "is_superuser": spec["is_superuser"],
+                "is_active": True,
+            }
+            # an existing account keeps its password: only missing accounts get the demo one
+            user, created = user_model.objects.update_or_create(
                 username=spec["username"],
-                defaults={
-                    "first_name": spec["first_name"],
-                    "last_name": spec["last_name"],
-                    "email": spec["email"],
-                    "is_staff": spec["is_staff"],
-                    "is_superuser": spec["is_superuser"],
-                    "is_active": True,
-                    "password": hashed,
-                },
+                defaults=details,
+                create_defaults={**details, "password": hashed},
             )
+            if created:
+                self.new_accounts.add(user.username)
             user.groups.set([groups[name] for name in spec["groups"]])
             for slug in spec["member_of"]:
                 departments[slug].members.add(user)
@@ -256,7 +272,8 @@ class Command(BaseCommand):
         out.write(f"  catalogue {catalogue_s:.1f}s, total {total_s:.1f}s\n")
         rows = [("Username", "Role", "Groups", "Password")]
         for spec in data.STAFF:
-            rows.append((spec["username"], spec["role"], ", ".join(spec["groups"]), password))
+            shown = password if spec["username"] in self.new_accounts else "(unchanged)"
+            rows.append((spec["username"], spec["role"], ", ".join(spec["groups"]), shown))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         for position, row in enumerate(rows):
             out.write("  " + "  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip())

@@ -303,3 +303,23 @@ def test_the_screen_searches_and_logs_who_was_looked_at(signed_in, world, caller
     assert AccessLog.objects.filter(
         user=world.agent, resident=caller, action="log_contact"
     ).exists()
+
+
+def test_already_reported_never_shows_a_caseworker_another_departments_cases(signed_in, world):
+    """A waste officer logging a call about a pothole must not see Highways' cases nearby."""
+    caller = ResidentFactory(full_name="Anil Shah", postcode="LA1 1AA", postcode_district="LA1")
+    open_case(world.bins, resident=caller)  # the caller is one of Waste's residents
+    hidden = open_case(
+        world.pothole,
+        postcode="LA1 9ZZ",
+        postcode_district="LA1",
+        summary="Crater outside number 12",
+        address="12 Secret Lane, Lancaster",
+    )
+    client = signed_in(world.waste_officer)
+    token = token_from(start(client, caller, action="new", service="report-a-pothole"))
+    response = client.post(RECORD, pothole_post(caller, token))
+    body = response.content.decode()
+    assert "Already reported?" not in body
+    for leaked in (hidden.reference, hidden.summary, hidden.address):
+        assert leaked not in body

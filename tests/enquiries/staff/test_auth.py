@@ -1,5 +1,6 @@
 """Staff sign-in: password, then TOTP (django-otp); lock-out (django-axes); inactivity expiry."""
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -142,3 +143,29 @@ def test_sign_out_needs_a_post(client, world, method, signed_in):
     else:
         assert response.status_code == 302
         assert client.get(reverse("staff:home")).status_code == 302
+
+
+def test_an_unconfirmed_secret_is_never_shown_to_a_later_visit(world):
+    from django.test import Client
+
+    first = Client()
+    sign_in_with_password(first, "agent")
+    shown = first.get(reverse("staff:two_factor_setup")).context["secret"]
+    # reloading in the same session keeps the same secret (the app may already have scanned it)
+    assert first.get(reverse("staff:two_factor_setup")).context["secret"] == shown
+
+    # someone else who knows only the password signs in later: they get a new secret
+    later = Client()
+    sign_in_with_password(later, "agent")
+    page = later.get(reverse("staff:two_factor_setup"))
+    assert page.context["secret"] != shown
+    assert shown not in page.content.decode()
+    assert TOTPDevice.objects.filter(user=world.agent).count() == 1
+
+    # and the first secret can no longer be confirmed by anyone
+    old_key = base64.b32decode(shown).hex()
+    old = TOTPDevice(user=world.agent, key=old_key)
+    refused = first.post(reverse("staff:two_factor_setup"), {"token": code_for(old)})
+    assert refused.status_code == 200
+    assert b"set-up has expired" in refused.content
+    assert not TOTPDevice.objects.filter(user=world.agent, confirmed=True).exists()

@@ -1,0 +1,7 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class PortalAdminConfig(AdminConfig):
+    """The Django admin, served by the portal's own site: second factor and access log."""
+
+    default_site = "enquiries.admin_site.PortalAdminSite"
