@@ -18,7 +18,7 @@ from enquiries.attachments import IncomingFile
 from enquiries.choices import Channel
 from enquiries.intake import ContactDetails, IntakeError
 from enquiries.models import Case
-from enquiries.notifications import contact_fingerprint, recipients
+from enquiries.notifications import contact_fingerprint
 from enquiries.selectors import case_for_tracking_token, public_timeline
 
 
@@ -81,15 +81,14 @@ def stop_updates(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "find"):
             return rate_limited(request, "find")
+        # The link is the reporter's: it can stop their updates only, never a follower's.
         fingerprint = contact_fingerprint(form.cleaned_data["contact"])
-        person = next(
-            (
-                r
-                for r in recipients(case)
-                if (r.email and contact_fingerprint(r.email) == fingerprint)
-                or (r.phone and contact_fingerprint(r.phone) == fingerprint)
-            ),
-            None,
+        reporter = case.resident
+        person = (
+            reporter
+            if (reporter.email and contact_fingerprint(reporter.email) == fingerprint)
+            or (reporter.phone and contact_fingerprint(reporter.phone) == fingerprint)
+            else None
         )
         if person is None:
             form.add_error(
