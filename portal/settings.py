@@ -26,6 +26,9 @@ SECRET_KEY = env_str(
     required=PRODUCTION,
     hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
 )
+# Rotating SECRET_KEY: put the old key here (comma-separated, newest first) so signed opt-out
+# links and the re-sending of tracking links keep working (see docs/adr/0009-tracking-links.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not env_list("ALLOWED_HOSTS"):
     env_str(
@@ -35,6 +38,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")
 COUNCIL_PHONE = env_str("COUNCIL_PHONE", "0300 123 6701")
+# A tracking link stops working this many days after its case is resolved or closed (or after it
+# was re-issued through Find my enquiry, if later); Find my enquiry sends a fresh one.
+TRACKING_LINK_DAYS_AFTER_CLOSURE = env_int("TRACKING_LINK_DAYS_AFTER_CLOSURE", 90)
 # Absolute links in emails and text messages (tracking links) need the public address.
 PORTAL_BASE_URL = env_str(
     "PORTAL_BASE_URL",

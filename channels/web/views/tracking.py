@@ -2,7 +2,9 @@
 enquiry", whose answer is the same whether or not the reference exists."""
 
 import uuid
+from functools import wraps
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from channels.web import ratelimit
 from channels.web.forms import FindForm, ReplyForm, StopUpdatesForm
 from channels.web.views.journey import rate_limited
-from enquiries import intake, outbox, services
+from enquiries import intake, outbox, services, tracking
 from enquiries.attachments import IncomingFile
 from enquiries.choices import Channel
 from enquiries.intake import ContactDetails, IntakeError
@@ -22,11 +24,36 @@ from enquiries.notifications import contact_fingerprint
 from enquiries.selectors import case_for_tracking_token, public_timeline
 
 
+class LinkExpired(Exception):
+    """The case was finished longer ago than tracking links last."""
+
+
 def _case(token: str) -> Case:
     case = case_for_tracking_token(token)
     if case is None:
         raise Http404("No enquiry matches this link.")
+    if tracking.link_expired(case):
+        raise LinkExpired
     return case
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    """Explains, shows nothing of the case, and points to Find my enquiry for a fresh link."""
+    days = settings.TRACKING_LINK_DAYS_AFTER_CLOSURE
+    return _noindex(render(request, "web/link_expired.html", {"days": days}, status=410))
+
+
+def _tracking_view(view):
+    """An expired link answers the same explanation page on every tracking URL."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            return view(request, token)
+        except LinkExpired:
+            return _expired(request)
+
+    return wrapper
 
 
 def _noindex(response: HttpResponse) -> HttpResponse:
@@ -36,6 +63,7 @@ def _noindex(response: HttpResponse) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_tracking_view
 def track(request: HttpRequest, token: str) -> HttpResponse:
     case = _case(token)
     form = ReplyForm(request.POST or None, request.FILES or None)
@@ -75,6 +103,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_tracking_view
 def stop_updates(request: HttpRequest, token: str) -> HttpResponse:
     case = _case(token)
     form = StopUpdatesForm(request.POST or None)
