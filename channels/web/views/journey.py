@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from channels.web import ratelimit, uploads
+from channels.web import ratelimit, spam, uploads
 from channels.web.forms import (
     ContactForm,
     DescribeForm,
@@ -116,6 +116,10 @@ def _back_url(service, step, all_steps, changing) -> str:
 
 
 def _render(request, service, journey, step, all_steps, changing, form, template, **context):
+    if spam.caught(request, form):  # on to the next page, as for a person; nothing is kept
+        position = all_steps.index(step)
+        following = step_url(service, all_steps[min(position + 1, len(all_steps) - 1)])
+        return redirect(step_url(service, "check") if changing else following)
     return render(
         request,
         template,
@@ -343,6 +347,8 @@ def check_answers(request, service, journey, all_steps) -> HttpResponse:
         else:
             journey.finish(case_id=case.pk, following=following is not None)
             return redirect("web:sent", slug=service.slug)
+    if spam.caught(request, form):
+        return redirect("web:sent", slug=service.slug)
     return render(
         request,
         "web/journey/check.html",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from channels.web import ratelimit
+from channels.web import ratelimit, spam
 from channels.web.forms import FindForm, ReplyForm, StopUpdatesForm
 from channels.web.views.journey import rate_limited
 from enquiries import intake, outbox, services, tracking
@@ -88,6 +88,8 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
                     form.add_error("files" if field == "files" else "body", message)
         else:
             return redirect(f"{case.tracking_path()}?replied=1#timeline")
+    if spam.caught(request, form):
+        return redirect(f"{case.tracking_path()}?replied=1#timeline")
     if not form.is_bound:
         form = ReplyForm(initial={"reply_key": uuid.uuid4().hex})
     context = {
@@ -126,6 +128,8 @@ def stop_updates(request: HttpRequest, token: str) -> HttpResponse:
         else:
             services.stop_updates(case=case, resident=person)
             return _noindex(render(request, "web/stopped.html", {"case": case, "token": token}))
+    if spam.caught(request, form):
+        return _noindex(render(request, "web/stopped.html", {"case": case, "token": token}))
     status = 400 if form.is_bound and form.errors else 200
     return _noindex(
         render(
@@ -155,6 +159,8 @@ def find(request: HttpRequest) -> HttpResponse:
                     reference=reference,
                     fingerprint=fingerprint,
                 )
+            return redirect("web:find_sent")
+        if spam.caught(request, form):
             return redirect("web:find_sent")
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "web/find.html", {"form": form}, status=status)
