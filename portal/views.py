@@ -1,3 +1,5 @@
+import re
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -19,12 +21,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+# Form plumbing, never worth giving back.
+_PLUMBING = {"csrfmiddlewaretoken", "website", "journey_key", "reply_key", "action", "next"}
+# Passwords, one-time codes, keys and tokens: never echoed, whatever the form.
+_SECRET_NAME = re.compile(r"pass|secret|token|otp|api_?key|csrf|^code$|^pin$", re.IGNORECASE)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A friendly page for a stale form, offering the answers back instead of losing them."""
+    """A friendly page for a stale form, offering the answers back instead of losing them;
+    never a password or anything else secret."""
     kept = {
         key: value
         for key, value in request.POST.items()
-        if key not in {"csrfmiddlewaretoken", "website", "journey_key", "reply_key", "action"}
-        and len(value) < 5000
+        if key not in _PLUMBING and not _SECRET_NAME.search(key) and len(value) < 5000
     }
     return render(request, "errors/csrf.html", {"kept_answers": kept}, status=403)
