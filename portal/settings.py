@@ -38,6 +38,30 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")
 COUNCIL_PHONE = env_str("COUNCIL_PHONE", "0300 123 6701")
+# The council's own details on the error, accessibility, privacy and cookies pages.
+COUNCIL_ADDRESS = env_str("COUNCIL_ADDRESS", "County Hall, Market Street, Northmoor, NM1 1AA")
+COUNCIL_EMAIL = env_str("COUNCIL_EMAIL", "contact@northmoor.example")
+COUNCIL_DPO_EMAIL = env_str("COUNCIL_DPO_EMAIL", "dataprotection@northmoor.example")
+COUNCIL_ICO_REGISTRATION = env_str("COUNCIL_ICO_REGISTRATION", "")
+ACCESSIBILITY_EMAIL = env_str("ACCESSIBILITY_EMAIL", "accessibility@northmoor.example")
+ACCESSIBILITY_STATEMENT_PREPARED = env_str("ACCESSIBILITY_STATEMENT_PREPARED", "26 November 2026")
+ACCESSIBILITY_STATEMENT_REVIEWED = env_str("ACCESSIBILITY_STATEMENT_REVIEWED", "26 November 2026")
+ACCESSIBILITY_LAST_TESTED = env_str("ACCESSIBILITY_LAST_TESTED", "26 November 2026")
+ACCESSIBILITY_TESTED_BY = env_str("ACCESSIBILITY_TESTED_BY", f"{COUNCIL_NAME}'s digital team")
+# Known accessibility problems, separated by "|" (none: the statement says fully compliant).
+ACCESSIBILITY_KNOWN_ISSUES = [
+    item.strip()
+    for item in env_str(
+        "ACCESSIBILITY_KNOWN_ISSUES",
+        "Photos that residents upload have no text alternative, because we cannot describe "
+        "them for you. Staff describe what a photo shows in their reply when it matters.",
+    ).split("|")
+    if item.strip()
+]
+PRIVACY_RETENTION = env_str(
+    "PRIVACY_RETENTION",
+    "6 years after your enquiry is closed, then we delete your contact details",
+)
 # A tracking link stops working this many days after its case is resolved or closed (or after it
 # was re-issued through Find my enquiry, if later); Find my enquiry sends a fresh one.
 TRACKING_LINK_DAYS_AFTER_CLOSURE = env_int("TRACKING_LINK_DAYS_AFTER_CLOSURE", 90)
