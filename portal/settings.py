@@ -384,7 +384,13 @@ WEB_RATE_LIMITS = {
     "submit": env_str("WEB_RATE_LIMIT_SUBMIT", "10/h"),
     "find": env_str("WEB_RATE_LIMIT_FIND", "10/h"),
     "reply": env_str("WEB_RATE_LIMIT_REPLY", "20/h"),
+    # Anonymous uploads (journey and replies), per address: files, and megabytes.
+    "upload": env_str("WEB_RATE_LIMIT_UPLOAD", "30/h"),
+    "upload_mb": env_str("WEB_RATE_LIMIT_UPLOAD_MB", "100/h"),
 }
+# Uploads over one journey's life, files removed again included (5 can be kept at once).
+WEB_UPLOAD_JOURNEY_MAX_FILES = env_int("WEB_UPLOAD_JOURNEY_MAX_FILES", 15)
+WEB_UPLOAD_JOURNEY_MAX_MB = env_int("WEB_UPLOAD_JOURNEY_MAX_MB", 75)
 WEB_UPLOAD_TTL_HOURS = env_int("WEB_UPLOAD_TTL_HOURS", 24)
 CELERY_BEAT_SCHEDULE["web-purge-stale-uploads"] = {
     "task": "channels.web.tasks.purge_stale_uploads",

@@ -256,6 +256,31 @@ def files_page(request, service, journey, step, all_steps, changing) -> HttpResp
             kept.remove(record)
         journey.save()
         return redirect(step_url(service, step, change=changing))
+    incoming = request.FILES.getlist("files") if request.method == "POST" else []
+    if incoming and not uploads.allow(request, incoming, journey.data):
+        journey.save()  # the attempt counts against the journey too
+        form = FilesForm(request.POST, kept=len(kept))
+        form.is_valid()
+        form.add_error("files", uploads.limit_message())
+        response = _render(
+            request,
+            service,
+            journey,
+            step,
+            all_steps,
+            changing,
+            form,
+            "web/journey/files.html",
+            page_title="Add photos or documents (optional)",
+            kept=kept,
+            can_add=len(kept) < settings.ATTACHMENT_MAX_FILES,
+            max_files=settings.ATTACHMENT_MAX_FILES,
+            max_mb=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        )
+        response.status_code = 429
+        return response
+    if incoming:
+        journey.save()  # what this journey has uploaded so far
     form = FilesForm(request.POST or None, request.FILES or None, kept=len(kept))
     if request.method == "POST" and form.is_valid():
         for checked in form.cleaned_data["files"]:
@@ -346,6 +371,7 @@ def check_answers(request, service, journey, all_steps) -> HttpResponse:
             ]
         else:
             journey.finish(case_id=case.pk, following=following is not None)
+            uploads.discard_journey(journey.folder)  # the case has its own copies now
             return redirect("web:sent", slug=service.slug)
     if spam.caught(request, form):
         return redirect("web:sent", slug=service.slug)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from channels.web import ratelimit, spam
+from channels.web import ratelimit, spam, uploads
 from channels.web.forms import FindForm, ReplyForm, StopUpdatesForm
 from channels.web.views.journey import rate_limited
 from enquiries import intake, outbox, services, tracking
@@ -66,6 +66,13 @@ def _noindex(response: HttpResponse) -> HttpResponse:
 @_tracking_view
 def track(request: HttpRequest, token: str) -> HttpResponse:
     case = _case(token)
+    incoming = request.FILES.getlist("files") if request.method == "POST" else []
+    if incoming and not uploads.allow(request, incoming):
+        form = ReplyForm(request.POST)
+        form.is_valid()
+        form.add_error("files", uploads.limit_message())
+        context = {"case": case, "timeline": public_timeline(case), "form": form, "token": token}
+        return _noindex(render(request, "web/track.html", context, status=429))
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "reply"):
