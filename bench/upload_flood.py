@@ -142,7 +142,7 @@ def main() -> int:
         "",
         "With the limits on, one address gets at most `WEB_RATE_LIMIT_UPLOAD_MB` (100) MB per hour "
         "accepted, and one journey `WEB_UPLOAD_JOURNEY_MAX_MB` (75) MB over its life however often "
-        "it removes files; the rest is refused with a 429 page before anything is stored.",
+        "it removes files; the rest is refused with a 429 page and nothing of it is kept.",
     ]
     text = "\n".join(lines)
     print(text)
