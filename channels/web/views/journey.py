@@ -257,31 +257,15 @@ def files_page(request, service, journey, step, all_steps, changing) -> HttpResp
         journey.save()
         return redirect(step_url(service, step, change=changing))
     incoming = request.FILES.getlist("files") if request.method == "POST" else []
-    if incoming and not uploads.allow(request, incoming, journey.data):
-        journey.save()  # the attempt counts against the journey too
+    over_limit = bool(incoming) and not uploads.allow(request, incoming, journey.data)
+    if incoming:
+        journey.save()  # what this journey has uploaded, refused attempts included
+    if over_limit:  # nothing of these files is kept
         form = FilesForm(request.POST, kept=len(kept))
         form.is_valid()
         form.add_error("files", uploads.limit_message())
-        response = _render(
-            request,
-            service,
-            journey,
-            step,
-            all_steps,
-            changing,
-            form,
-            "web/journey/files.html",
-            page_title="Add photos or documents (optional)",
-            kept=kept,
-            can_add=len(kept) < settings.ATTACHMENT_MAX_FILES,
-            max_files=settings.ATTACHMENT_MAX_FILES,
-            max_mb=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-        )
-        response.status_code = 429
-        return response
-    if incoming:
-        journey.save()  # what this journey has uploaded so far
-    form = FilesForm(request.POST or None, request.FILES or None, kept=len(kept))
+    else:
+        form = FilesForm(request.POST or None, request.FILES or None, kept=len(kept))
     if request.method == "POST" and form.is_valid():
         for checked in form.cleaned_data["files"]:
             kept.append(uploads.store(journey.folder, checked))
@@ -289,7 +273,7 @@ def files_page(request, service, journey, step, all_steps, changing) -> HttpResp
         if request.POST.get("action") == "upload":  # add more; "Continue" uploads and moves on
             return redirect(step_url(service, step, change=changing))
         return _next(service, journey, step, changing)
-    return _render(
+    response = _render(
         request,
         service,
         journey,
@@ -304,6 +288,9 @@ def files_page(request, service, journey, step, all_steps, changing) -> HttpResp
         max_files=settings.ATTACHMENT_MAX_FILES,
         max_mb=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
     )
+    if over_limit and response.status_code == 400:
+        response.status_code = 429
+    return response
 
 
 def contact_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
