@@ -54,10 +54,13 @@ def test_the_tracking_page_reflows_at_375px_with_long_links_and_words(
         context.close()
 
 
-@pytest.mark.parametrize("path", ["/accessibility/", "/privacy/", "/cookies/", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path", ["/accessibility/", "/privacy/", "/cookies/", "/no-such-page/", "/boom/"]
+)
 def test_the_information_and_error_pages_reflow_and_pass_axe(
-    live_server, browser, path, assert_accessible
+    live_server, browser, path, assert_accessible, settings
 ):
+    settings.ROOT_URLCONF = "tests.portal.error_urls"  # the portal's URLs and a failing view
     context = browser.new_context(viewport={"width": 375, "height": 800}, bypass_csp=True)
     page = context.new_page()
     try:
