@@ -115,3 +115,23 @@ def test_find_my_enquiry_issues_a_fresh_link_and_the_old_one_stops_working(clien
     assert new_link != old_link
     assert client.get(new_link).status_code == 200
     assert client.get(old_link).status_code == 404
+
+
+def test_a_follower_asking_for_a_link_is_told_why_there_is_none_and_the_reporters_link_stands(
+    client, case
+):
+    from enquiries.models import CaseSubscription
+    from tests.factories import ResidentFactory
+
+    follower = ResidentFactory(email="neighbour@example.com")
+    CaseSubscription.objects.create(case=case, resident=follower, channel="web")
+    reporters_link = case.tracking_path()
+
+    client.post(reverse("web:find"), {"reference": case.reference, "contact": follower.email})
+    drain()
+
+    (message,) = mail.outbox
+    assert message.to == ["neighbour@example.com"]
+    assert "/track/" not in message.body
+    assert "only sent to the person who made the report" in message.body
+    assert client.get(reporters_link).status_code == 200
