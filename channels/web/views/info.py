@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from enquiries.models import Service
+
 
 def _details() -> dict:
     return {
@@ -32,10 +34,23 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/info/accessibility.html", context)
 
 
+def _retention_exceptions() -> list[dict]:
+    """Services whose records are kept longer or shorter than the default (set in the admin)."""
+    default = Service._meta.get_field("retention_days").default
+    return [
+        {"name": name, "years": round(days / 365, 1), "days": days}
+        for name, days in Service.objects.filter(is_active=True)
+        .exclude(retention_days=default)
+        .order_by("name")
+        .values_list("name", "retention_days")
+    ]
+
+
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         **_details(),
+        "retention_exceptions": _retention_exceptions(),
         "tracking_days": settings.TRACKING_LINK_DAYS_AFTER_CLOSURE,
         "staff_session_minutes": settings.SESSION_COOKIE_AGE // 60,
     }

@@ -97,3 +97,15 @@ def test_the_cookies_page_names_every_cookie_the_portal_sets(client, walker):
 
     for name in set_cookies:
         assert f"<code>{name}</code>" in page, name
+
+
+def test_the_privacy_notice_lists_services_that_keep_records_for_a_different_time(client):
+    from tests.factories import ServiceFactory
+
+    ServiceFactory(name="Adult social care enquiry", retention_days=8 * 365)
+    ServiceFactory(name="Report a pothole")  # the default: not listed
+
+    page = client.get(reverse("web:privacy")).content.decode()
+
+    assert "Adult social care enquiry" in page and "8 years after the enquiry is closed" in page
+    assert "Report a pothole" not in page
