@@ -67,13 +67,13 @@ def _noindex(response: HttpResponse) -> HttpResponse:
 def track(request: HttpRequest, token: str) -> HttpResponse:
     case = _case(token)
     incoming = request.FILES.getlist("files") if request.method == "POST" else []
-    if incoming and not uploads.allow(request, incoming):
+    over_limit = bool(incoming) and not uploads.allow(request, incoming)
+    if over_limit:  # nothing of these files is kept, nor the message sent without them
         form = ReplyForm(request.POST)
         form.is_valid()
         form.add_error("files", uploads.limit_message())
-        context = {"case": case, "timeline": public_timeline(case), "form": form, "token": token}
-        return _noindex(render(request, "web/track.html", context, status=429))
-    form = ReplyForm(request.POST or None, request.FILES or None)
+    else:
+        form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "reply"):
             return rate_limited(request, "reply")
@@ -106,7 +106,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         "replied": request.GET.get("replied") == "1",
         "token": token,
     }
-    status = 400 if form.is_bound and form.errors else 200
+    status = 429 if over_limit else 400 if form.is_bound and form.errors else 200
     return _noindex(render(request, "web/track.html", context, status=status))
 
 
