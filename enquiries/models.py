@@ -309,6 +309,9 @@ class Case(models.Model):
     )
     tracking_salt = models.CharField(max_length=32)
     tracking_token_hash = models.CharField(max_length=64, unique=True)
+    tracking_issued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When Find my enquiry last re-issued the tracking link."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     routed_at = models.DateTimeField(null=True, blank=True)
@@ -362,16 +365,21 @@ class Case(models.Model):
         return (self.expected_at or self.sla_due_at) if self.is_open else None
 
     def tracking_token(self) -> str:
-        """Derived from SECRET_KEY so a link can be re-sent; only its hash is stored."""
+        """Derived from a secret key so a link can be re-sent; only its hash is stored. The key
+        that made the stored hash may be an old one kept in SECRET_KEY_FALLBACKS."""
+        for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+            token = make_tracking_token(self.reference, self.tracking_salt, key=key)
+            if hash_tracking_token(token) == self.tracking_token_hash:
+                return token
         return make_tracking_token(self.reference, self.tracking_salt)
 
     def tracking_path(self) -> str:
         return reverse("web:track", args=[self.tracking_token()])
 
 
-def make_tracking_token(reference: str, salt: str) -> str:
+def make_tracking_token(reference: str, salt: str, key: str | None = None) -> str:
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"track:{reference}:{salt}".encode(), hashlib.sha256
+        (key or settings.SECRET_KEY).encode(), f"track:{reference}:{salt}".encode(), hashlib.sha256
     ).hexdigest()
     return digest[:40]
 

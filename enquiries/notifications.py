@@ -569,7 +569,18 @@ def send_tracking_link(*, reference: str, fingerprint: str, key: str) -> Notific
         else:
             continue
         text = "You asked us for the link to follow your enquiry."
-        row = _row_for(case, resident, "tracking_link", medium, text, f"{key}:{resident.pk}")
+        if resident.pk != case.resident_id:  # followers have no tracking page (ADR 0009)
+            text = (
+                "You asked us for the link to follow this report. That link is only sent to the "
+                "person who made the report, but we will keep sending you our updates about it."
+            )
+        row_key = f"{key}:{resident.pk}"
+        if resident.pk == case.resident_id:  # a fresh link; the old (maybe expired) one stops
+            from enquiries.tracking import reissue_tracking_link
+
+            if not Notification.objects.filter(idempotency_key=row_key).exists():
+                reissue_tracking_link(case)
+        row = _row_for(case, resident, "tracking_link", medium, text, row_key)
         if row.state == Notification.State.PENDING:
             _send(row, case)
         return row

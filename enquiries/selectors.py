@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from enquiries.choices import Direction
-from enquiries.models import Case, CaseEvent, Contact, hash_tracking_token
+from enquiries.choices import Direction, Status
+from enquiries.models import Case, CaseEvent, Contact, Resident, hash_tracking_token
+from enquiries.notifications import HUMAN_KINDS
 
 
 def case_for_tracking_token(token: str) -> Case | None:
@@ -25,20 +26,49 @@ class TimelineEntry:
     kind: str
 
 
-def public_timeline(case: Case) -> list[TimelineEntry]:
-    """What the resident may see: public events and public contacts, never staff names or notes."""
+def public_timeline(case: Case, resident: Resident | None = None) -> list[TimelineEntry]:
+    """One person's view of the case (the reporter unless another resident is given): public
+    events, what they sent, and what the council sent to them; nothing written by or addressed to
+    anyone else (followers, a merged-in case's reporter), never staff names or notes.
+
+    Emails and texts that only carry a status update are left out: the update's own public event
+    says it once, instead of the whole rendered message (with its greeting and opt-out link)."""
+    viewer_id = resident.pk if resident is not None else case.resident_id
     entries = [
         TimelineEntry(e.created_at, "Council", e.public_message, e.kind)
         for e in CaseEvent.objects.filter(case=case)
         .exclude(public_message="")
         .only("created_at", "public_message", "kind")
     ]
-    for contact in Contact.objects.filter(case=case, is_public=True).only(
-        "occurred_at", "direction", "body", "channel", "subject"
-    ):
-        who = "You" if contact.direction == Direction.INBOUND else "Council"
+    contacts = (
+        Contact.objects.filter(case=case, is_public=True, resident_id=viewer_id)
+        .select_related("notification")
+        .only(
+            "occurred_at",
+            "direction",
+            "body",
+            "channel",
+            "subject",
+            "notification__kind",
+            "notification__medium",
+            "notification__subject",
+        )
+    )
+    for contact in contacts:
+        if contact.direction == Direction.INBOUND:
+            kind = f"contact_{contact.channel}"
+            entries.append(TimelineEntry(contact.occurred_at, "You", contact.body, kind))
+            continue
+        sent = getattr(contact, "notification", None)
+        if sent is None or sent.kind in HUMAN_KINDS:  # a person's reply: its own words
+            text = contact.body
+        elif sent.kind in Status.values:  # the status event already says it
+            continue
+        else:
+            how = "an email" if sent.medium == "email" else "a text message"
+            text = f"We sent you {how}: {sent.subject}" if sent.subject else f"We sent you {how}."
         entries.append(
-            TimelineEntry(contact.occurred_at, who, contact.body, f"contact_{contact.channel}")
+            TimelineEntry(contact.occurred_at, "Council", text, f"contact_{contact.channel}")
         )
     return sorted(entries, key=lambda e: e.when, reverse=True)
 

@@ -26,6 +26,9 @@ SECRET_KEY = env_str(
     required=PRODUCTION,
     hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
 )
+# Rotating SECRET_KEY: put the old key here (comma-separated, newest first) so signed opt-out
+# links and the re-sending of tracking links keep working (see docs/adr/0009-tracking-links.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not env_list("ALLOWED_HOSTS"):
     env_str(
@@ -35,6 +38,33 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")
 COUNCIL_PHONE = env_str("COUNCIL_PHONE", "0300 123 6701")
+# The council's own details on the error, accessibility, privacy and cookies pages.
+COUNCIL_ADDRESS = env_str("COUNCIL_ADDRESS", "County Hall, Market Street, Northmoor, NM1 1AA")
+COUNCIL_EMAIL = env_str("COUNCIL_EMAIL", "contact@northmoor.example")
+COUNCIL_DPO_EMAIL = env_str("COUNCIL_DPO_EMAIL", "dataprotection@northmoor.example")
+COUNCIL_ICO_REGISTRATION = env_str("COUNCIL_ICO_REGISTRATION", "")
+ACCESSIBILITY_EMAIL = env_str("ACCESSIBILITY_EMAIL", "accessibility@northmoor.example")
+ACCESSIBILITY_STATEMENT_PREPARED = env_str("ACCESSIBILITY_STATEMENT_PREPARED", "26 November 2026")
+ACCESSIBILITY_STATEMENT_REVIEWED = env_str("ACCESSIBILITY_STATEMENT_REVIEWED", "26 November 2026")
+ACCESSIBILITY_LAST_TESTED = env_str("ACCESSIBILITY_LAST_TESTED", "26 November 2026")
+ACCESSIBILITY_TESTED_BY = env_str("ACCESSIBILITY_TESTED_BY", f"{COUNCIL_NAME}'s digital team")
+# Known accessibility problems, separated by "|" (none: the statement says fully compliant).
+ACCESSIBILITY_KNOWN_ISSUES = [
+    item.strip()
+    for item in env_str(
+        "ACCESSIBILITY_KNOWN_ISSUES",
+        "Photos that residents upload have no text alternative, because we cannot describe "
+        "them for you. Staff describe what a photo shows in their reply when it matters.",
+    ).split("|")
+    if item.strip()
+]
+PRIVACY_RETENTION = env_str(
+    "PRIVACY_RETENTION",
+    "6 years after your enquiry is closed, then we delete your contact details",
+)
+# A tracking link stops working this many days after its case is resolved or closed (or after it
+# was re-issued through Find my enquiry, if later); Find my enquiry sends a fresh one.
+TRACKING_LINK_DAYS_AFTER_CLOSURE = env_int("TRACKING_LINK_DAYS_AFTER_CLOSURE", 90)
 # Absolute links in emails and text messages (tracking links) need the public address.
 PORTAL_BASE_URL = env_str(
     "PORTAL_BASE_URL",
@@ -370,7 +400,13 @@ WEB_RATE_LIMITS = {
     "submit": env_str("WEB_RATE_LIMIT_SUBMIT", "10/h"),
     "find": env_str("WEB_RATE_LIMIT_FIND", "10/h"),
     "reply": env_str("WEB_RATE_LIMIT_REPLY", "20/h"),
+    # Anonymous uploads (journey and replies), per address: files, and megabytes.
+    "upload": env_str("WEB_RATE_LIMIT_UPLOAD", "30/h"),
+    "upload_mb": env_str("WEB_RATE_LIMIT_UPLOAD_MB", "100/h"),
 }
+# Uploads over one journey's life, files removed again included (5 can be kept at once).
+WEB_UPLOAD_JOURNEY_MAX_FILES = env_int("WEB_UPLOAD_JOURNEY_MAX_FILES", 15)
+WEB_UPLOAD_JOURNEY_MAX_MB = env_int("WEB_UPLOAD_JOURNEY_MAX_MB", 75)
 WEB_UPLOAD_TTL_HOURS = env_int("WEB_UPLOAD_TTL_HOURS", 24)
 CELERY_BEAT_SCHEDULE["web-purge-stale-uploads"] = {
     "task": "channels.web.tasks.purge_stale_uploads",

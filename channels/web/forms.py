@@ -18,10 +18,8 @@ from enquiries.normalise import is_mobile, normalise_email, normalise_phone, nor
 from enquiries.references import InvalidReference, normalise_reference
 
 HONEYPOT = "website"
-HONEYPOT_MESSAGE = (
-    "We could not accept this form because a hidden anti-spam field was filled in. If you used "
-    "autofill, clear the form and type your answers, or phone us."
-)
+# Never shown: views answer a filled honeypot like success (channels/web/spam.py).
+HONEYPOT_MESSAGE = "The hidden field was filled in."
 MAX_TEXT = 5000
 MAX_FILE_MB = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
 

@@ -2,22 +2,61 @@
 
 They sit in the default storage under tmp/web-uploads/<journey>/ with random names (never the
 resident's file name), only after check_file has accepted their content, and the session holds
-what we know about them. Stale folders are purged (channels.web.tasks.purge_stale_uploads).
+what we know about them. The journey's folder is removed once its enquiry is saved; folders of
+abandoned journeys are purged hourly by beat (channels.web.tasks.purge_stale_uploads).
+
+Anonymous uploads are limited (``allow``): per client address through the web rate limiter
+(files and megabytes per window, WEB_RATE_LIMITS "upload" and "upload_mb"), and per journey in
+its session (WEB_UPLOAD_JOURNEY_MAX_FILES / _MB over the journey's life, removed files included).
 """
 
 import contextlib
+import math
 import os
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.utils import timezone
 
+from channels.web import ratelimit
 from enquiries.attachments import CheckedFile, IncomingFile
 
 TMP_DIR = "tmp/web-uploads"
+MB = 1024 * 1024
+
+
+def limit_message() -> str:
+    return (
+        "You have added too many files in a short time. Wait an hour before adding more, or "
+        f"continue without them. To send us more now, phone {settings.COUNCIL_PHONE}."
+    )
+
+
+def allow(
+    request: HttpRequest, files: Sequence[UploadedFile], journey_data: dict | None = None
+) -> bool:
+    """Count these files against the limits; False (nothing to be kept) once one is passed."""
+    if not files:
+        return True
+    count, size = len(files), sum(f.size or 0 for f in files)
+    if journey_data is not None:
+        used = journey_data.setdefault("uploaded", {"files": 0, "bytes": 0})
+        if (
+            used["files"] + count > settings.WEB_UPLOAD_JOURNEY_MAX_FILES
+            or used["bytes"] + size > settings.WEB_UPLOAD_JOURNEY_MAX_MB * MB
+        ):
+            return False
+        used["files"] += count
+        used["bytes"] += size
+    # The limiter counts one per call: one call per file, and one per started megabyte.
+    units = [("upload", count), ("upload_mb", max(1, math.ceil(size / MB)))]
+    return all(ratelimit.allow(request, scope) for scope, n in units for _ in range(n))
 
 
 def store(journey_id: str, checked: CheckedFile) -> dict:
@@ -46,6 +85,19 @@ def load(record: dict) -> IncomingFile | None:
 def discard(record: dict) -> None:
     if default_storage.exists(record["path"]):
         default_storage.delete(record["path"])
+
+
+def discard_journey(journey_id: str) -> None:
+    """The enquiry is saved (its attachments copied): remove everything the journey kept."""
+    folder = f"{TMP_DIR}/{journey_id}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        with contextlib.suppress(FileNotFoundError):
+            default_storage.delete(f"{folder}/{name}")
+    _remove_empty_folder(folder)
 
 
 def purge_stale(*, older_than: timedelta | None = None, now=None) -> int:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from channels.web.views import details, journey, pages, tracking
+from channels.web.views import details, info, journey, pages, tracking
 
 app_name = "web"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("services/<slug:slug>/start/", journey.start, name="start"),
     path("services/<slug:slug>/report/sent/", journey.sent, name="sent"),
     path("services/<slug:slug>/report/<slug:step>/", journey.step, name="step"),
+    path("accessibility/", info.accessibility, name="accessibility"),
+    path("privacy/", info.privacy, name="privacy"),
+    path("cookies/", info.cookies, name="cookies"),
     path("find/", tracking.find, name="find"),
     path("find/sent/", tracking.find_sent, name="find_sent"),
     path("track/<str:token>/", tracking.track, name="track"),

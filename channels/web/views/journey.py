@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from channels.web import ratelimit, uploads
+from channels.web import ratelimit, spam, uploads
 from channels.web.forms import (
     ContactForm,
     DescribeForm,
@@ -116,6 +116,10 @@ def _back_url(service, step, all_steps, changing) -> str:
 
 
 def _render(request, service, journey, step, all_steps, changing, form, template, **context):
+    if spam.caught(request, form):  # on to the next page, as for a person; nothing is kept
+        position = all_steps.index(step)
+        following = step_url(service, all_steps[min(position + 1, len(all_steps) - 1)])
+        return redirect(step_url(service, "check") if changing else following)
     return render(
         request,
         template,
@@ -252,7 +256,16 @@ def files_page(request, service, journey, step, all_steps, changing) -> HttpResp
             kept.remove(record)
         journey.save()
         return redirect(step_url(service, step, change=changing))
-    form = FilesForm(request.POST or None, request.FILES or None, kept=len(kept))
+    incoming = request.FILES.getlist("files") if request.method == "POST" else []
+    over_limit = bool(incoming) and not uploads.allow(request, incoming, journey.data)
+    if incoming:
+        journey.save()  # what this journey has uploaded, refused attempts included
+    if over_limit:  # nothing of these files is kept
+        form = FilesForm(request.POST, kept=len(kept))
+        form.is_valid()
+        form.add_error("files", uploads.limit_message())
+    else:
+        form = FilesForm(request.POST or None, request.FILES or None, kept=len(kept))
     if request.method == "POST" and form.is_valid():
         for checked in form.cleaned_data["files"]:
             kept.append(uploads.store(journey.folder, checked))
@@ -260,7 +273,7 @@ def files_page(request, service, journey, step, all_steps, changing) -> HttpResp
         if request.POST.get("action") == "upload":  # add more; "Continue" uploads and moves on
             return redirect(step_url(service, step, change=changing))
         return _next(service, journey, step, changing)
-    return _render(
+    response = _render(
         request,
         service,
         journey,
@@ -275,6 +288,9 @@ def files_page(request, service, journey, step, all_steps, changing) -> HttpResp
         max_files=settings.ATTACHMENT_MAX_FILES,
         max_mb=settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
     )
+    if over_limit and response.status_code == 400:
+        response.status_code = 429
+    return response
 
 
 def contact_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
@@ -342,7 +358,10 @@ def check_answers(request, service, journey, all_steps) -> HttpResponse:
             ]
         else:
             journey.finish(case_id=case.pk, following=following is not None)
+            uploads.discard_journey(journey.folder)  # the case has its own copies now
             return redirect("web:sent", slug=service.slug)
+    if spam.caught(request, form):
+        return redirect("web:sent", slug=service.slug)
     return render(
         request,
         "web/journey/check.html",

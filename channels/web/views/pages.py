@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from channels.web import spam
 from channels.web.forms import SelfServiceForm
 from channels.web.search import MAX_QUERY, search_services
 from enquiries import services
@@ -49,6 +50,8 @@ def self_service(request: HttpRequest, slug: str) -> HttpResponse:
     if not service.is_simple_query:
         return redirect("web:start", slug=service.slug)
     form = SelfServiceForm(request.POST)
+    if spam.caught(request, form):  # as for "No": on to the form, nothing counted
+        return redirect("web:start", slug=service.slug)
     if not form.is_valid():
         return render(request, "web/service.html", {"service": service, "form": form}, status=400)
     answered = form.cleaned_data["answered"] == "yes"

@@ -2,7 +2,9 @@
 enquiry", whose answer is the same whether or not the reference exists."""
 
 import uuid
+from functools import wraps
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,23 +12,48 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from channels.web import ratelimit
+from channels.web import ratelimit, spam, uploads
 from channels.web.forms import FindForm, ReplyForm, StopUpdatesForm
 from channels.web.views.journey import rate_limited
-from enquiries import intake, outbox, services
+from enquiries import intake, outbox, services, tracking
 from enquiries.attachments import IncomingFile
 from enquiries.choices import Channel
 from enquiries.intake import ContactDetails, IntakeError
 from enquiries.models import Case
-from enquiries.notifications import contact_fingerprint, recipients
+from enquiries.notifications import contact_fingerprint
 from enquiries.selectors import case_for_tracking_token, public_timeline
+
+
+class LinkExpired(Exception):
+    """The case was finished longer ago than tracking links last."""
 
 
 def _case(token: str) -> Case:
     case = case_for_tracking_token(token)
     if case is None:
         raise Http404("No enquiry matches this link.")
+    if tracking.link_expired(case):
+        raise LinkExpired
     return case
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    """Explains, shows nothing of the case, and points to Find my enquiry for a fresh link."""
+    days = settings.TRACKING_LINK_DAYS_AFTER_CLOSURE
+    return _noindex(render(request, "web/link_expired.html", {"days": days}, status=410))
+
+
+def _tracking_view(view):
+    """An expired link answers the same explanation page on every tracking URL."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            return view(request, token)
+        except LinkExpired:
+            return _expired(request)
+
+    return wrapper
 
 
 def _noindex(response: HttpResponse) -> HttpResponse:
@@ -36,9 +63,17 @@ def _noindex(response: HttpResponse) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_tracking_view
 def track(request: HttpRequest, token: str) -> HttpResponse:
     case = _case(token)
-    form = ReplyForm(request.POST or None, request.FILES or None)
+    incoming = request.FILES.getlist("files") if request.method == "POST" else []
+    over_limit = bool(incoming) and not uploads.allow(request, incoming)
+    if over_limit:  # nothing of these files is kept, nor the message sent without them
+        form = ReplyForm(request.POST)
+        form.is_valid()
+        form.add_error("files", uploads.limit_message())
+    else:
+        form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "reply"):
             return rate_limited(request, "reply")
@@ -60,6 +95,8 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
                     form.add_error("files" if field == "files" else "body", message)
         else:
             return redirect(f"{case.tracking_path()}?replied=1#timeline")
+    if spam.caught(request, form):
+        return redirect(f"{case.tracking_path()}?replied=1#timeline")
     if not form.is_bound:
         form = ReplyForm(initial={"reply_key": uuid.uuid4().hex})
     context = {
@@ -69,27 +106,27 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         "replied": request.GET.get("replied") == "1",
         "token": token,
     }
-    status = 400 if form.is_bound and form.errors else 200
+    status = 429 if over_limit else 400 if form.is_bound and form.errors else 200
     return _noindex(render(request, "web/track.html", context, status=status))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_tracking_view
 def stop_updates(request: HttpRequest, token: str) -> HttpResponse:
     case = _case(token)
     form = StopUpdatesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "find"):
             return rate_limited(request, "find")
+        # The link is the reporter's: it can stop their updates only, never a follower's.
         fingerprint = contact_fingerprint(form.cleaned_data["contact"])
-        person = next(
-            (
-                r
-                for r in recipients(case)
-                if (r.email and contact_fingerprint(r.email) == fingerprint)
-                or (r.phone and contact_fingerprint(r.phone) == fingerprint)
-            ),
-            None,
+        reporter = case.resident
+        person = (
+            reporter
+            if (reporter.email and contact_fingerprint(reporter.email) == fingerprint)
+            or (reporter.phone and contact_fingerprint(reporter.phone) == fingerprint)
+            else None
         )
         if person is None:
             form.add_error(
@@ -98,6 +135,8 @@ def stop_updates(request: HttpRequest, token: str) -> HttpResponse:
         else:
             services.stop_updates(case=case, resident=person)
             return _noindex(render(request, "web/stopped.html", {"case": case, "token": token}))
+    if spam.caught(request, form):
+        return _noindex(render(request, "web/stopped.html", {"case": case, "token": token}))
     status = 400 if form.is_bound and form.errors else 200
     return _noindex(
         render(
@@ -127,6 +166,8 @@ def find(request: HttpRequest) -> HttpResponse:
                     reference=reference,
                     fingerprint=fingerprint,
                 )
+            return redirect("web:find_sent")
+        if spam.caught(request, form):
             return redirect("web:find_sent")
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "web/find.html", {"form": form}, status=status)

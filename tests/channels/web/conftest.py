@@ -39,7 +39,13 @@ PNG = (
 @pytest.fixture(autouse=True)
 def _generous_rate_limits(settings):
     """Tests of other behaviour never trip the limit; rate limit tests set their own."""
-    settings.WEB_RATE_LIMITS = {"submit": "1000/h", "find": "1000/h", "reply": "1000/h"}
+    settings.WEB_RATE_LIMITS = {
+        "submit": "1000/h",
+        "find": "1000/h",
+        "reply": "1000/h",
+        "upload": "1000/h",
+        "upload_mb": "1000/h",
+    }
 
 
 @pytest.fixture

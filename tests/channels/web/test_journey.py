@@ -202,14 +202,6 @@ def test_unicode_names_and_addresses_round_trip(walker):
     assert Resident.objects.get().full_name == "Zoë Łukasz O'Brien-Ng"
 
 
-def test_the_honeypot_stops_bots_with_a_message_for_people(walker):
-    walk_pothole(walker)
-    response = walker.post("check", {"website": "spam"})
-    assert response.status_code == 400
-    assert "hidden anti-spam field" in response.content.decode()
-    assert not Case.objects.exists()
-
-
 def test_a_service_not_about_a_place_asks_for_the_residents_own_address(client, question_service):
     walker = Walker(client, question_service)
     assert walker.start().url == walker.url("q-has_badge")

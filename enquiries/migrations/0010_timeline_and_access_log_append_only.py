@@ -68,7 +68,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enquiries", "0008_staff_status_label"),
+        ("enquiries", "0009_possible_matches_and_resident_changes"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,44 @@
+"""Tracking links: how long they work after a case is finished, and issuing a fresh one.
+
+A link is an HMAC of (reference, salt) and only its hash is stored, so a link already sent works
+whatever happens to SECRET_KEY; the key is needed only to write the same link into the next email
+(old keys go in SECRET_KEY_FALLBACKS). See docs/adr/0009-tracking-links.md.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from enquiries.models import Case, hash_tracking_token, make_tracking_token
+
+
+def link_expires_at(case: Case) -> datetime | None:
+    """TRACKING_LINK_DAYS_AFTER_CLOSURE after the case was finished (or the link re-issued, if
+    later); None while the case is open."""
+    finished = case.closed_at or case.resolved_at
+    if case.is_open or finished is None:
+        return None
+    start = max(finished, case.tracking_issued_at or finished)
+    return start + timedelta(days=settings.TRACKING_LINK_DAYS_AFTER_CLOSURE)
+
+
+def link_expired(case: Case, now: datetime | None = None) -> bool:
+    expires = link_expires_at(case)
+    return expires is not None and (now or timezone.now()) >= expires
+
+
+def reissue_tracking_link(case: Case) -> str:
+    """A new token with the current key: the old link stops working at once. Returns the path."""
+    case.tracking_salt = secrets.token_hex(8)
+    case.tracking_token_hash = hash_tracking_token(
+        make_tracking_token(case.reference, case.tracking_salt)
+    )
+    case.tracking_issued_at = timezone.now()
+    Case.objects.filter(pk=case.pk).update(
+        tracking_salt=case.tracking_salt,
+        tracking_token_hash=case.tracking_token_hash,
+        tracking_issued_at=case.tracking_issued_at,
+    )
+    return case.tracking_path()
