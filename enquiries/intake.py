@@ -220,6 +220,26 @@ def resident_from_details(details: ResidentDetails) -> Resident:
     return _resident_for(details)
 
 
+def already_on_case(case: Case, details: ResidentDetails) -> Resident | None:
+    """The reporter or follower of this case whose email and phone are exactly these.
+
+    Someone who joins the same report twice with the same details is already following it:
+    matching within one case's own people links no one new, so updates are not doubled.
+    """
+    try:
+        email = normalise_email(details.email)
+        phone = normalise_phone(details.phone)
+    except ValidationError:
+        return None  # resident_from_details reports the error
+    if not (email or phone):
+        return None
+    people = [case.resident, *(s.resident for s in case.subscriptions.select_related("resident"))]
+    for person in people:
+        if person.email.lower() == email.lower() and person.phone == phone:
+            return person
+    return None
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 

@@ -164,6 +164,19 @@ def test_joining_a_report_with_alices_email_makes_a_new_follower(alice_case):
 
 
 @pytest.mark.django_db
+def test_joining_the_same_report_twice_with_the_same_details_follows_it_once(alice_case):
+    other = file_case(alice_case.service, email="reporter@example.com")
+    details = ResidentDetails(full_name="Neil", email="neil@example.com", phone="07700900777")
+    assert services.follow_case(case=other, details=details, channel=Channel.WEB)
+    assert not services.follow_case(case=other, details=details, channel=Channel.WEB)
+    assert other.subscriptions.count() == 1
+    assert not services.follow_case(
+        case=other, details=ResidentDetails(email="REPORTER@example.com"), channel=Channel.WEB
+    )
+    assert other.subscriptions.count() == 1
+
+
+@pytest.mark.django_db
 def test_an_unauthenticated_email_makes_a_new_resident(alice_case):
     case = file_case(
         alice_case.service,
