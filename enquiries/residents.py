@@ -94,6 +94,13 @@ def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMa
     return undecided, decided
 
 
+def has_open_matches(resident: Resident) -> bool:
+    """For a hint on the case page: someone should check who this resident is."""
+    return PossibleMatch.objects.filter(
+        Q(resident=resident) | Q(other=resident), state=PossibleMatch.State.OPEN
+    ).exists()
+
+
 def decide_possible_match(*, match: PossibleMatch, same_person: bool, by: Any) -> PossibleMatch:
     """Staff decide once: the row keeps who decided and when.
 
