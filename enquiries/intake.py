@@ -220,6 +220,26 @@ def resident_from_details(details: ResidentDetails) -> Resident:
     return _resident_for(details)
 
 
+def already_on_case(case: Case, details: ResidentDetails) -> Resident | None:
+    """The reporter or follower of this case whose email and phone are exactly these.
+
+    Someone who joins the same report twice with the same details is already following it:
+    matching within one case's own people links no one new, so updates are not doubled.
+    """
+    try:
+        email = normalise_email(details.email)
+        phone = normalise_phone(details.phone)
+    except ValidationError:
+        return None  # resident_from_details reports the error
+    if not (email or phone):
+        return None
+    people = [case.resident, *(s.resident for s in case.subscriptions.select_related("resident"))]
+    for person in people:
+        if person.email.lower() == email.lower() and person.phone == phone:
+            return person
+    return None
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
@@ -289,8 +309,9 @@ def _resident_for(details: ResidentDetails | Resident) -> Resident:
     resident (who would then get this case's updates, or whose updates would go to the
     typist); staff see a possible match instead. The one exception is an email whose sender
     the email channel has authenticated (``match_existing``): it joins the existing record with
-    that address when the record reaches no one but that address (no phone number), so the
-    case's updates go only to the authenticated address. Stored details are never changed here.
+    that address when the record reaches no one but that address (no phone number) and already
+    says the same about updates, so the case's updates go only to the authenticated address and
+    nothing stored changes. Stored details are never changed here.
     """
     if isinstance(details, Resident):
         return details
@@ -299,7 +320,12 @@ def _resident_for(details: ResidentDetails | Resident) -> Resident:
     postcode = normalise_postcode(details.postcode)
     if details.match_existing and email:
         existing = (
-            Resident.objects.filter(email__iexact=email, phone="", anonymised_at__isnull=True)
+            Resident.objects.filter(
+                email__iexact=email,
+                phone="",
+                consent_updates=details.consent_updates,  # nothing to change on the record
+                anonymised_at__isnull=True,
+            )
             .order_by("id")
             .first()
         )

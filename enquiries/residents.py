@@ -94,12 +94,11 @@ def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMa
     return undecided, decided
 
 
-def linked_residents(resident: Resident) -> list[Resident]:
-    """Records staff confirmed are this same person (shown together; never merged)."""
-    rows = PossibleMatch.objects.filter(
-        Q(resident=resident) | Q(other=resident), state=PossibleMatch.State.CONFIRMED
-    ).select_related("resident", "other")
-    return [row.other if row.resident_id == resident.pk else row.resident for row in rows]
+def has_open_matches(resident: Resident) -> bool:
+    """For a hint on the case page: someone should check who this resident is."""
+    return PossibleMatch.objects.filter(
+        Q(resident=resident) | Q(other=resident), state=PossibleMatch.State.OPEN
+    ).exists()
 
 
 def decide_possible_match(*, match: PossibleMatch, same_person: bool, by: Any) -> PossibleMatch:

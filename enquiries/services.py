@@ -538,9 +538,12 @@ def reply_to_resident(*, case: Case, body: str, by) -> Contact:
 
 @_in_transaction
 def follow_case(*, case: Case, details, channel: str, by=None) -> bool:
-    """Tell us once: match or create the resident as intake does, then add them to the case."""
-    from enquiries.intake import resident_from_details
+    """Tell us once: a new follower record (typed details never link to anyone else), unless
+    the same email and phone already follow or reported this case."""
+    from enquiries.intake import already_on_case, resident_from_details
 
+    if already_on_case(case, details) is not None:
+        return False
     return subscribe(case=case, resident=resident_from_details(details), channel=channel, by=by)
 
 

@@ -2,7 +2,7 @@
 
 A link is an HMAC of (reference, salt) and only its hash is stored, so a link already sent works
 whatever happens to SECRET_KEY; the key is needed only to write the same link into the next email
-(old keys go in SECRET_KEY_FALLBACKS). See docs/adr/0009-tracking-links.md.
+(old keys go in SECRET_KEY_FALLBACKS). See docs/adr/0010-tracking-links.md.
 """
 
 import secrets

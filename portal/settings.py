@@ -27,7 +27,7 @@ SECRET_KEY = env_str(
     hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
 )
 # Rotating SECRET_KEY: put the old key here (comma-separated, newest first) so signed opt-out
-# links and the re-sending of tracking links keep working (see docs/adr/0009-tracking-links.md).
+# links and the re-sending of tracking links keep working (see docs/adr/0010-tracking-links.md).
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not env_list("ALLOWED_HOSTS"):

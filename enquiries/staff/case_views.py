@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from enquiries import access_log, policy, services
+from enquiries import access_log, policy, residents, services
 from enquiries import staff_selectors as selectors
 from enquiries.choices import Status
 from enquiries.lifecycle import IllegalTransition
@@ -37,6 +37,7 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         "can_add_contact": policy.can_add_contact(user, case),
         "can_view_resident": True,
         "sla_now": selectors.sla_state_now(case),
+        "open_matches": residents.has_open_matches(case.resident),
     }
     if can_change:
         people = selectors.department_staff(case.department_id)

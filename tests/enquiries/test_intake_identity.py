@@ -164,6 +164,19 @@ def test_joining_a_report_with_alices_email_makes_a_new_follower(alice_case):
 
 
 @pytest.mark.django_db
+def test_joining_the_same_report_twice_with_the_same_details_follows_it_once(alice_case):
+    other = file_case(alice_case.service, email="reporter@example.com")
+    details = ResidentDetails(full_name="Neil", email="neil@example.com", phone="07700900777")
+    assert services.follow_case(case=other, details=details, channel=Channel.WEB)
+    assert not services.follow_case(case=other, details=details, channel=Channel.WEB)
+    assert other.subscriptions.count() == 1
+    assert not services.follow_case(
+        case=other, details=ResidentDetails(email="REPORTER@example.com"), channel=Channel.WEB
+    )
+    assert other.subscriptions.count() == 1
+
+
+@pytest.mark.django_db
 def test_an_unauthenticated_email_makes_a_new_resident(alice_case):
     case = file_case(
         alice_case.service,
@@ -201,12 +214,13 @@ def test_an_authenticated_email_links_only_to_a_record_reached_by_that_address_a
         channel=Channel.EMAIL,
         full_name="Bob Brown",
         email="Bob@example.com",
-        consent_updates=False,
+        preferred_channel="sms",
         match_existing=True,
     )
     assert again.resident == email_only.resident
     email_only.resident.refresh_from_db()
-    assert email_only.resident.full_name == "" and email_only.resident.consent_updates
+    assert email_only.resident.full_name == ""  # a display name proves nothing: not filled in
+    assert email_only.resident.preferred_channel == "email"
 
 
 # --- the partner API over a real HTTP server ---------------------------------------------------
@@ -258,3 +272,22 @@ def test_a_partner_api_call_with_alices_details_never_changes_alice(live_server)
     assert theirs.resident != alice and theirs.resident.phone == "+447700900666"
     assert PossibleMatch.objects.filter(resident=theirs.resident, other=alice).exists()
     assert list(alice.cases.all()) == [alice_case]
+
+
+@pytest.mark.django_db
+def test_an_authenticated_email_never_inherits_updates_switched_off_for_an_unverified_one(
+    service,
+):
+    first = file_case(
+        service, channel=Channel.EMAIL, email="carol@example.com", consent_updates=False
+    )
+    second = file_case(
+        service, channel=Channel.EMAIL, email="carol@example.com", match_existing=True
+    )
+    assert second.resident != first.resident and second.resident.consent_updates
+    first.resident.refresh_from_db()
+    assert first.resident.consent_updates is False
+    third = file_case(
+        service, channel=Channel.EMAIL, email="carol@example.com", match_existing=True
+    )
+    assert third.resident == second.resident

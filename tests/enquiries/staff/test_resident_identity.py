@@ -45,6 +45,16 @@ def test_the_resident_page_offers_the_possible_match(world, signed_in, pair):
     assert reverse("staff:resident_match", args=[alice_case.resident_id, match.pk]) in html
 
 
+def test_the_case_page_says_when_its_resident_has_a_match_to_check(world, signed_in, pair):
+    alice_case, theirs, match = pair
+    client = signed_in(world.agent)
+    html = client.get(reverse("staff:case", args=[theirs.reference])).content.decode()
+    assert "Possible match to check" in html
+    assert decide(client, theirs.resident, match, "reject").status_code == 302
+    html = client.get(reverse("staff:case", args=[theirs.reference])).content.decode()
+    assert "Possible match to check" not in html
+
+
 def test_confirming_links_the_records_but_each_case_keeps_its_own_details(world, signed_in, pair):
     alice_case, theirs, match = pair
     client = signed_in(world.agent)
