@@ -569,7 +569,7 @@ def send_tracking_link(*, reference: str, fingerprint: str, key: str) -> Notific
         else:
             continue
         text = "You asked us for the link to follow your enquiry."
-        if resident.pk != case.resident_id:  # followers have no tracking page (ADR 0009)
+        if resident.pk != case.resident_id:  # followers have no tracking page (ADR 0010)
             text = (
                 "You asked us for the link to follow this report. That link is only sent to the "
                 "person who made the report, but we will keep sending you our updates about it."
