@@ -89,4 +89,5 @@ def test_find_my_enquiry_answers_only_the_details_given_on_that_case(stub):
     send_tracking_link(reference=alice.reference, fingerprint=contact_fingerprint(ALICE_PHONE))
     (text,) = stub.delivered[sent_before:]
     assert text.body["phone_number"] == ALICE_PHONE
+    alice.refresh_from_db()  # Find my enquiry re-issues the link: the fresh one is sent
     assert alice.tracking_path() in text.body["personalisation"]["body"]
