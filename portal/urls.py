@@ -7,6 +7,7 @@ from portal import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("enquiries.api.urls")),
     path("callbacks/notify/", notify_callback.delivery_receipt, name="notify_callback"),
