@@ -278,13 +278,52 @@ def retry_failed(outbox_id: int) -> bool:
     return bool(changed) and dispatch(outbox_id, force=True)
 
 
+#: While the broker still holds queued messages, dispatched work is only waiting its turn.
+STALE_WHILE_QUEUED = timedelta(minutes=5)
+
+
+def broker_backlog() -> int | None:
+    """Messages waiting in the broker's queues (None when it cannot be asked)."""
+    from kombu.exceptions import ChannelError
+
+    from portal.celery_app import app
+
+    total = 0
+    try:
+        with app.connection_for_write() as conn:
+            channel = conn.default_channel
+            for name in settings.CELERY_TASK_QUEUES:
+                try:
+                    total += channel.queue_declare(queue=name, passive=True).message_count
+                except ChannelError:  # no such queue (a flushed Redis): nothing waiting in it
+                    continue
+    except Exception:  # broker down: publishing will fail too, and say so
+        return None
+    return total
+
+
 def sweep(now=None) -> int:
-    """Re-send work the broker never got, or that a lost worker never finished."""
+    """Re-send work the broker never got, or that a lost worker never finished.
+
+    Work dispatched (or last started) OUTBOX_STALE_DISPATCHED seconds ago and not done, when the
+    broker holds fewer messages than there are such rows, was lost (a flushed Redis, a worker
+    killed whole): it goes again within a minute. When the broker still holds as many, the work
+    is more likely waiting its turn behind a backlog, so only the 5-minute rule applies and a
+    long queue is not published twice.
+    """
     now = now or timezone.now()
+    quiet = OutboxTask.objects.filter(
+        state=OutboxTask.State.DISPATCHED, dispatched_at__lt=now - stale_dispatched()
+    )
+    lost = quiet.exists()
+    if lost:  # fewer messages queued than quiet rows: the broker lost (some of) them
+        backlog = broker_backlog()
+        lost = backlog is not None and backlog < quiet.count()
     stale = OutboxTask.objects.filter(
         state=OutboxTask.State.PENDING, created_at__lt=now - STALE_PENDING
     ) | OutboxTask.objects.filter(
-        state=OutboxTask.State.DISPATCHED, dispatched_at__lt=now - stale_dispatched()
+        state=OutboxTask.State.DISPATCHED,
+        dispatched_at__lt=now - (stale_dispatched() if lost else STALE_WHILE_QUEUED),
     )
     sent = 0
     for row in stale.order_by("created_at")[:500]:
