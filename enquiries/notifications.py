@@ -623,8 +623,75 @@ def record_receipt(*, provider_ref: str, status: str, detail: str = "") -> Notif
                     message=f"{row.get_medium_display()} not delivered ({status}).",
                     data={"notification": row.pk, "status": status},
                 )
+            if changed and status == "technical-failure" and row.resident_id:
+                _after_technical_failure(row)
     row.refresh_from_db()
     return row
+
+
+def _after_technical_failure(row: Notification) -> None:
+    """Notify never retries a technical failure: we send it once more through the outbox and,
+    if that fails too, send the same update by email (inside the receipt's transaction)."""
+    from enquiries import outbox
+
+    resent = outbox.enqueue(
+        "enquiries.tasks.resend_notification",
+        dedupe_key=f"resend:{row.pk}",
+        notification_id=row.pk,
+        stage="resend",
+    )
+    if resent is None:  # already resent once: this is its failure
+        outbox.enqueue(
+            "enquiries.tasks.resend_notification",
+            dedupe_key=f"fallback:{row.pk}",
+            notification_id=row.pk,
+            stage="email",
+        )
+
+
+def resend_notification(*, notification_id: int, stage: str) -> Notification | None:
+    """After a technical failure: ``resend`` the same message once, or send it by ``email``."""
+    row = Notification.objects.select_related("case", "resident").filter(pk=notification_id)
+    row = row.first()
+    if row is None or row.state != State.FAILED or row.resident is None:
+        return None
+    case = Case.objects.select_related("resident", "department", "service").get(pk=row.case_id)
+    if stage == "resend":
+        Notification.objects.filter(pk=row.pk, state=State.FAILED).update(state=State.PENDING)
+        row.state = State.PENDING
+        _send(row, case)
+        row.refresh_from_db()
+        return row
+    resident = row.resident
+    if choose_medium(resident) is None or not resident.email or resident.email_failing:
+        return None
+    return _same_update_by_email(row, case, resident)
+
+
+def _same_update_by_email(row: Notification, case: Case, resident: Resident) -> Notification:
+    """The update this text message carried, worded for email, sent once (its own key)."""
+    from enquiries.models import OutboxTask
+
+    event_key = row.idempotency_key.rsplit(":", 2)[0]
+    task = OutboxTask.objects.filter(dedupe_key=event_key).only("kwargs").first()
+    original = task.kwargs if task else {}
+    contact = row.contact if original.get("contact_id") else None
+    key = row.idempotency_key.rsplit(":", 1)[0] + f":{Medium.EMAIL}"
+    email = _row_for(
+        case,
+        resident,
+        row.kind,
+        Medium.EMAIL,
+        original.get("text", "") or (contact.body if contact else ""),
+        key,
+        contact,
+        template=original.get("template", ""),
+        note=original.get("note", ""),
+    )
+    if email.state in UNSENT:
+        _send(email, case)
+        email.refresh_from_db()
+    return email
 
 
 def _mark_detail_failing(row: Notification) -> None:

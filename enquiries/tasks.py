@@ -141,6 +141,16 @@ def send_tracking_link(reference: str, fingerprint: str, outbox_id: int | None =
     return row is not None
 
 
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def resend_notification(notification_id: int, stage: str, outbox_id: int | None = None) -> bool:
+    """After Notify's technical failure: the same text message once more, then by email."""
+    if not outbox.is_live(outbox_id):
+        return False
+    row = notifications.resend_notification(notification_id=notification_id, stage=stage)
+    outbox.mark_done(outbox_id)
+    return row is not None
+
+
 # --- beat ---------------------------------------------------------------------------------------
 
 
