@@ -111,7 +111,7 @@ def assert_each_message_accepted_once(stub, case):
     assert sum(stub.accepted().values()) == 2
 
 
-def kill_mid_send(stub, tmp_path, settings, competing_workers, *, whole_worker: bool):
+def kill_mid_send(tmp_path, settings, competing_workers, *, whole_worker: bool):
     marker = tmp_path / "sending"
     with notify_stub() as stub:
         stub.hold()  # Notify accepts the message but the worker never hears back
@@ -139,13 +139,13 @@ def kill_mid_send(stub, tmp_path, settings, competing_workers, *, whole_worker: 
 def test_a_pool_child_killed_mid_send_sends_the_text_message_once(
     tmp_path, settings, competing_workers
 ):
-    kill_mid_send(None, tmp_path, settings, competing_workers, whole_worker=False)
+    kill_mid_send(tmp_path, settings, competing_workers, whole_worker=False)
 
 
 def test_a_whole_worker_killed_mid_send_sends_the_text_message_once(
     tmp_path, settings, competing_workers
 ):
-    kill_mid_send(None, tmp_path, settings, competing_workers, whole_worker=True)
+    kill_mid_send(tmp_path, settings, competing_workers, whole_worker=True)
 
 
 def test_a_notify_call_that_timed_out_after_acceptance_is_not_sent_again(settings):
