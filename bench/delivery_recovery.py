@@ -1,5 +1,5 @@
-"""Recovery times under faults, with production defaults (sweep every 15 s, lost work re-sent
-after 45 s, a claimed send uncertain after 30 s), real worker and beat processes, PostgreSQL,
+"""Recovery times under faults, with production defaults (sweep every 10 s, lost work re-sent
+after 20 s, a claimed send uncertain after 30 s), real worker and beat processes, PostgreSQL,
 a private Redis on loopback and a Notify stub:
 
     .venv/bin/python bench/delivery_recovery.py \
@@ -194,7 +194,7 @@ def report(results: dict, args) -> str:
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on a shared 2-core machine: two prefork "
         "workers (concurrency 1) and beat as processes, PostgreSQL, a private Redis, a Notify "
-        "stub, production defaults (sweep every 15 s, lost work re-sent after 45 s, a claimed "
+        "stub, production defaults (sweep every 10 s, lost work re-sent after 20 s, a claimed "
         "send uncertain after 30 s). Target: Redis back → work done within 60 s.",
         "",
         "| Fault | measured | baseline in the same run | ratio | accepted sends per message |",

@@ -177,9 +177,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each periodic job expires (is dropped rather than run late) once its next run is due: after a
 # broker outage a backlog of identical sweeps must not pile up, and the next run does the work.
 # Their SLA (how late the health check tolerates the last run) is HEALTH_BEAT_MAX_AGE_SECONDS.
-OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 15)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
-    # Every 15 s: a flushed or restarted broker loses queued messages; the sweeper re-sends
+    # Every 10 s: a flushed or restarted broker loses queued messages; the sweeper re-sends
     # them (OUTBOX_STALE_DISPATCHED_SECONDS after dispatch), so work resumes within a minute.
     "outbox-sweep": {
         "task": "enquiries.tasks.sweep_outbox",
@@ -383,9 +383,11 @@ NOTIFICATION_UNCERTAIN_AFTER_SECONDS = env_int("NOTIFICATION_UNCERTAIN_AFTER_SEC
 # Outbox work started this many times by workers that then died goes to a dead letter instead
 # of being delivered again (a task that kills its worker would otherwise loop for ever).
 OUTBOX_MAX_DELIVERIES = env_int("OUTBOX_MAX_DELIVERIES", 3)
-# Work sent to the broker but not started after this long is re-sent by the sweeper (the broker
-# lost it: flushed, restarted without persistence). Claims make a duplicate harmless.
-OUTBOX_STALE_DISPATCHED_SECONDS = env_int("OUTBOX_STALE_DISPATCHED_SECONDS", 45)
+# Work sent to the broker (or last started) this long ago and not done is re-sent by the sweeper
+# when the broker holds fewer messages than such rows (it lost them: flushed, restarted without
+# persistence). With the 10 s sweep, lost work resumes within 30 s of the broker's return, well
+# inside the 60 s target. Claims make a duplicate harmless.
+OUTBOX_STALE_DISPATCHED_SECONDS = env_int("OUTBOX_STALE_DISPATCHED_SECONDS", 20)
 # /healthz answers 503 past these (monitoring pages someone); /healthz/ready is the web
 # instance's own readiness for the load balancer and ignores them.
 HEALTH_MAX_OUTBOX_BACKLOG = env_int("HEALTH_MAX_OUTBOX_BACKLOG", 1000)
