@@ -146,14 +146,19 @@ def run(args, procs, stub, redis, redis_server, OutboxTask, Notification, Servic
     # 1b. Flushed broker: workers stopped, work queued, Redis flushed, workers back.
     for process in workers:
         procs.stop(process)
-    for _ in range(args.cases):
-        submit_web_case(service=service)
+    flushed = [submit_web_case(service=service).pk for _ in range(args.cases)]
     redis.Redis.from_url(redis_server.url).flushdb()
     back = time.monotonic()
     workers = [procs.worker("w3"), procs.worker("w4")]
     wait(lambda: all_done(OutboxTask), timeout=600, interval=0.5)
     results["flush"] = time.monotonic() - back
     results["flush_tasks"] = 2 * args.cases
+    # Done once: one routing and one sent row per update (received, open) for every case.
+    from enquiries.models import CaseEvent
+
+    routed = CaseEvent.objects.filter(case_id__in=flushed, kind="routed").count()
+    sent = Notification.objects.filter(case_id__in=flushed, state="sent").count()
+    results["flush_once"] = routed == args.cases and sent == 2 * args.cases
 
     # 2. Worker killed mid-send: a pool child, then a whole worker.
     for whole in (False, True):
@@ -197,17 +202,17 @@ def report(results: dict, args) -> str:
         "stub, production defaults (sweep every 10 s, lost work re-sent after 20 s, a claimed "
         "send uncertain after 30 s). Target: Redis back → work done within 60 s.",
         "",
-        "| Fault | measured | baseline in the same run | ratio | accepted sends per message |",
+        "| Fault | measured | baseline in the same run | ratio | done / accepted by Notify |",
         "|---|---:|---:|---:|---:|",
         f"| Redis flushed with {results['flush_tasks']} tasks queued: broker back → all work done "
         f"| {results['flush']:.1f} s | {results['baseline']:.1f} s (same work, no fault) "
-        f"| {ratio:.2f} | 1 |",
+        f"| {ratio:.2f} | {'each once' if results['flush_once'] else '**not once**'} |",
     ]
     for label in ("pool child", "whole worker"):
         seconds, accepted = results[label]
         lines.append(
             f"| Worker ({label}) killed mid-send → text message recorded as sent "
-            f"| {seconds:.1f} s | | | {accepted} |"
+            f"| {seconds:.1f} s | | | {accepted} time(s) per message |"
         )
     met = results["flush"] <= 60
     lines += ["", "Target met." if met else "**Target missed.**", END]

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 LOG_EVERY_SECONDS = 60.0
 _lock = threading.Lock()
-_local: dict[str, tuple[int, float]] = {}  # key -> (count, expires at, monotonic)
+_local: dict[str, tuple[int, float]] = {}  # key -> (count, window expires at, monotonic s)
 _degraded_since: float | None = None  # wall-clock time the cache was first found down
 _last_logged = 0.0
 
