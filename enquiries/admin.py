@@ -236,11 +236,10 @@ class OutboxTaskAdmin(admin.ModelAdmin):
             )
         return super().changelist_view(request, extra_context)
 
-    @admin.action(description="Retry the selected failed work")
+    @admin.action(description="Retry the selected failed work or dead letters")
     def retry(self, request, queryset):
-        retried = sum(
-            outbox.retry_failed(row.pk) for row in queryset.filter(state=OutboxTask.State.FAILED)
-        )
+        retryable = queryset.filter(state__in=[OutboxTask.State.FAILED, OutboxTask.State.DEAD])
+        retried = sum(outbox.retry_failed(row.pk) for row in retryable)
         self.message_user(request, f"{retried} task(s) sent again.")
 
 

@@ -515,6 +515,7 @@ class OutboxTask(models.Model):
         DISPATCHED = "dispatched", "Sent to the broker"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        DEAD = "dead", "Dead letter (a worker died running it)"
 
     task_name = models.CharField(max_length=120)
     kwargs = models.JSONField(default=dict)
@@ -525,12 +526,31 @@ class OutboxTask(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    deliveries = models.PositiveIntegerField(
+        default=0, help_text="How many times a worker started this work."
+    )
+    finished_deliveries = models.PositiveIntegerField(
+        default=0,
+        help_text="How many of those runs ended in the worker (done, error or retry); the rest "
+        "were lost with a worker that died, and too many of those make a dead letter.",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["state", "created_at"], name="outbox_sweep_idx")]
 
     def __str__(self) -> str:
         return f"{self.task_name} ({self.state})"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran (one row per job), so the health check can tell that beat
+    and the workers are alive: a row in the database survives a broker flush."""
+
+    name = models.CharField(max_length=80, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class RoutingRule(models.Model):
@@ -601,6 +621,7 @@ class Notification(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed"
@@ -630,6 +651,12 @@ class Notification(models.Model):
     provider_ref = models.CharField(max_length=100, blank=True, db_index=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    attempt_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the current send was claimed; a send older than the provider's timeout "
+        "is uncertain and is checked with the provider before any resend.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

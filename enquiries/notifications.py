@@ -7,12 +7,13 @@ status updates back for one digest so that nobody is flooded.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -31,7 +32,9 @@ EXEMPT_FROM_BUDGET = frozenset(
     {"reply", "auto_answer", "tracking_link", "digest", "awaiting_resident", "escalation"}
 )
 #: Rows that used up some of the day's budget.
-COUNTED = (State.PENDING, State.SENT, State.DELIVERED, State.FAILED)
+COUNTED = (State.PENDING, State.SENDING, State.SENT, State.DELIVERED, State.FAILED)
+#: A task still has to send (or finish sending) a row in these states.
+UNSENT = (State.PENDING, State.SENDING)
 #: Notify's delivery-receipt statuses that say the number or address will never work.
 PERMANENT_FAILURES = frozenset({"permanent-failure"})
 TEMPORARY_FAILURES = frozenset({"temporary-failure", "technical-failure"})
@@ -39,6 +42,18 @@ TEMPORARY_FAILURES = frozenset({"temporary-failure", "technical-failure"})
 
 class TransientSendError(Exception):
     """The provider or mail server may succeed later: the task retries."""
+
+
+class SendInFlight(Exception):  # noqa: N818 - a state, not a failure
+    """Another worker holds the send claim on this row: try again once it may have ended.
+
+    Not a TransientSendError, so it never uses up the task's retries: the wait is bounded by
+    NOTIFICATION_UNCERTAIN_AFTER_SECONDS, after which the claim can be taken over.
+    """
+
+    def __init__(self, notification_id: int, retry_in: float):
+        super().__init__(f"Notification {notification_id} is being sent by another worker")
+        self.retry_in = retry_in
 
 
 # --- who, and by which medium ---------------------------------------------------------------
@@ -123,10 +138,38 @@ def notify_case(
                     note=note,
                     budget=True,
                 )
-        if row.state == State.PENDING:
+        if row.state in UNSENT:
             _send(row, case)
+            row.refresh_from_db()
+        if row.state == State.FAILED and row.medium == Medium.SMS:
+            fallback = _email_instead(row, case, resident, kind, text, contact, template, note)
+            row = fallback or row
         rows.append(row)
     return rows
+
+
+def _email_instead(
+    row: Notification,
+    case: Case,
+    resident: Resident,
+    kind: str,
+    text: str,
+    contact: Contact | None,
+    template: str,
+    note: str,
+) -> Notification | None:
+    """Notify refused the number (400): the same update goes once by email, if there is one."""
+    resident.refresh_from_db()
+    if not resident.phone_failing or choose_medium(resident) != Medium.EMAIL:
+        return None
+    key = row.idempotency_key.rsplit(":", 1)[0] + f":{Medium.EMAIL}"
+    email = _row_for(
+        case, resident, kind, Medium.EMAIL, text, key, contact, template=template, note=note
+    )
+    if email.state in UNSENT:
+        _send(email, case)
+        email.refresh_from_db()
+    return email
 
 
 def _existing(key: str, resident: Resident) -> Notification | None:
@@ -295,7 +338,7 @@ def send_digest(*, case_id: int, resident_id: int, key: str) -> Notification | N
                 state=State.MERGED if digest.state != State.SUPPRESSED else State.SUPPRESSED,
                 digest=digest,
             )
-    if digest.state == State.PENDING:
+    if digest.state in UNSENT:
         _send(digest, case)
     return digest
 
@@ -341,7 +384,7 @@ def notify_managers(*, case_id: int, key: str) -> list[Notification]:
                 )
         except IntegrityError:
             row = Notification.objects.get(idempotency_key=row_key)
-        if row.state == State.PENDING:
+        if row.state in UNSENT:
             _send(row, case)
         rows.append(row)
     return rows
@@ -361,15 +404,55 @@ def _staff_path(case: Case) -> str:
 
 
 def _send(row: Notification, case: Case) -> None:
+    """Send a row at most once, whichever and however many workers run its task.
+
+    The claim (PENDING → SENDING in one UPDATE) lets one delivery win; a second delivery of the
+    same task waits (SendInFlight) while the claim is fresh. A claim older than
+    NOTIFICATION_UNCERTAIN_AFTER_SECONDS is uncertain (the worker died mid-send, or the provider
+    timed out after accepting): one delivery takes it over and, for a text message, first asks
+    Notify whether that reference was accepted; an email goes again with its fixed Message-ID.
+    """
+    now = timezone.now()
     claimed = Notification.objects.filter(pk=row.pk, state=State.PENDING).update(
-        attempts=row.attempts + 1
+        state=State.SENDING, attempt_started_at=now, attempts=F("attempts") + 1
     )
+    uncertain = False
     if not claimed:
-        return
+        window = timedelta(seconds=settings.NOTIFICATION_UNCERTAIN_AFTER_SECONDS)
+        claimed = Notification.objects.filter(
+            pk=row.pk, state=State.SENDING, attempt_started_at__lt=now - window
+        ).update(attempt_started_at=now, attempts=F("attempts") + 1)
+        if not claimed:
+            started = (
+                Notification.objects.filter(pk=row.pk, state=State.SENDING)
+                .values_list("attempt_started_at", flat=True)
+                .first()
+            )
+            if started is not None:
+                wait = (started + window - now).total_seconds()
+                raise SendInFlight(row.pk, retry_in=max(1.0, wait + 1.0))
+            return  # sent, failed or suppressed meanwhile
+        uncertain = True
+    row.state, row.attempt_started_at = State.SENDING, now
     if row.medium == Medium.EMAIL:
         _send_email(row, case)
     else:
-        _send_sms(row, case)
+        _send_sms(row, case, uncertain=uncertain)
+
+
+def _release(row: Notification, error: str) -> None:
+    """The provider certainly did not take the message: the next attempt sends it afresh."""
+    Notification.objects.filter(pk=row.pk, state=State.SENDING).update(
+        state=State.PENDING, error=error[:2000]
+    )
+
+
+def _mark_uncertain(row: Notification, error: str) -> None:
+    """We cannot tell whether the provider took it (timeout): the next attempt checks first."""
+    window = timedelta(seconds=settings.NOTIFICATION_UNCERTAIN_AFTER_SECONDS + 1)
+    Notification.objects.filter(pk=row.pk, state=State.SENDING).update(
+        attempt_started_at=timezone.now() - window, error=error[:2000]
+    )
 
 
 def _thread_ids(case: Case) -> list[str]:
@@ -399,7 +482,9 @@ def _send_email(row: Notification, case: Case) -> None:
     try:
         mailers.default.send_messages([email])
     except OSError as exc:
-        Notification.objects.filter(pk=row.pk).update(error=str(exc)[:2000])
+        # Mail has no look-up: the resend carries the same Message-ID (fixed when the row was
+        # made), so a copy the server did take shows once in the resident's mail program.
+        _release(row, str(exc))
         raise TransientSendError(str(exc)) from exc
     _mark_sent(row, case, message_id)
 
@@ -409,28 +494,56 @@ def _notify_client(api_key: str, base_url: str):
     """One client (and HTTP connection pool) per process and key."""
     from notifications_python_client.notifications import NotificationsAPIClient
 
-    return NotificationsAPIClient(api_key, base_url=base_url, timeout=10)
+    timeout = settings.NOTIFY_TIMEOUT_SECONDS
+    return NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
 
 
-def _send_sms(row: Notification, case: Case) -> None:
+#: Notify statuses of a message that did not reach the phone (a resend is not a duplicate).
+NOTIFY_FAILED = PERMANENT_FAILURES | TEMPORARY_FAILURES
+
+
+def _accepted_by_notify(client, reference: str) -> str:
+    """The id of a message Notify accepted under this reference (not failed), or ""."""
+    found = client.get_all_notifications(reference=reference, template_type="sms")
+    for item in found.get("notifications", []):
+        if item.get("reference") == reference and item.get("status") not in NOTIFY_FAILED:
+            return str(item.get("id", ""))
+    return ""
+
+
+def _send_sms(row: Notification, case: Case, *, uncertain: bool = False) -> None:
     from notifications_python_client.errors import APIError
 
     client = _notify_client(settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL)
+    reference = row.idempotency_key[:100]
     try:
+        if uncertain:
+            accepted = _accepted_by_notify(client, reference)
+            if accepted:
+                logger.info("Notification %s was already accepted by Notify: not resent", row.pk)
+                _mark_sent(row, case, "", provider_ref=accepted)
+                return
         response = client.send_sms_notification(
             phone_number=row.to_address,
             template_id=settings.NOTIFY_SMS_TEMPLATE_ID,
             personalisation={"body": row.body[:900]},
-            reference=row.idempotency_key[:100],
+            reference=reference,
         )
     except APIError as exc:  # HTTPError, and connection failures reported as 503
         status = exc.status_code
-        Notification.objects.filter(pk=row.pk).update(error=str(exc)[:2000])
+        if getattr(exc, "response", None) is None:  # timeout or broken connection: maybe sent
+            _mark_uncertain(row, str(exc))
+            raise TransientSendError(str(exc)) from exc
         if status >= 500 or status == 429:
+            _release(row, str(exc))
             raise TransientSendError(str(exc)) from exc
         _mark_failed(row, case, str(exc))
+        if status == 400 and row.resident_id:  # Notify refused the number itself
+            with transaction.atomic():
+                _mark_detail_failing(row)
         return
     except OSError as exc:
+        _mark_uncertain(row, str(exc))
         raise TransientSendError(str(exc)) from exc
     _mark_sent(row, case, "", provider_ref=str(response.get("id", "")))
 
@@ -499,7 +612,7 @@ def record_receipt(*, provider_ref: str, status: str, detail: str = "") -> Notif
     elif status in PERMANENT_FAILURES | TEMPORARY_FAILURES:
         with transaction.atomic():
             changed = Notification.objects.filter(
-                pk=row.pk, state__in=[State.SENT, State.PENDING]
+                pk=row.pk, state__in=[State.SENT, State.SENDING, State.PENDING]
             ).update(state=State.FAILED, error=f"{status} {detail}".strip()[:2000])
             if changed and status in PERMANENT_FAILURES and row.resident_id:
                 _mark_detail_failing(row)
@@ -510,8 +623,75 @@ def record_receipt(*, provider_ref: str, status: str, detail: str = "") -> Notif
                     message=f"{row.get_medium_display()} not delivered ({status}).",
                     data={"notification": row.pk, "status": status},
                 )
+            if changed and status == "technical-failure" and row.resident_id:
+                _after_technical_failure(row)
     row.refresh_from_db()
     return row
+
+
+def _after_technical_failure(row: Notification) -> None:
+    """Notify never retries a technical failure: we send it once more through the outbox and,
+    if that fails too, send the same update by email (inside the receipt's transaction)."""
+    from enquiries import outbox
+
+    resent = outbox.enqueue(
+        "enquiries.tasks.resend_notification",
+        dedupe_key=f"resend:{row.pk}",
+        notification_id=row.pk,
+        stage="resend",
+    )
+    if resent is None:  # already resent once: this is its failure
+        outbox.enqueue(
+            "enquiries.tasks.resend_notification",
+            dedupe_key=f"fallback:{row.pk}",
+            notification_id=row.pk,
+            stage="email",
+        )
+
+
+def resend_notification(*, notification_id: int, stage: str) -> Notification | None:
+    """After a technical failure: ``resend`` the same message once, or send it by ``email``."""
+    row = Notification.objects.select_related("case", "resident").filter(pk=notification_id)
+    row = row.first()
+    if row is None or row.state != State.FAILED or row.resident is None:
+        return None
+    case = Case.objects.select_related("resident", "department", "service").get(pk=row.case_id)
+    if stage == "resend":
+        Notification.objects.filter(pk=row.pk, state=State.FAILED).update(state=State.PENDING)
+        row.state = State.PENDING
+        _send(row, case)
+        row.refresh_from_db()
+        return row
+    resident = row.resident
+    if choose_medium(resident) is None or not resident.email or resident.email_failing:
+        return None
+    return _same_update_by_email(row, case, resident)
+
+
+def _same_update_by_email(row: Notification, case: Case, resident: Resident) -> Notification:
+    """The update this text message carried, worded for email, sent once (its own key)."""
+    from enquiries.models import OutboxTask
+
+    event_key = row.idempotency_key.rsplit(":", 2)[0]
+    task = OutboxTask.objects.filter(dedupe_key=event_key).only("kwargs").first()
+    original = task.kwargs if task else {}
+    contact = row.contact if original.get("contact_id") else None
+    key = row.idempotency_key.rsplit(":", 1)[0] + f":{Medium.EMAIL}"
+    email = _row_for(
+        case,
+        resident,
+        row.kind,
+        Medium.EMAIL,
+        original.get("text", "") or (contact.body if contact else ""),
+        key,
+        contact,
+        template=original.get("template", ""),
+        note=original.get("note", ""),
+    )
+    if email.state in UNSENT:
+        _send(email, case)
+        email.refresh_from_db()
+    return email
 
 
 def _mark_detail_failing(row: Notification) -> None:
@@ -581,7 +761,7 @@ def send_tracking_link(*, reference: str, fingerprint: str, key: str) -> Notific
             if not Notification.objects.filter(idempotency_key=row_key).exists():
                 reissue_tracking_link(case)
         row = _row_for(case, resident, "tracking_link", medium, text, row_key)
-        if row.state == Notification.State.PENDING:
+        if row.state in UNSENT:
             _send(row, case)
         return row
     return None

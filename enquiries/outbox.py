@@ -11,7 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
+from django.db import connection as default_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from enquiries.models import OutboxTask
@@ -19,8 +22,18 @@ from enquiries.models import OutboxTask
 logger = logging.getLogger(__name__)
 
 STALE_PENDING = timedelta(seconds=20)
-STALE_DISPATCHED = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
+#: Work that is still to do, or being done.
+LIVE = (OutboxTask.State.PENDING, OutboxTask.State.DISPATCHED)
+
+
+def stale_dispatched() -> timedelta:
+    """Sent to the broker (or last started) this long ago and not done: the broker or the worker
+    lost it (a flushed Redis, a worker killed whole), so the sweeper sends it again. A duplicate
+    is harmless: the task finds its work done, or its send claimed."""
+    return timedelta(seconds=settings.OUTBOX_STALE_DISPATCHED_SECONDS)
+
+
 BROKER_BACKOFF_SECONDS = 10.0
 _broker_down_until = 0.0  # per process: after a failed publish, do not make the next request wait
 
@@ -63,7 +76,8 @@ def enqueue(task_name: str, *, dedupe_key: str, **kwargs) -> OutboxTask | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (task_name, kwargs, dedupe_key, state, attempts, last_error,"  # noqa: S608 - table name from the model
-            " created_at, dispatched_at) VALUES (%s, %s, %s, %s, %s, '', %s, %s)"
+            " created_at, dispatched_at, deliveries, finished_deliveries)"
+            " VALUES (%s, %s, %s, %s, %s, '', %s, %s, 0, 0)"
             " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
             [
                 task_name,
@@ -145,9 +159,55 @@ def is_live(outbox_id: int | None) -> bool:
     """
     if not outbox_id:
         return True
-    return OutboxTask.objects.filter(
-        pk=outbox_id, state__in=[OutboxTask.State.PENDING, OutboxTask.State.DISPATCHED]
-    ).exists()
+    return OutboxTask.objects.filter(pk=outbox_id, state__in=LIVE).exists()
+
+
+def start_delivery(outbox_id: int | None) -> bool:
+    """Count a worker starting this work; False when it must not run.
+
+    Not live (done, failed, rolled back), or a dead letter: the work was started
+    OUTBOX_MAX_DELIVERIES times by workers that died before finishing it (a task that kills its
+    worker would otherwise be redelivered for ever). Staff see dead letters (health check, staff
+    home, admin) and an admin can retry them.
+    """
+    if not outbox_id:
+        return True
+    table = default_connection.ops.quote_name(OutboxTask._meta.db_table)
+    now = default_connection.ops.adapt_datetimefield_value(timezone.now())
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET deliveries = deliveries + 1, dispatched_at = %s"  # noqa: S608 - table name from the model
+            " WHERE id = %s AND state IN (%s, %s) RETURNING deliveries, finished_deliveries",
+            [now, outbox_id, *LIVE],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return False
+    deliveries, finished = found
+    lost = deliveries - 1 - finished
+    if lost >= settings.OUTBOX_MAX_DELIVERIES:
+        OutboxTask.objects.filter(pk=outbox_id, state__in=LIVE).update(
+            state=OutboxTask.State.DEAD,
+            completed_at=timezone.now(),
+            last_error=f"Dead letter: {lost} deliveries ended with their worker dying.",
+        )
+        logger.error("Outbox %s is a dead letter after %s lost deliveries", outbox_id, lost)
+        return False
+    return True
+
+
+def finish_delivery(outbox_id: int | None, *, retry_in: float | None = None) -> None:
+    """The worker ran this work to an end (done, error or a retry scheduled): not lost.
+
+    A scheduled retry moves the row's clock to the retry time, so the sweeper does not send the
+    work again while it waits in the broker.
+    """
+    if not outbox_id:
+        return
+    changes: dict = {"finished_deliveries": F("finished_deliveries") + 1}
+    if retry_in:
+        changes["dispatched_at"] = timezone.now() + timedelta(seconds=retry_in)
+    OutboxTask.objects.filter(pk=outbox_id).update(**changes)
 
 
 def dispatch(outbox_id: int, *, force: bool = False) -> bool:
@@ -156,7 +216,7 @@ def dispatch(outbox_id: int, *, force: bool = False) -> bool:
     from portal.celery_app import app
 
     row = OutboxTask.objects.filter(pk=outbox_id).first()
-    if row is None or row.state in (OutboxTask.State.DONE, OutboxTask.State.FAILED):
+    if row is None or row.state not in LIVE:
         return False
     if not force and time.monotonic() < _broker_down_until:
         return False  # the broker failed moments ago: the sweeper will send this
@@ -185,6 +245,11 @@ def failed_count() -> int:
     return OutboxTask.objects.filter(state=OutboxTask.State.FAILED).count()
 
 
+def dead_letters():
+    """Work a worker died running too often (newest first), for staff and the health check."""
+    return OutboxTask.objects.filter(state=OutboxTask.State.DEAD).order_by("-completed_at")
+
+
 def mark_done(outbox_id: int | None) -> None:
     if outbox_id:
         OutboxTask.objects.filter(pk=outbox_id).exclude(state=OutboxTask.State.DONE).update(
@@ -200,20 +265,65 @@ def mark_failed(outbox_id: int | None, error: str) -> None:
 
 
 def retry_failed(outbox_id: int) -> bool:
-    """Admin action: give a failed piece of work another go."""
-    changed = OutboxTask.objects.filter(pk=outbox_id, state=OutboxTask.State.FAILED).update(
-        state=OutboxTask.State.PENDING, attempts=0, completed_at=None
+    """Admin action: give a failed piece of work, or a dead letter, another go."""
+    changed = OutboxTask.objects.filter(
+        pk=outbox_id, state__in=[OutboxTask.State.FAILED, OutboxTask.State.DEAD]
+    ).update(
+        state=OutboxTask.State.PENDING,
+        attempts=0,
+        completed_at=None,
+        deliveries=0,
+        finished_deliveries=0,
     )
     return bool(changed) and dispatch(outbox_id, force=True)
 
 
+#: While the broker still holds queued messages, dispatched work is only waiting its turn.
+STALE_WHILE_QUEUED = timedelta(minutes=5)
+
+
+def broker_backlog() -> int | None:
+    """Messages waiting in the broker's queues (None when it cannot be asked)."""
+    from kombu.exceptions import ChannelError
+
+    from portal.celery_app import app
+
+    total = 0
+    try:
+        with app.connection_for_write() as conn:
+            channel = conn.default_channel
+            for name in settings.CELERY_TASK_QUEUES:
+                try:
+                    total += channel.queue_declare(queue=name, passive=True).message_count
+                except ChannelError:  # no such queue (a flushed Redis): nothing waiting in it
+                    continue
+    except Exception:  # broker down: publishing will fail too, and say so
+        return None
+    return total
+
+
 def sweep(now=None) -> int:
-    """Re-send work the broker never got, or that a lost worker never finished."""
+    """Re-send work the broker never got, or that a lost worker never finished.
+
+    Work dispatched (or last started) OUTBOX_STALE_DISPATCHED seconds ago and not done, when the
+    broker holds fewer messages than there are such rows, was lost (a flushed Redis, a worker
+    killed whole): it goes again within a minute. When the broker still holds as many, the work
+    is more likely waiting its turn behind a backlog, so only the 5-minute rule applies and a
+    long queue is not published twice.
+    """
     now = now or timezone.now()
+    quiet = OutboxTask.objects.filter(
+        state=OutboxTask.State.DISPATCHED, dispatched_at__lt=now - stale_dispatched()
+    )
+    lost = quiet.exists()
+    if lost:  # fewer messages queued than quiet rows: the broker lost (some of) them
+        backlog = broker_backlog()
+        lost = backlog is not None and backlog < quiet.count()
     stale = OutboxTask.objects.filter(
         state=OutboxTask.State.PENDING, created_at__lt=now - STALE_PENDING
     ) | OutboxTask.objects.filter(
-        state=OutboxTask.State.DISPATCHED, dispatched_at__lt=now - STALE_DISPATCHED
+        state=OutboxTask.State.DISPATCHED,
+        dispatched_at__lt=now - (stale_dispatched() if lost else STALE_WHILE_QUEUED),
     )
     sent = 0
     for row in stale.order_by("created_at")[:500]:

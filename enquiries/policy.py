@@ -109,6 +109,11 @@ def is_manager(user: Any) -> bool:
     return MANAGER in roles(user)
 
 
+def sees_dead_letters(user: Any) -> bool:
+    """Admins and managers see work a worker kept dying on (the admin can retry it)."""
+    return bool(roles(user) & {ADMIN, MANAGER})
+
+
 # --- querysets ----------------------------------------------------------------------------------
 
 

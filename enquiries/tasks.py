@@ -7,12 +7,15 @@ retry it (OutboxTask admin).
 """
 
 import logging
+from datetime import datetime
 
 from celery import Task, shared_task
+from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
-from enquiries import digests, notifications, outbox, services, sla_jobs
-from enquiries.notifications import TransientSendError, notify_case
+from enquiries import digests, heartbeats, notifications, outbox, services, sla_jobs
+from enquiries.notifications import SendInFlight, TransientSendError, notify_case
 from enquiries.notifications import send_tracking_link as send_tracking_link_now
 
 logger = logging.getLogger(__name__)
@@ -28,10 +31,42 @@ RETRY = {
 
 
 class OutboxTask(Task):
-    """Records the final failure on the task's outbox row, where admins can retry it."""
+    """Counts every delivery of the work on its outbox row, and records the final failure there.
+
+    A delivery counted at the start but never finished was lost with its worker; after
+    OUTBOX_MAX_DELIVERIES of those the row is a dead letter and the work no longer runs.
+    A send held by another worker (SendInFlight) is retried once that claim may have ended,
+    without using up the retries kept for provider errors.
+    """
+
+    def __call__(self, *args, **kwargs):
+        outbox_id = kwargs.get("outbox_id")
+        if not outbox.start_delivery(outbox_id):
+            return super().__call__(*args, **kwargs)  # not live: the task returns "nothing done"
+        retry_in = None
+        try:
+            return super().__call__(*args, **kwargs)
+        except SendInFlight as exc:
+            if self.request.is_eager:  # run in-process (tests, commands): no broker to wait in
+                raise
+            retry_in = exc.retry_in
+            raise self.retry(exc=exc, countdown=exc.retry_in, max_retries=None) from exc
+        except Retry as exc:
+            retry_in = _seconds_until(exc.when)
+            raise
+        finally:
+            outbox.finish_delivery(outbox_id, retry_in=retry_in)
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         outbox.mark_failed((kwargs or {}).get("outbox_id"), f"{type(exc).__name__}: {exc}")
+
+
+def _seconds_until(when) -> float | None:
+    if isinstance(when, int | float):
+        return float(when)
+    if isinstance(when, datetime):
+        return max(0.0, (when - timezone.now()).total_seconds())
+    return None
 
 
 def _event_key(outbox_id: int | None, fallback: str) -> str:
@@ -108,21 +143,34 @@ def send_tracking_link(reference: str, fingerprint: str, outbox_id: int | None =
     return row is not None
 
 
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def resend_notification(notification_id: int, stage: str, outbox_id: int | None = None) -> bool:
+    """After Notify's technical failure: the same text message once more, then by email."""
+    if not outbox.is_live(outbox_id):
+        return False
+    row = notifications.resend_notification(notification_id=notification_id, stage=stage)
+    outbox.mark_done(outbox_id)
+    return row is not None
+
+
 # --- beat ---------------------------------------------------------------------------------------
 
 
 @shared_task(acks_late=True)
 def sweep_outbox() -> int:
+    heartbeats.beat("outbox-sweep")
     return outbox.sweep()
 
 
 @shared_task(acks_late=True)
 def run_sla_checks() -> dict:
     """Due soon / breached marks, escalations, proactive updates (every minute)."""
+    heartbeats.beat("sla-checks")
     return sla_jobs.run().as_dict()
 
 
 @shared_task(acks_late=True)
 def queue_digests() -> int:
     """After the digest time, one digest per person and case for the updates held back."""
+    heartbeats.beat("notification-digests")
     return digests.queue_due()

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: turns a 500 caused by an unreachable database into a 503 "try again" page.
+    "portal.database_down.DatabaseDownMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,9 +182,14 @@ if not CELERY_BROKER_URL:
         "store_processed": False,
     }
 else:
-    # How long Redis waits before redelivering a message whose worker died (acks_late).
+    # How long Redis waits before handing a taken-but-unacknowledged message (acks_late: its
+    # worker died, or was killed whole) to another worker. Longer than any task runs and than
+    # the longest retry countdown (retry_backoff_max, 300 s), which the Redis transport also
+    # holds unacknowledged, so a live worker's message is never handed out twice; short enough
+    # that lost work comes back within minutes. The outbox sweeper (below) re-sends lost outbox
+    # work sooner, and send claims make either redelivery harmless.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -198,8 +205,18 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Each periodic job expires (is dropped rather than run late) once its next run is due: after a
+# broker outage a backlog of identical sweeps must not pile up, and the next run does the work.
+# Their SLA (how late the health check tolerates the last run) is HEALTH_BEAT_MAX_AGE_SECONDS.
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "enquiries.tasks.sweep_outbox", "schedule": 30.0},
+    # Every 10 s: a flushed or restarted broker loses queued messages; the sweeper re-sends
+    # them (OUTBOX_STALE_DISPATCHED_SECONDS after dispatch), so work resumes within a minute.
+    "outbox-sweep": {
+        "task": "enquiries.tasks.sweep_outbox",
+        "schedule": float(OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": float(OUTBOX_SWEEP_SECONDS)},
+    },
 }
 
 if REDIS_URL:
@@ -208,6 +225,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            # A Redis that hangs must not hang requests: rate limits fall back per process.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 elif PORTAL_ENV == "test":
@@ -387,11 +406,42 @@ SLA_BREACH_EXTENSION_DAYS = env_int("SLA_BREACH_EXTENSION_DAYS", 3)
 CELERY_TASK_QUEUES = {"routing": {}, "celery": {}}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"enquiries.tasks.route_case": {"queue": "routing"}}
-CELERY_BEAT_SCHEDULE["sla-checks"] = {"task": "enquiries.tasks.run_sla_checks", "schedule": 60.0}
+# SLA marks and escalations: every minute, a late run is dropped for the next (same work).
+CELERY_BEAT_SCHEDULE["sla-checks"] = {
+    "task": "enquiries.tasks.run_sla_checks",
+    "schedule": 60.0,
+    "options": {"expires": 60.0},
+}
+# Digests: every 5 minutes after the digest time; a late run is dropped for the next.
 CELERY_BEAT_SCHEDULE["notification-digests"] = {
     "task": "enquiries.tasks.queue_digests",
     "schedule": 300.0,
+    "options": {"expires": 300.0},
 }
+
+# --- Delivery under failure (issue 10) ----------------------------------------------------------
+# A message whose send was claimed longer ago than this is "uncertain" (its worker died, or the
+# provider timed out): before any resend the portal asks Notify by reference whether it was
+# accepted; email is re-sent with the same Message-ID. Must exceed NOTIFY_TIMEOUT_SECONDS and
+# the SMTP timeout, so a send still in flight is never taken for a lost one.
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10)
+NOTIFICATION_UNCERTAIN_AFTER_SECONDS = env_int("NOTIFICATION_UNCERTAIN_AFTER_SECONDS", 30)
+# Outbox work started this many times by workers that then died goes to a dead letter instead
+# of being delivered again (a task that kills its worker would otherwise loop for ever).
+OUTBOX_MAX_DELIVERIES = env_int("OUTBOX_MAX_DELIVERIES", 3)
+# Work sent to the broker (or last started) this long ago and not done is re-sent by the sweeper
+# when the broker holds fewer messages than such rows (it lost them: flushed, restarted without
+# persistence). With the 10 s sweep, lost work resumes within 30 s of the broker's return, well
+# inside the 60 s target. Claims make a duplicate harmless.
+OUTBOX_STALE_DISPATCHED_SECONDS = env_int("OUTBOX_STALE_DISPATCHED_SECONDS", 20)
+# /healthz answers 503 past these (monitoring pages someone); /healthz/ready is the web
+# instance's own readiness for the load balancer and ignores them.
+HEALTH_MAX_OUTBOX_BACKLOG = env_int("HEALTH_MAX_OUTBOX_BACKLOG", 1000)
+HEALTH_MAX_OUTBOX_AGE_SECONDS = env_int("HEALTH_MAX_OUTBOX_AGE_SECONDS", 300)
+HEALTH_MAX_DEAD_LETTERS = env_int("HEALTH_MAX_DEAD_LETTERS", 0)
+HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", 120)
+# Seconds a client is asked to wait (Retry-After) when the database is unreachable.
+DATABASE_DOWN_RETRY_AFTER = env_int("DATABASE_DOWN_RETRY_AFTER", 30)
 
 # Resident web channel: per-IP limits ("count/period", period s, m, h or d) counted in the cache,
 # on the forms that write (submitting an enquiry, find my enquiry, replies); uploads kept

@@ -11,6 +11,7 @@ handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("enquiries.api.urls")),
     path("callbacks/notify/", notify_callback.delivery_receipt, name="notify_callback"),

@@ -7,20 +7,30 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.context_processors import council_details
-from portal.health import run_checks
+from portal.health import readiness, run_checks
+
+
+def _report(checks) -> JsonResponse:
+    healthy = all(check.ok for check in checks)
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {c.name: {"ok": c.ok, "detail": c.detail, **c.data} for c in checks},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and broker answer, 503 otherwise, for load balancers and compose."""
-    checks = run_checks()
-    healthy = all(check.ok for check in checks)
-    body = {
-        "status": "ok" if healthy else "unavailable",
-        "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
-    }
-    return JsonResponse(body, status=200 if healthy else 503)
+    """For monitoring: every part and threshold (portal.health); 503 when one fails."""
+    return _report(run_checks())
+
+
+@never_cache
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: can this web instance serve (its database answers)?"""
+    return _report(readiness())
 
 
 # Form plumbing, never worth giving back.

@@ -1,13 +1,15 @@
 """Per-IP rate limits on the resident forms that write, counted in Django's cache (Redis in
 production), so every web worker shares one count. A fixed window is enough to stop a bot
-without ever blocking a person who sends a few forms."""
+without ever blocking a person who sends a few forms. With Redis down the counts fall back to
+each process (portal.shared_counts): the form is still accepted, and the limit still holds."""
 
 import re
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from portal import shared_counts
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -43,13 +45,7 @@ def allow(request: HttpRequest, scope: str) -> bool:
     limit, period = parse_rate(settings.WEB_RATE_LIMITS[scope])
     window = int(time.time() // period)
     key = f"web-rl:{scope}:{client_ip(request)}:{window}"
-    cache.add(key, 0, timeout=period + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this attempt as the first
-        cache.set(key, 1, timeout=period + 5)
-        count = 1
-    return count <= limit
+    return shared_counts.incr(key, period) <= limit
 
 
 def retry_after(scope: str) -> int:

@@ -5,6 +5,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 
 from enquiries.api.partners import partner_for_token
 from enquiries.models import PartnerOrganisation
+from portal import shared_counts
 
 
 class PartnerUser(AnonymousUser):
@@ -60,9 +61,18 @@ class PartnerRateThrottle(throttling.SimpleRateThrottle):
         return "60/min"
 
     def allow_request(self, request, view) -> bool:
+        """Counted in the shared cache; per process while Redis is down (never a 500)."""
         if isinstance(request.auth, PartnerOrganisation):
             self.num_requests, self.duration = request.auth.requests_per_minute, 60
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except shared_counts.cache_errors() as exc:
+            shared_counts.note_down(exc)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        window = int(self.timer() // self.duration)
+        return shared_counts.incr(f"{self.key}:{window}", self.duration) <= self.num_requests
 
     def get_cache_key(self, request, view) -> str | None:
         if not isinstance(request.auth, PartnerOrganisation):

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from enquiries import policy
+from enquiries import outbox, policy
 from enquiries import staff_selectors as selectors
 from enquiries.staff.access import staff_required
 from enquiries.staff.filters import WorklistFilter
@@ -26,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_log_contacts": policy.can_log_contacts(user),
         "is_admin": policy.ADMIN in policy.roles(user),
         "roles": sorted(policy.roles(user)),
+        "dead_letters": list(outbox.dead_letters()[:10]) if policy.sees_dead_letters(user) else [],
     }
     return render(request, "staff/home.html", context)
 

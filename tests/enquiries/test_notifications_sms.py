@@ -4,6 +4,7 @@ delivery receipts on the callback endpoint."""
 import json
 
 import pytest
+from django.core import mail
 
 from enquiries.models import Notification, OutboxTask, Resident
 from tests.factories import ServiceFactory, submit_web_case
@@ -141,3 +142,50 @@ def test_a_malformed_receipt_is_a_bad_request(client, callback_token):
         headers={"Authorization": f"Bearer {TOKEN}"},
     )
     assert response.status_code == 400
+
+
+def test_notify_refusing_the_number_flags_it_and_sends_that_update_by_email(settings):
+    with notify_stub(script=[400]) as stub, notify_configured(settings, stub):
+        case = submit_web_case(
+            service=ServiceFactory(),
+            phone="07700 900458",
+            email="both@example.com",
+            preferred_channel="sms",
+        )
+        OutboxTask.objects.filter(task_name="enquiries.tasks.route_case").update(state="done")
+        drain()
+        drain()  # a redelivered task sends nothing more
+    assert len(stub.received) == 1
+    assert Resident.objects.get(pk=case.resident_id).phone_failing is True
+    rows = {r.medium: r.state for r in Notification.objects.filter(case=case, kind="received")}
+    assert rows == {"sms": Notification.State.FAILED, "email": Notification.State.SENT}
+    assert [m.to for m in mail.outbox] == [["both@example.com"]]
+    assert case.reference in mail.outbox[0].subject
+
+
+def test_a_technical_failure_is_resent_once_then_sent_by_email(client, stub, callback_token):
+    case = submit_web_case(
+        service=ServiceFactory(),
+        phone="07700 900459",
+        email="tech@example.com",
+        preferred_channel="sms",
+    )
+    OutboxTask.objects.filter(task_name="enquiries.tasks.route_case").update(state="done")
+    drain()
+    row = Notification.objects.get(case=case, kind="received")
+    first_ref = row.provider_ref
+    receipt(client, {"id": first_ref, "status": "technical-failure"})
+    receipt(client, {"id": first_ref, "status": "technical-failure"})  # Notify repeats itself
+    drain()
+    row.refresh_from_db()
+    assert row.state == Notification.State.SENT and row.provider_ref != first_ref
+    assert stub.accepted(row.idempotency_key) == 2  # the first attempt and one resend
+    assert mail.outbox == []
+
+    receipt(client, {"id": row.provider_ref, "status": "technical-failure"})
+    drain()
+    assert stub.accepted(row.idempotency_key) == 2  # never a third text message
+    email = Notification.objects.get(case=case, kind="received", medium="email")
+    assert email.state == Notification.State.SENT
+    assert [m.to for m in mail.outbox] == [["tech@example.com"]]
+    assert Resident.objects.get(pk=case.resident_id).phone_failing is False

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from enquiries import intake, outbox
 from enquiries.choices import Channel
@@ -121,3 +122,37 @@ def test_each_transaction_publishes_its_own_work(monkeypatch):
     with transaction.atomic():
         outbox.enqueue("enquiries.tasks.route_case", dedupe_key="after", case_id=4)
     assert sent == [0, 1, 2, 4]
+
+
+def _purge() -> None:
+    with app.connection_for_write() as conn:
+        for queue in settings.CELERY_TASK_QUEUES:
+            conn.default_channel.queue_purge(queue)
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="counts the Redis broker's queued messages")
+@pytest.mark.django_db
+def test_the_sweeper_resends_quiet_work_only_when_the_broker_has_lost_it():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    quiet = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_DISPATCHED_SECONDS + 5)
+    for n in range(3):
+        OutboxTask.objects.create(
+            task_name="enquiries.tasks.route_case",
+            kwargs={"case_id": 0},
+            dedupe_key=f"quiet:{n}",
+            state=OutboxTask.State.DISPATCHED,
+            dispatched_at=quiet,
+        )
+    _purge()
+    try:
+        for _ in range(3):  # a real backlog: as many messages queued as quiet rows
+            app.send_task("enquiries.tasks.sweep_outbox")
+        outbox.reset_circuit()
+        assert outbox.sweep() == 0  # waiting its turn: not published twice
+        _purge()  # the broker is flushed
+        assert outbox.sweep() == 3
+    finally:
+        _purge()

@@ -37,7 +37,7 @@ def purge_queue():
 def sweeper_runs_later():
     """The beat sweeper's next run, once the pending rows count as stale."""
     outbox.reset_circuit()
-    return outbox.sweep(now=timezone.now() + outbox.STALE_DISPATCHED + timedelta(seconds=1))
+    return outbox.sweep(now=timezone.now() + outbox.stale_dispatched() + timedelta(seconds=1))
 
 
 def test_fifty_submissions_while_the_broker_is_down_are_saved_then_handled_once():
@@ -107,6 +107,7 @@ def worker_env(smtp_port: int, marker: Path) -> dict[str, str]:
         "REDIS_URL": django_settings.REDIS_URL,
         "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
         "CELERY_VISIBILITY_TIMEOUT": "2",
+        "NOTIFICATION_UNCERTAIN_AFTER_SECONDS": "3",
         "EMAIL_MODE": "smtp",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
@@ -151,7 +152,7 @@ def test_a_worker_killed_in_the_middle_of_a_task_completes_the_work_once(smtp_in
     try:
         wait_for(marker.exists, timeout=60)  # stopped half-way through sending an email
         paused = Notification.objects.get(pk=int(marker.read_text()))
-        assert paused.state == Notification.State.PENDING
+        assert paused.state == Notification.State.SENDING  # claimed, nothing sent yet
         stop(first, signal.SIGKILL)  # no warm shutdown: the message stays unacknowledged
     finally:
         stop(first, signal.SIGKILL)

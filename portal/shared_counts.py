@@ -1,0 +1,87 @@
+"""Rate-limit counts in the shared cache (Redis), with a per-process fallback while it is down.
+
+Failing open would let a bot flood the forms during an outage; failing closed would turn
+residents away for a fault of ours. So while the cache is unreachable each web process counts
+on its own (a process allows the full rate, so N processes allow at most N times it): limits
+still hold, and a submission never waits on Redis. The switch is logged (once a minute while it
+lasts) and reported by /healthz as "rate limiting degraded".
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+LOG_EVERY_SECONDS = 60.0
+_lock = threading.Lock()
+_local: dict[str, tuple[int, float]] = {}  # key -> (count, window expires at, monotonic s)
+_degraded_since: float | None = None  # wall-clock time the cache was first found down
+_last_logged = 0.0
+
+
+def cache_errors() -> tuple[type[BaseException], ...]:
+    """What an unreachable cache raises: redis-py's errors (not OSError) and socket errors."""
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return (OSError,)
+    return (OSError, RedisError)
+
+
+def incr(key: str, period: int) -> int:
+    """Count one hit on ``key`` in a window of ``period`` seconds; the count so far."""
+    try:
+        cache.add(key, 0, timeout=period + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr: count this attempt as the first
+            cache.set(key, 1, timeout=period + 5)
+            count = 1
+    except cache_errors() as exc:
+        note_down(exc)
+        return _local_incr(key, period)
+    note_up()
+    return count
+
+
+def _local_incr(key: str, period: int) -> int:
+    now = time.monotonic()
+    with _lock:
+        if len(_local) > 10_000:  # drop expired windows so memory stays bounded
+            for stale in [k for k, (_, expires) in _local.items() if expires <= now]:
+                del _local[stale]
+        count, expires = _local.get(key, (0, now + period + 5))
+        if expires <= now:
+            count, expires = 0, now + period + 5
+        _local[key] = (count + 1, expires)
+        return count + 1
+
+
+def note_down(exc: BaseException) -> None:
+    """The cache failed: switch to per-process counts, and say so once a minute."""
+    global _degraded_since, _last_logged
+    with _lock:
+        if _degraded_since is None:
+            _degraded_since = time.time()
+        due = time.monotonic() - _last_logged >= LOG_EVERY_SECONDS
+        if due:
+            _last_logged = time.monotonic()
+    if due:
+        logger.warning("Cache unreachable, rate limits counted per process: %s", exc)
+
+
+def note_up() -> None:
+    global _degraded_since, _last_logged
+    if _degraded_since is None:
+        return
+    with _lock:
+        _degraded_since, _last_logged = None, 0.0
+    logger.warning("Cache reachable again: rate limits shared across processes")
+
+
+def degraded_since() -> float | None:
+    """When this process started counting on its own (Unix time), or None."""
+    return _degraded_since
