@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -195,6 +195,8 @@ def store_raw(
             )
             if then is not None:
                 then(row)
+    except SuspiciousOperation:
+        raise  # the request itself is refused (a replayed webhook token): nothing to retry
     except IntegrityError:
         existing = Row.objects.filter(mailbox=mailbox, dedupe_key=key).first()
         if existing is None:

@@ -162,3 +162,19 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject or '(no subject)'} from {self.sender or 'unknown'} ({self.status})"
+
+
+class WebhookToken(models.Model):
+    """A provider webhook token already used: a replayed signed request is refused.
+
+    Kept in the database (not the cache) so replay protection survives a Redis outage; written
+    in the same transaction as the raw message, so a delivery that failed to store can be
+    retried by the provider with the same token. Rows older than the freshness window are
+    pruned: a request that old is refused on its timestamp anyway.
+    """
+
+    token = models.CharField(max_length=255, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.token[:12]}… at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -2,23 +2,41 @@
 
 Anymail checks the request (Mailgun's HMAC signature over timestamp and token with
 MAILGUN_WEBHOOK_SIGNING_KEY, plus basic auth when ANYMAIL_WEBHOOK_SECRET is set) before our
-receiver runs. The receiver only stores the raw message and queues its processing in the same
+receiver runs. The signature covers only the timestamp and token, not the message, so we also
+refuse a timestamp outside EMAIL_WEBHOOK_MAX_AGE_SECONDS and a token already used (kept in the
+database, written in the same transaction as the message). The view is CSRF-exempt (a provider
+has no CSRF cookie) and reads its own body up to EMAIL_WEBHOOK_MAX_BYTES, independent of the
+site-wide DATA_UPLOAD_MAX_MEMORY_SIZE, keeping the raw MIME bytes exactly as posted.
+
+The receiver only stores the raw message and queues its processing in the same
 transaction: the provider gets its 200 quickly, and retries (on a 5xx) only when nothing was
 stored. Processing then follows the same path as the IMAP poller and the pipe.
 """
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import logging
+import time
+from datetime import timedelta
 
+from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.signals import inbound
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
 
 from channels.inbound_email import ingest
-from channels.inbound_email.models import InboundMessage
+from channels.inbound_email.models import InboundMessage, WebhookToken
 from enquiries import outbox
 
 logger = logging.getLogger(__name__)
@@ -33,10 +51,102 @@ class InboundEmailWebhookView(MailgunInboundWebhookView):
         if self.configured:
             super().__init__(**kwargs)
 
+    # Overriding dispatch drops the decorators on anymail's: a provider has no CSRF cookie.
+    @method_decorator(csrf_exempt)
+    @method_decorator(login_not_required)
     def dispatch(self, request, *args, **kwargs):
         if not self.configured:
             return HttpResponse("Inbound email webhook not configured", status=503)
+        if request.method == "POST":
+            try:
+                load_form(request, limit=settings.EMAIL_WEBHOOK_MAX_BYTES)
+            except BodyTooLarge as exc:
+                return HttpResponse(str(exc), status=413, content_type="text/plain")
         return super().dispatch(request, *args, **kwargs)
+
+    def run_validators(self, request):
+        super().run_validators(request)  # the signature (and basic auth) first
+        check_fresh_and_unused(request)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def load_form(request: HttpRequest, *, limit: int) -> None:
+    """Parse the POST body ourselves, up to ``limit`` bytes, and hand it to request.POST/FILES.
+
+    Django's parser applies DATA_UPLOAD_MAX_MEMORY_SIZE, which is kept small for the rest of
+    the site; a message with attachments is far larger. The raw ``body-mime`` bytes are kept
+    on the request (``inbound_raw_mime``) so the stored message is exactly what was posted.
+    """
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > limit:
+        raise BodyTooLarge(f"request body of {declared} bytes is over the {limit}-byte limit")
+    chunks, size = [], 0
+    while chunk := request.read(1024 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"request body is over the {limit}-byte limit")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    post, files = QueryDict(mutable=True), MultiValueDict()
+    raw_mime: bytes | None = None
+    if request.content_type == "multipart/form-data":
+        head = f"Content-Type: {request.META.get('CONTENT_TYPE', '')}\r\n\r\n".encode("latin-1")
+        form = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(head + body)
+        for part in form.get_payload() if form.is_multipart() else []:
+            name = part.get_param("name", header="content-disposition")
+            if not name:
+                continue
+            data = part.get_payload(decode=True) or b""
+            filename = part.get_filename()
+            if filename:
+                files.appendlist(name, SimpleUploadedFile(filename, data, part.get_content_type()))
+                continue
+            if name == "body-mime":
+                raw_mime = data
+            post.appendlist(name, data.decode("utf-8", "surrogateescape"))
+    elif request.content_type == "application/x-www-form-urlencoded":
+        post = QueryDict(body, mutable=True, encoding="utf-8")
+        if "body-mime" in post:
+            raw_mime = post["body-mime"].encode("utf-8", "surrogateescape")
+    else:
+        request._body = body  # JSON or anything else: anymail reads request.body
+    request._post, request._files = post, files
+    request.inbound_raw_mime = raw_mime
+
+
+def check_fresh_and_unused(request: HttpRequest) -> None:
+    """Refuse a signed request outside the freshness window, or one whose token was used."""
+    max_age = settings.EMAIL_WEBHOOK_MAX_AGE_SECONDS
+    try:
+        stamp = int(request.POST.get("timestamp", ""))
+    except ValueError:
+        raise AnymailWebhookValidationFailure("Mailgun webhook timestamp is not a number") from None
+    age = time.time() - stamp
+    if abs(age) > max_age:
+        raise AnymailWebhookValidationFailure(
+            f"Mailgun webhook timestamp is {int(age)}s from now (allowed: {max_age}s): refused"
+        )
+    token = request.POST.get("token", "")
+    if not token or WebhookToken.objects.filter(token=token[:255]).exists():
+        raise AnymailWebhookValidationFailure("Mailgun webhook token already used (replay)")
+
+
+def spend_token(token: str | None) -> None:
+    """Record a token as used; a concurrent replay loses the race on the unique constraint."""
+    if not token:
+        return
+    try:
+        with transaction.atomic():
+            WebhookToken.objects.create(token=token[:255])
+    except IntegrityError:
+        raise AnymailWebhookValidationFailure(
+            "Mailgun webhook token already used (replay)"
+        ) from None
+    cutoff = timezone.now() - timedelta(seconds=2 * settings.EMAIL_WEBHOOK_MAX_AGE_SECONDS)
+    WebhookToken.objects.filter(seen_at__lt=cutoff).delete()
 
 
 def raw_bytes(message) -> bytes:
@@ -52,9 +162,11 @@ def store_inbound(sender, event, esp_name, **kwargs) -> None:
     message = event.message
     recipients = [message.envelope_recipient or "", *[a.addr_spec for a in message.to]]
     mailbox = ingest.mailbox_for_recipients(recipients)
-    raw = raw_bytes(message)
+    raw = getattr(event.esp_event, "inbound_raw_mime", None) or raw_bytes(message)
+    token = event.event_id
 
     def queue(row: InboundMessage) -> None:
+        spend_token(token)
         outbox.enqueue(
             "channels.inbound_email.tasks.process_message",
             dedupe_key=f"inbound-email:{row.pk}",
@@ -68,4 +180,7 @@ def store_inbound(sender, event, esp_name, **kwargs) -> None:
         parsed=ingest.safe_parse(raw),
         then=queue,
     )
+    if not created:
+        with transaction.atomic():
+            spend_token(token)
     logger.info("Webhook message %s %s", row.pk, "stored" if created else "was a duplicate")
