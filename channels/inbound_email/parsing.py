@@ -23,7 +23,7 @@ from datetime import datetime
 
 from . import bounces
 from .bounces import BounceInfo
-from .charsets import clean_text, decode_bytes, fix_surrogates
+from .charsets import clean_text, decode_bytes, decode_text, fix_surrogates
 from .headers import (
     Mailbox,
     decode_rfc2047,
@@ -169,6 +169,13 @@ class ParsedEmail:
     unverified_reasons: list[str] = field(default_factory=list)
     attachments_omitted: int = 0
     return_path: str | None = None
+    #: How many From header fields the message had (RFC 5322 allows exactly one).
+    from_headers: int = 1
+    #: Some body text could not be decoded and holds U+FFFD: staff are told.
+    lossy_decoding: bool = False
+    #: Authentication-Results written by our own receiving server (EMAIL_AUTHSERV_ID), topmost
+    #: first; read by the channel's DMARC check (channels/inbound_email/authentication.py).
+    authentication_results: list[str] = field(default_factory=list)
 
     @property
     def is_automatic(self) -> bool:
@@ -381,6 +388,8 @@ class _Walker:
     inline_texts: list[str] = field(default_factory=list)
     # >0 while inside a forwarded message: its reports describe other mail, not ours.
     forward_level: int = 0
+    # Some text could not be decoded (U+FFFD stands in): staff should read the raw message.
+    lossy: bool = False
 
     def defect(self, text: str) -> None:
         if text not in self.defects and len(self.defects) < 50:
@@ -431,7 +440,11 @@ class _Walker:
     # -- text ----------------------------------------------------------------------------
     def _text_of(self, part: email.message.Message) -> str:
         data = _payload_bytes(part)
-        text = clean_text(decode_bytes(data, _charset(part)))
+        decoded = decode_text(data, _charset(part))
+        for note in decoded.notes():
+            self.defect(note)
+        self.lossy = self.lossy or decoded.lossy
+        text = clean_text(decoded.text)
         remaining = MAX_TEXT_CHARS + MAX_HTML_CHARS - self.text_chars
         if len(text) > remaining:
             text = text[: max(remaining, 0)]
@@ -1073,7 +1086,12 @@ def _parse(raw: bytes) -> ParsedEmail:
     fallback_original = (in_reply_to or references[-1:] or [None])[0]
     original_id = walker.original_message_id or fallback_original
     warning = any("warning" in value.lower() for value in headers.get("auto-submitted", []))
-    if walker.report_type == "delivery-status":
+    # A report whose report-type parameter is missing (seen in the wild with status 5.0.0) is
+    # still a delivery report when it carries a message/delivery-status part.
+    dsn = walker.report_type == "delivery-status" or (
+        walker.report_type in (None, "unknown") and bool(walker.dsn_blocks)
+    )
+    if dsn:
         kind, bounce = bounces.from_delivery_status(
             walker.dsn_blocks, original_message_id=original_id, warning=warning
         )
@@ -1123,7 +1141,7 @@ def _parse(raw: bytes) -> ParsedEmail:
                 if why not in reasons:
                     reasons.append(why)
     if walker.report_type not in (None, "delivery-status", "feedback-report") and (
-        kind == KIND_MESSAGE
+        kind == KIND_MESSAGE and not dsn
     ):
         reasons.append(f"machine-generated report ({walker.report_type})")
 
@@ -1165,4 +1183,7 @@ def _parse(raw: bytes) -> ParsedEmail:
         unverified_reasons=unverified_reasons,
         attachments_omitted=walker.attachments_omitted,
         return_path=return_path,
+        from_headers=len(from_values),
+        lossy_decoding=walker.lossy,
+        authentication_results=list(headers.get("authentication-results", [])),
     )

@@ -5,8 +5,6 @@ the real-world corpus beside the repository (../shared/email-corpus/, outcomes f
 INDEX.md), which is read in place and never copied into the project.
 """
 
-from pathlib import Path
-
 import pytest
 
 from channels.inbound_email import ingest
@@ -19,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_settings")]
 
 S = InboundMessage.Status
 OUT = InboundMessage.Outcome
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "email-corpus"
+from tests.channels.inbound_email.conftest import CORPUS  # noqa: E402
 
 # file -> (status, outcome or None for "any", acknowledged)
 FIXTURE_OUTCOMES = {
