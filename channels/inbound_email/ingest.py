@@ -25,6 +25,8 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from channels.inbound_email import authentication
+from channels.inbound_email.authentication import Verdict
 from channels.inbound_email.case_matching import CaseMatch, match_case
 from channels.inbound_email.models import InboundMessage, Mailbox
 from channels.inbound_email.parsing import ParsedEmail, parse_message
@@ -354,16 +356,42 @@ def _decide(row: InboundMessage, parsed: ParsedEmail | None) -> _Finish:
         email = normalise_email(sender)
     except ValidationError:
         return _quarantine(f"the sender address {sender!r} is not one we can use or reply to")
+    verdict = authentication.verdict(parsed.trace_headers, email)
     match = match_case(
         subject=parsed.subject,
         in_reply_to=parsed.in_reply_to,
         references=parsed.references,
         sender=email,
-        sender_trusted=not (parsed.unverified_sender or parsed.from_ambiguous),
+        sender_trusted=verdict.authenticated
+        and not (parsed.unverified_sender or parsed.from_ambiguous),
     )
     if parsed.kind == "auto_reply":
         return _auto_reply(row, parsed, match)
-    return _person_wrote(row, parsed, match, email)
+    automatic = why_automatic(parsed)
+    if automatic:
+        if match.case is not None:
+            return _auto_reply(row, parsed, match)
+        return _Finish(
+            status=RowStatus.QUARANTINED,
+            outcome=Outcome.AUTOMATIC,
+            reason=f"automatic or bulk mail ({'; '.join(automatic)}): held for staff, no case "
+            "opened and nothing sent",
+            line=f"quarantined: automatic or bulk mail ({'; '.join(automatic)})",
+        )
+    return _person_wrote(row, parsed, match, email, verdict)
+
+
+#: RFC 3834 and list signals that mean "not a person writing to us": never a case, never answered.
+_AUTOMATIC_PREFIXES = ("Auto-Submitted", "Precedence", "List-Id", "List-Unsubscribe", "sender is ")
+
+
+def why_automatic(parsed: ParsedEmail) -> list[str]:
+    """The signals that make a message automatic, list or bulk mail, or a no-reply sender.
+
+    Softer hints (X-Auto-Response-Suppress, which Outlook adds to ordinary mail, or a null
+    return path) only stop acknowledgements; they do not hold the message back.
+    """
+    return [r for r in parsed.auto_reasons if r.startswith(_AUTOMATIC_PREFIXES)]
 
 
 def _quarantine(reason: str) -> _Finish:
@@ -510,14 +538,14 @@ def _auto_reply(row: InboundMessage, parsed: ParsedEmail, match: CaseMatch) -> _
 
 
 def _person_wrote(
-    row: InboundMessage, parsed: ParsedEmail, match: CaseMatch, email: str
+    row: InboundMessage, parsed: ParsedEmail, match: CaseMatch, email: str, verdict: Verdict
 ) -> _Finish:
     if match.case is not None:
         case = match.case
         if case.status in (Status.RESOLVED, Status.CLOSED) and not services.reopen_window_open(
             case
         ):
-            return _new_case(row, parsed, email, follows=case, note="")
+            return _new_case(row, parsed, email, follows=case, note="", verdict=verdict)
         result = add_contact(
             case=case,
             idempotency_key=_intake_key(row),
@@ -535,20 +563,28 @@ def _person_wrote(
         _tell_about_skipped_files(row, parsed, finish, email)
         return finish
     note = "; ".join(match.refused)
-    return _new_case(row, parsed, email, follows=None, note=note)
+    return _new_case(row, parsed, email, follows=None, note=note, verdict=verdict)
 
 
 def _new_case(
-    row: InboundMessage, parsed: ParsedEmail, email: str, *, follows: Case | None, note: str
+    row: InboundMessage,
+    parsed: ParsedEmail,
+    email: str,
+    *,
+    follows: Case | None,
+    note: str,
+    verdict: Verdict,
 ) -> _Finish:
     acknowledge, why_not = _may_acknowledge(parsed, email)
-    to_triage = bool(note)
+    unauthenticated = not verdict.authenticated
+    to_triage = bool(note) or unauthenticated
     department = triage_department() if to_triage else (row.mailbox.department or None)
     if department is None:
         department = triage_department()
-    trusted = not (parsed.unverified_sender or parsed.from_ambiguous)
+    # Unauthenticated mail is never linked to a resident we already know (it may be spoofed).
+    trusted = not (parsed.unverified_sender or parsed.from_ambiguous or unauthenticated)
     resident: ResidentDetails | Resident
-    if follows is not None and (follows.resident.email or "").lower() == email:
+    if trusted and follows is not None and (follows.resident.email or "").lower() == email:
         resident = follows.resident
     else:
         resident = ResidentDetails(
@@ -580,6 +616,11 @@ def _new_case(
     except IntakeError as exc:
         return _quarantine(f"the message could not become a case: {'; '.join(exc.messages)}")
     reasons = []
+    if unauthenticated:
+        reasons.append(
+            f"unauthenticated sender ({verdict.reason}): not linked to any known "
+            "resident or case, sent to triage"
+        )
     if note:
         reasons.append(f"sent to triage: {note}")
     if follows is not None:
@@ -594,7 +635,9 @@ def _new_case(
         status=RowStatus.PROCESSED,
         outcome=(
             Outcome.TRIAGE_NOT_PARTY
-            if to_triage
+            if note
+            else Outcome.UNAUTHENTICATED
+            if unauthenticated
             else Outcome.FOLLOW_ON
             if follows is not None
             else Outcome.NEW_CASE
@@ -604,9 +647,21 @@ def _new_case(
         acknowledged=acknowledge,
         reason="; ".join(reasons) or "new case",
     )
-    if to_triage:
+    if unauthenticated:
+        finish.effects.append(
+            lambda: services.record_event(
+                case=result.case,
+                kind=EventKind.NOTE,
+                message=f"Unauthenticated email ({verdict.reason}): the sender may not be who "
+                "they say. Not linked to any existing resident or case; check before linking.",
+                data={"inbound_email": "unauthenticated", "verdict": verdict.reason},
+            )
+        )
+    if note:
         finish.line = f"new case {result.case.reference} in triage ({note})"
         finish.effects.append(lambda: _mark_for_triage(result, note))
+    elif unauthenticated:
+        finish.line = f"new case {result.case.reference} in triage (unauthenticated sender)"
     elif follows is not None:
         finish.line = f"new case {result.case.reference} following closed case {follows.reference}"
     else:

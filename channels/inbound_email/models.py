@@ -100,6 +100,9 @@ class InboundMessage(models.Model):
         FOLLOW_ON = "follow_on", "New case following a closed one"
         TRIAGE_NOT_PARTY = "triage_not_party", "Names a case but not from a party to it: triage"
         AUTO_REPLY = "auto_reply", "Automatic reply recorded on its case"
+        AUTOMATIC = "automatic", "Automatic or bulk mail: held for staff"
+        UNAUTHENTICATED = "unauthenticated", "Sender not authenticated: new case for triage"
+        STAFF_OPENED = "staff_opened", "Case opened by staff from quarantine"
 
     mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="messages")
     dedupe_key = models.CharField(max_length=255, help_text="Message-ID, or sha256 of the raw.")

@@ -173,9 +173,9 @@ class ParsedEmail:
     from_headers: int = 1
     #: Some body text could not be decoded and holds U+FFFD: staff are told.
     lossy_decoding: bool = False
-    #: Authentication-Results written by our own receiving server (EMAIL_AUTHSERV_ID), topmost
-    #: first; read by the channel's DMARC check (channels/inbound_email/authentication.py).
-    authentication_results: list[str] = field(default_factory=list)
+    #: Received and Authentication-Results fields, top first, for the channel's DMARC check
+    #: (channels/inbound_email/authentication.py reads only our own server's, at the top).
+    trace_headers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def is_automatic(self) -> bool:
@@ -223,6 +223,18 @@ def _raw_headers(message: email.message.Message) -> dict[str, list[str]]:
     for name, value in items:
         headers.setdefault(str(name).strip().lower(), []).append(str(value))
     return headers
+
+
+def _trace_headers(message: email.message.Message) -> list[tuple[str, str]]:
+    """Received and Authentication-Results fields in order, top first (at most 100)."""
+    out: list[tuple[str, str]] = []
+    for name, value in message.raw_items():
+        lowered = str(name).strip().lower()
+        if lowered in {"received", "authentication-results"}:
+            out.append((lowered, clean_text(str(value), keep_newlines=False)[:2000]))
+            if len(out) >= 100:
+                break
+    return out
 
 
 def _first(headers: dict[str, list[str]], name: str) -> str | None:
@@ -1185,5 +1197,5 @@ def _parse(raw: bytes) -> ParsedEmail:
         return_path=return_path,
         from_headers=len(from_values),
         lossy_decoding=walker.lossy,
-        authentication_results=list(headers.get("authentication-results", [])),
+        trace_headers=_trace_headers(message),
     )
