@@ -215,3 +215,8 @@ def get_resident_for(user: Any, pk: int, *, path: str = "") -> Resident:
     if getattr(user, "is_authenticated", False):
         access_log.record_denied(user=user, path=path, action="view_resident", key=str(pk))
     raise Http404("No resident found.")
+
+
+def can_review_held_email(user: Any) -> bool:
+    """Held inbound mail (automatic, bulk, unusable): contact centre, managers and admins."""
+    return bool(roles(user) & {CONTACT_CENTRE, MANAGER, ADMIN})

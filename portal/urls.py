@@ -14,6 +14,7 @@ urlpatterns = [
     path("updates/stop/<str:token>/", optout.stop_updates, name="optout"),
     path("staff/", include("enquiries.staff.urls")),
     path("staff/contact/", include("channels.assisted.urls")),
+    path("staff/email/held/", include("channels.inbound_email.staff_urls")),
     path("", include("channels.web.urls")),
 ]
 

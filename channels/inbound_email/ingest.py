@@ -95,6 +95,7 @@ class _Finish:
     acknowledged: bool = False
     line: str = ""
     effects: list[Callable[[], None]] = field(default_factory=list)
+    facts: dict[str, object] = field(default_factory=dict)  # staff_facts() of the message
 
 
 # --- mailboxes ----------------------------------------------------------------------------------
@@ -256,6 +257,7 @@ def _process(row: InboundMessage, parsed: ParsedEmail | None, claimed: bool) -> 
         return IngestResult(
             row=row, line=f"failed: {reason} (kept as message #{row.pk}; reprocess from the admin)"
         )
+    finish.facts = staff_facts(parsed)
     _finish(row, finish)
     return IngestResult(row=row, line=finish.line)
 
@@ -301,10 +303,27 @@ def _claim(row: InboundMessage) -> bool:
     return bool(claimed)
 
 
+#: Parser notes that staff must see on the case (the rest stay in the logs and the admin).
+_STAFF_NOTE_MARKERS = ("charset detected", "could not be decoded", "From holds more than one")
+
+
+def staff_facts(parsed: ParsedEmail | None) -> dict[str, object]:
+    """What to record on the row about the message itself: dropped files, From headers, text."""
+    if parsed is None:
+        return {}
+    notes = [d for d in parsed.defects if any(m in d for m in _STAFF_NOTE_MARKERS)]
+    return {
+        "attachments_dropped": parsed.attachments_omitted,
+        "from_header_count": min(max(parsed.from_headers, 0), 32767),
+        "notes": notes[:20],
+    }
+
+
 def _finish(row: InboundMessage, finish: _Finish) -> None:
     """Record the outcome and run its side effects together, exactly once."""
     with transaction.atomic():
         updated = Row.objects.filter(pk=row.pk, status=RowStatus.STORED).update(
+            **finish.facts,
             status=finish.status,
             reason=finish.reason[:5000],
             outcome=finish.outcome,

@@ -136,6 +136,18 @@ class InboundMessage(models.Model):
     )
     attempts = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # What staff should know about the message itself, shown with its contact on the case page.
+    attachments_dropped = models.PositiveIntegerField(
+        default=0, help_text="Attachments over the per-message cap: kept only in the raw message."
+    )
+    from_header_count = models.PositiveSmallIntegerField(
+        default=1, help_text="From header fields in the message (more than one: the first used)."
+    )
+    notes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Parsing notes for staff (charset guessed, lossy text…).",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -165,6 +177,22 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject or '(no subject)'} from {self.sender or 'unknown'} ({self.status})"
+
+    @property
+    def staff_warnings(self) -> list[str]:
+        """Facts about this message staff must see next to what it says."""
+        warnings = []
+        if self.attachments_dropped:
+            warnings.append(
+                f"{self.attachments_dropped} attachment(s) were not kept (over the per-message "
+                "limit); they remain in the raw message"
+            )
+        if self.from_header_count > 1:
+            warnings.append(
+                f"the message had {self.from_header_count} From headers: the first was used, and "
+                "the sender must not be trusted"
+            )
+        return warnings + [str(note) for note in self.notes or []]
 
 
 class WebhookToken(models.Model):

@@ -112,3 +112,4 @@ def assert_storable(parsed: ParsedEmail) -> None:
 
 # Database and real-server fixtures for the channel's ingest, IMAP, webhook and outbound tests.
 from tests.channels.inbound_email.servers import dovecot, mail_settings, smtp_server  # noqa: E402,F401
+from tests.enquiries.staff.helpers import signed_in, world  # noqa: E402,F401
