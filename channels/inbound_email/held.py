@@ -80,5 +80,5 @@ def open_case_from_held(row: InboundMessage, *, by) -> InboundMessage:
                 data={"inbound_email": "staff_opened", "inbound_message": row.pk},
                 by=by,
             )
-    row.refresh_from_db()
+    ingest._reload(row)
     return row

@@ -25,7 +25,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from channels.inbound_email import authentication
+from channels.inbound_email import authentication, rawstore
 from channels.inbound_email.authentication import Verdict
 from channels.inbound_email.case_matching import CaseMatch, match_case
 from channels.inbound_email.models import InboundMessage, Mailbox
@@ -176,32 +176,41 @@ def store_raw(
     """Commit the raw bytes (once per mailbox and message). ``then`` runs in the same
     transaction for a new row (the webhook queues processing there)."""
     key = dedupe_key_for(raw, parsed)
-    existing = Row.objects.filter(mailbox=mailbox, dedupe_key=key).first()
+    # The stored raw is loaded only if someone reads it: a duplicate of a large message must
+    # not pull a second copy of it out of the database.
+    existing = Row.objects.defer("raw").filter(mailbox=mailbox, dedupe_key=key).first()
     if existing is not None:
         return existing, False
     sender = ((parsed.from_address or "") if parsed else "").lower()
     try:
+        fields = {
+            "mailbox": mailbox,
+            "dedupe_key": key,
+            "message_id": ((parsed.message_id or "") if parsed else "")[:255],
+            "raw": raw,
+            "size": len(raw),
+            "source": source,
+            "kind": parsed.kind if parsed else "",
+            "sender": sender[:254],
+            "subject": (parsed.subject if parsed else "")[:255],
+            # Claimed by the process storing it, which goes on to process it at once.
+            "attempts": 1 if claim else 0,
+            "processed_at": timezone.now() if claim else None,
+        }
         with transaction.atomic():
-            row = Row.objects.create(
-                mailbox=mailbox,
-                dedupe_key=key,
-                message_id=((parsed.message_id or "") if parsed else "")[:255],
-                raw=raw,
-                size=len(raw),
-                source=source,
-                kind=parsed.kind if parsed else "",
-                sender=sender[:254],
-                subject=(parsed.subject if parsed else "")[:255],
-                # Claimed by the process storing it, which goes on to process it at once.
-                attempts=1 if claim else 0,
-                processed_at=timezone.now() if claim else None,
-            )
+            if rawstore.can_stream(len(raw)):
+                # A large message: streamed in with COPY, never held as escaped copies.
+                rawstore.insert_streaming(Row(**fields), "raw")
+                row = Row.objects.defer("raw").get(mailbox=mailbox, dedupe_key=key)
+                row.raw = raw
+            else:
+                row = Row.objects.create(**fields)
             if then is not None:
                 then(row)
     except SuspiciousOperation:
         raise  # the request itself is refused (a replayed webhook token): nothing to retry
     except IntegrityError:
-        existing = Row.objects.filter(mailbox=mailbox, dedupe_key=key).first()
+        existing = Row.objects.defer("raw").filter(mailbox=mailbox, dedupe_key=key).first()
         if existing is None:
             raise StoreError("could not store the message") from None
         return existing, False
@@ -253,7 +262,7 @@ def _process(row: InboundMessage, parsed: ParsedEmail | None, claimed: bool) -> 
         Row.objects.filter(pk=row.pk, status=RowStatus.STORED).update(
             status=RowStatus.FAILED, reason=reason, processed_at=timezone.now()
         )
-        row.refresh_from_db()
+        _reload(row)
         return IngestResult(
             row=row, line=f"failed: {reason} (kept as message #{row.pk}; reprocess from the admin)"
         )
@@ -269,7 +278,7 @@ def reprocess(row: InboundMessage) -> IngestResult:
     Row.objects.filter(pk=row.pk).update(
         status=RowStatus.STORED, processed_at=None, reason="", outcome=""
     )
-    row.refresh_from_db()
+    _reload(row)
     return process(row)
 
 
@@ -286,6 +295,11 @@ def process_pending(*, older_than: timedelta = timedelta(minutes=1), limit: int 
 
 
 # --- claiming -----------------------------------------------------------------------------------
+
+
+def _reload(row: InboundMessage) -> None:
+    """Refresh everything but the raw bytes (which never change, and may be large)."""
+    row.refresh_from_db(fields=[f.attname for f in Row._meta.concrete_fields if f.name != "raw"])
 
 
 def _claim(row: InboundMessage) -> bool:
@@ -335,7 +349,7 @@ def _finish(row: InboundMessage, finish: _Finish) -> None:
         if updated:
             for effect in finish.effects:
                 effect()
-    row.refresh_from_db()
+    _reload(row)
 
 
 # --- deciding -----------------------------------------------------------------------------------
