@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import bounces
+from . import bounces, spool
 from .bounces import BounceInfo
 from .charsets import clean_text, decode_bytes, decode_text, fix_surrogates
 from .headers import (
@@ -299,6 +299,12 @@ def _filename(part: email.message.Message) -> str | None:
 
 
 def _payload_bytes(part: email.message.Message) -> bytes:
+    spooled = spool.current.get()
+    if spooled is not None:
+        for marker in part.get_all(spool.HEADER) or []:  # a sender may add their own
+            content = spooled.get(str(marker))
+            if content is not None:
+                return content
     try:
         data = part.get_payload(decode=True)
     except Exception:
@@ -781,7 +787,7 @@ class _Walker:
 # -- entry points --------------------------------------------------------------------------
 def _not_mime_reason(raw: bytes) -> str | None:
     """Refuse input that is not an RFC 5322 message at all, before parsing it as one."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # (never raw.strip(): a copy of a large message)
         return "empty message"
     if raw.startswith(_OLE_MAGIC):
         return "not an email: an Outlook .msg file (OLE compound document), not RFC 5322"
@@ -914,8 +920,24 @@ def _parse(raw: bytes) -> ParsedEmail:
         source = source[:1_000_000]  # enough for the header block, so staff see who sent it
     else:
         limit_reason = _limits_reason(source)
-    parser_class = email.parser.BytesHeaderParser if limit_reason else email.parser.BytesParser
-    message = parser_class(policy=email.policy.default).parsebytes(source)
+    if limit_reason:
+        message = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(source)
+        spooled = None
+    else:
+        # Large base64 bodies are decoded apart, so the stdlib parser never holds them as text.
+        skeleton, spooled = spool.split(source)
+        message = email.parser.BytesParser(policy=email.policy.default).parsebytes(skeleton)
+        del skeleton
+    token = spool.current.set(spooled)
+    try:
+        return _parse_message_tree(raw, message, limit_reason)
+    finally:
+        spool.current.reset(token)
+
+
+def _parse_message_tree(
+    raw: bytes, message: email.message.Message, limit_reason: str | None
+) -> ParsedEmail:
 
     raw_headers = _raw_headers(message)
     top_type = fix_surrogates(_first(raw_headers, "content-type") or "")
