@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from aiosmtpd.lmtp import LMTP
@@ -151,10 +151,29 @@ def start(
     def factory() -> LMTP:
         return LMTP(handler, data_size_limit=DATA_SIZE_LIMIT, decode_data=False, hostname=host)
 
-    server = loop.run_until_complete(loop.create_server(factory, host=host, port=port))
-    bound = server.sockets[0].getsockname()[1]
-    running = RunningServer(host=host, port=bound, loop=loop, server=server, handler=handler)
-    if in_thread:
-        running.thread = threading.Thread(target=loop.run_forever, name="lmtp", daemon=True)
-        running.thread.start()
+    if not in_thread:
+        server = loop.run_until_complete(loop.create_server(factory, host=host, port=port))
+        bound = server.sockets[0].getsockname()[1]
+        return RunningServer(host=host, port=bound, loop=loop, server=server, handler=handler)
+    # The loop lives in its own thread from the start: the caller's thread may already be
+    # running another event loop (a test runner, a browser driver).
+    ready: Future[RunningServer] = Future()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            server = loop.run_until_complete(loop.create_server(factory, host=host, port=port))
+        except BaseException as exc:
+            ready.set_exception(exc)
+            return
+        bound = server.sockets[0].getsockname()[1]
+        ready.set_result(
+            RunningServer(host=host, port=bound, loop=loop, server=server, handler=handler)
+        )
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, name="lmtp", daemon=True)
+    thread.start()
+    running = ready.result(timeout=30)
+    running.thread = thread
     return running

@@ -130,8 +130,22 @@ def check_fresh_and_unused(request: HttpRequest) -> None:
             f"Mailgun webhook timestamp is {int(age)}s from now (allowed: {max_age}s): refused"
         )
     token = request.POST.get("token", "")
-    if not token or WebhookToken.objects.filter(token=token[:255]).exists():
+    if not token:
+        raise AnymailWebhookValidationFailure("Mailgun webhook has no token")
+    if WebhookToken.objects.filter(token=token[:255]).exists() and not _already_stored(request):
         raise AnymailWebhookValidationFailure("Mailgun webhook token already used (replay)")
+
+
+def _already_stored(request: HttpRequest) -> bool:
+    """A provider retrying a delivery we stored (our 200 was lost) gets 200 again, not 400:
+    the same token with the very message it first carried changes nothing."""
+    raw = getattr(request, "inbound_raw_mime", None)
+    if not raw:
+        return False
+    key = ingest.dedupe_key_for(raw, ingest.safe_parse(raw))
+    return InboundMessage.objects.filter(
+        dedupe_key=key, source=InboundMessage.Source.WEBHOOK
+    ).exists()
 
 
 def spend_token(token: str | None) -> None:
@@ -180,7 +194,7 @@ def store_inbound(sender, event, esp_name, **kwargs) -> None:
         parsed=ingest.safe_parse(raw),
         then=queue,
     )
-    if not created:
-        with transaction.atomic():
-            spend_token(token)
+    if not created and token:
+        # A duplicate delivery: the token is spent too (a retry may already have spent it).
+        WebhookToken.objects.get_or_create(token=token[:255])
     logger.info("Webhook message %s %s", row.pk, "stored" if created else "was a duplicate")

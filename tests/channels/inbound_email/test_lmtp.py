@@ -1,5 +1,6 @@
 """The LMTP receiver, driven by a real LMTP client over loopback (as the mail server does)."""
 
+import asyncio
 import smtplib
 
 import pytest
@@ -87,3 +88,13 @@ def test_each_recipient_gets_its_own_reply_and_mailbox(server):
         "contact",
         "planning",
     ]
+
+
+def test_the_server_starts_even_when_the_calling_thread_runs_an_event_loop():
+    async def started_inside_a_running_loop():
+        running = lmtp.start("127.0.0.1", 0, workers=1)
+        port = running.port
+        running.stop()
+        return port
+
+    assert asyncio.run(started_inside_a_running_loop()) > 0

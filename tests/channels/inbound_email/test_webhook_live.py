@@ -151,3 +151,12 @@ def test_a_body_over_the_webhook_limit_is_refused_with_413(live_server, settings
     status = _post(live_server, make_email(body="x" * 300_000))
 
     assert status == 413 and not InboundMessage.objects.exists()
+
+
+def test_a_provider_retry_of_a_stored_delivery_with_the_same_token_gets_200(live_server):
+    signed, raw = _signed(), make_email(subject="Retried")
+    assert _post(live_server, raw, signed=signed) == 200
+
+    status = _post(live_server, raw, signed=signed)  # our first 200 was lost on the way
+
+    assert status == 200 and InboundMessage.objects.count() == 1
