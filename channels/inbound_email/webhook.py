@@ -15,10 +15,14 @@ stored. Processing then follows the same path as the IMAP poller and the pipe.
 
 from __future__ import annotations
 
+import email.message
 import email.parser
 import email.policy
+import io
 import logging
+import re
 import time
+import urllib.parse
 from datetime import timedelta
 
 from anymail.exceptions import AnymailWebhookValidationFailure
@@ -78,43 +82,83 @@ def load_form(request: HttpRequest, *, limit: int) -> None:
 
     Django's parser applies DATA_UPLOAD_MAX_MEMORY_SIZE, which is kept small for the rest of
     the site; a message with attachments is far larger. The raw ``body-mime`` bytes are kept
-    on the request (``inbound_raw_mime``) so the stored message is exactly what was posted.
+    on the request (``inbound_raw_mime``) exactly as posted, and anymail is given only their
+    header block (it needs the recipients, not a second parsed copy of a 30 MB message).
     """
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     if declared > limit:
         raise BodyTooLarge(f"request body of {declared} bytes is over the {limit}-byte limit")
-    chunks, size = [], 0
+    buffer, size = io.BytesIO(), 0
     while chunk := request.read(1024 * 1024):
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge(f"request body is over the {limit}-byte limit")
-        chunks.append(chunk)
-    body = b"".join(chunks)
+        buffer.write(chunk)
+    body = buffer.getvalue()
+    del buffer
     post, files = QueryDict(mutable=True), MultiValueDict()
     raw_mime: bytes | None = None
     if request.content_type == "multipart/form-data":
-        head = f"Content-Type: {request.META.get('CONTENT_TYPE', '')}\r\n\r\n".encode("latin-1")
-        form = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(head + body)
-        for part in form.get_payload() if form.is_multipart() else []:
-            name = part.get_param("name", header="content-disposition")
+        for headers, data in _form_parts(body, request.META.get("CONTENT_TYPE", "")):
+            name = headers.get_param("name", header="content-disposition")
             if not name:
                 continue
-            data = part.get_payload(decode=True) or b""
-            filename = part.get_filename()
+            filename = headers.get_filename()
             if filename:
-                files.appendlist(name, SimpleUploadedFile(filename, data, part.get_content_type()))
-                continue
-            if name == "body-mime":
+                files.appendlist(
+                    name, SimpleUploadedFile(filename, data, headers.get_content_type())
+                )
+            elif name == "body-mime":
                 raw_mime = data
-            post.appendlist(name, data.decode("utf-8", "surrogateescape"))
+            else:
+                post.appendlist(name, data.decode("utf-8", "replace"))
     elif request.content_type == "application/x-www-form-urlencoded":
-        post = QueryDict(body, mutable=True, encoding="utf-8")
-        if "body-mime" in post:
-            raw_mime = post["body-mime"].encode("utf-8", "surrogateescape")
+        for name, value in urllib.parse.parse_qsl(body, keep_blank_values=True):
+            key = name.decode("utf-8", "replace")
+            if key == "body-mime":
+                raw_mime = value
+            else:
+                post.appendlist(key, value.decode("utf-8", "replace"))
     else:
         request._body = body  # JSON or anything else: anymail reads request.body
+    del body
+    if raw_mime is not None:
+        post["body-mime"] = _header_block(raw_mime).decode("utf-8", "replace")
     request._post, request._files = post, files
     request.inbound_raw_mime = raw_mime
+
+
+def _header_block(raw: bytes) -> bytes:
+    match = re.search(rb"\r?\n\r?\n", raw[:1_000_000])
+    return (raw[: match.start()] if match else raw[:1_000_000]) + b"\r\n\r\n"
+
+
+def _form_parts(body: bytes, content_type: str):
+    """(headers, value) for each part of a multipart/form-data body, slicing, never re-parsing
+    the values (the stdlib MIME parser would hold a large one as lines of text)."""
+    probe = email.message.Message()
+    probe["Content-Type"] = content_type
+    boundary = probe.get_param("boundary")
+    if not boundary:
+        return
+    delimiter = b"--" + str(boundary).encode("latin-1")
+    position = body.find(delimiter)
+    while position != -1:
+        after = position + len(delimiter)
+        if body[after : after + 2] == b"--":
+            return
+        line_end = body.find(b"\n", after)
+        head_end = body.find(b"\r\n\r\n", line_end)
+        if line_end == -1 or head_end == -1:
+            return
+        following = body.find(b"\r\n" + delimiter, head_end + 4)
+        if following == -1:
+            return
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(
+            body[line_end + 1 : head_end]
+        )
+        yield headers, body[head_end + 4 : following]
+        position = following + 2
 
 
 def check_fresh_and_unused(request: HttpRequest) -> None:

@@ -160,3 +160,17 @@ def test_a_provider_retry_of_a_stored_delivery_with_the_same_token_gets_200(live
     status = _post(live_server, raw, signed=signed)  # our first 200 was lost on the way
 
     assert status == 200 and InboundMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize("urlencoded", [False, True])
+def test_the_raw_message_is_stored_byte_for_byte_even_with_8bit_latin1(live_server, urlencoded):
+    raw = (
+        b"From: Ren\xe9e <renee@example.org>\r\nTo: contact@northmoor.example\r\n"
+        b"Subject: Caf\xe9\r\nMessage-ID: <latin1-webhook@example.org>\r\n"
+        b"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n"
+        b"\r\nThe caf\xe9 bins overflow.\r\n"
+    )
+
+    assert _post(live_server, raw, urlencoded=urlencoded) == 200
+
+    assert bytes(InboundMessage.objects.get().raw) == raw
