@@ -5,10 +5,3 @@ class InboundEmailConfig(AppConfig):
     name = "channels.inbound_email"
     label = "channels_inbound_email"  # explicit: "channels" is also Django Channels' import name
     verbose_name = "Inbound email channel"
-
-    def ready(self) -> None:
-        from django.core.checks import register
-
-        from channels.inbound_email.authentication import check_configuration
-
-        register(check_configuration)

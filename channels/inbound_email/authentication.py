@@ -126,25 +126,3 @@ def verdict(raw_headers: list[tuple[str, str]], from_address: str | None) -> Ver
         True,
         f"not authenticated for {from_org or 'the sender'} ({', '.join(seen) or 'no results'})",
     )
-
-
-def check_configuration(app_configs=None, **kwargs) -> list:
-    """In production, warn when every email would count as unauthenticated (no authserv-id)."""
-    from django.core.checks import Warning as CheckWarning
-
-    production = getattr(settings, "PRODUCTION", False)
-    if (
-        production
-        and getattr(settings, "EMAIL_AUTH_RESULTS_REQUIRED", False)
-        and not authserv_ids()
-    ):
-        return [
-            CheckWarning(
-                "EMAIL_AUTH_RESULTS_REQUIRED is on but EMAIL_AUTHSERV_ID is empty: every inbound "
-                "email will be treated as unauthenticated (never threaded, always triage).",
-                hint="Set EMAIL_AUTHSERV_ID to your receiving server's authserv-id, or set "
-                "EMAIL_AUTH_RESULTS_REQUIRED=false if that server adds no Authentication-Results.",
-                id="inbound_email.W001",
-            )
-        ]
-    return []

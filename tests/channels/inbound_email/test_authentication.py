@@ -138,13 +138,3 @@ def test_the_verdict_reads_folded_headers_with_comments():
     ]
 
     assert verdict(fields, "ann.lee@example.org").authenticated
-
-
-def test_production_warns_when_results_are_required_but_no_authserv_id_is_set(settings):
-    from channels.inbound_email.authentication import check_configuration
-
-    settings.PRODUCTION = True
-    settings.EMAIL_AUTHSERV_ID = ""
-    assert [w.id for w in check_configuration()] == ["inbound_email.W001"]
-    settings.EMAIL_AUTHSERV_ID = OURS
-    assert check_configuration() == []
