@@ -284,3 +284,8 @@ def get_attachment_for(user: Any, pk: int, *, path: str = "") -> Attachment:
         raise Http404("No file found.")
     get_case_for(user, attachment.contact.case_id, VIEW, path=path)
     return attachment
+
+
+def can_review_held_email(user: Any) -> bool:
+    """Held inbound mail (automatic, bulk, unusable): contact centre, managers and admins."""
+    return bool(roles(user) & {CONTACT_CENTRE, MANAGER, ADMIN})

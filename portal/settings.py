@@ -467,6 +467,17 @@ CELERY_BEAT_SCHEDULE["web-purge-stale-uploads"] = {
 # django-anymail) checks MAILGUN_WEBHOOK_SIGNING_KEY and the basic-auth WEBHOOK_SECRET.
 EMAIL_ACKS_PER_SENDER_PER_HOUR = env_int("EMAIL_ACKS_PER_SENDER_PER_HOUR", 3)
 EMAIL_POLL_SECONDS = env_int("EMAIL_POLL_SECONDS", 60)
+# DMARC/SPF/DKIM as our own receiving server recorded them (channels/inbound_email/
+# authentication.py): its authserv-id(s), comma-separated; whether a message without its
+# Authentication-Results counts as unauthenticated (off only where the server never adds them);
+# how many Received fields (its own) may sit above its results.
+EMAIL_AUTHSERV_ID = env_str("EMAIL_AUTHSERV_ID")
+EMAIL_AUTH_RESULTS_REQUIRED = env_bool("EMAIL_AUTH_RESULTS_REQUIRED", PORTAL_ENV != "development")
+EMAIL_AUTH_RESULTS_RECEIVED_ABOVE = env_int("EMAIL_AUTH_RESULTS_RECEIVED_ABOVE", 0)
+# Mailgun webhook: a signed request older (or newer) than this is refused, and each token is
+# accepted once. Its own body limit, independent of DATA_UPLOAD_MAX_MEMORY_SIZE (mail is large).
+EMAIL_WEBHOOK_MAX_AGE_SECONDS = env_int("EMAIL_WEBHOOK_MAX_AGE_SECONDS", 300)
+EMAIL_WEBHOOK_MAX_BYTES = env_int("EMAIL_WEBHOOK_MAX_BYTES", 60 * 1024 * 1024)
 # Unset values are left out, so the webhook refuses every request rather than accept an empty key.
 ANYMAIL = {
     name: value

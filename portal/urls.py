@@ -19,6 +19,7 @@ urlpatterns = [
     path("updates/stop/<str:token>/", optout.stop_updates, name="optout"),
     path("staff/", include("enquiries.staff.urls")),
     path("staff/contact/", include("channels.assisted.urls")),
+    path("staff/email/held/", include("channels.inbound_email.staff_urls")),
     path("", include("channels.web.urls")),
 ]
 # Uploads are never served from a public path, in any setting: staff open them through

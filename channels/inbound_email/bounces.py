@@ -41,7 +41,7 @@ class BounceInfo:
 
 # Local parts that mean "a machine, not a person" (RFC 3834 section 2, RFC 5321 section 4.5.1).
 _ROLE_LOCAL = re.compile(
-    r"^(?P<role>mailer[-_.]?daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply)"
+    r"^(?P<role>mailer[-_.]?daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|root|nobody)"
     r"(?:[+\-_.].*)?$",
     re.IGNORECASE,
 )
@@ -50,6 +50,8 @@ _ROLE_NAMES = {
     "postmaster": "postmaster",
     "noreply": "no-reply",
     "donotreply": "do-not-reply",
+    "root": "root",
+    "nobody": "nobody",
 }
 _AUTOREPLY_HEADERS = (
     "x-autoreply",
@@ -101,7 +103,7 @@ _DAEMON_NAME = re.compile(r"mail\s+delivery|postmaster|mailer[-\s]daemon", re.IG
 
 
 def role_of(address: str | None) -> str | None:
-    """Return "mailer-daemon", "postmaster", "no-reply" or "do-not-reply" for role addresses."""
+    """Return "mailer-daemon", "postmaster", "no-reply", "do-not-reply", "root" or "nobody"."""
     if not address or "@" not in address:
         return None
     match = _ROLE_LOCAL.match(address.rpartition("@")[0])

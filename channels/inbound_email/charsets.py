@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Labels mail clients send that Python does not know, or knows as a narrower codec than the
 # text really uses. Targets are supersets, so correctly labelled text still decodes the same.
@@ -133,28 +134,130 @@ def decode_8bit(data: bytes, hint: str | None = None) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def decode_bytes(data: bytes, charset: object = None, *, hint: str | None = None) -> str:
-    """Decode a body or encoded-word payload with its declared charset, never raising.
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes, and what staff should know about how."""
 
-    A known charset is tried strictly, then with replacement characters (so undecodable bytes
-    are visible, not silently dropped). Unknown labels fall back to :func:`decode_8bit`.
-    """
-    if not data:
-        return ""
-    codec = normalise_charset(charset)
-    if codec is None:
-        return decode_8bit(data, hint)
+    text: str
+    charset: str
+    declared: str | None = None
+    detected: bool = False  # the declared charset was missing or wrong: we detected this one
+    lossy: bool = False  # some bytes could not be decoded and became U+FFFD
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.detected:
+            said = f"declared as {self.declared}" if self.declared else "no charset declared"
+            notes.append(f"text charset detected as {self.charset} ({said})")
+        if self.lossy:
+            notes.append(
+                f"some bytes of the text could not be decoded ({self.charset}) and were "
+                "replaced with \ufffd: check the raw message"
+            )
+        return notes
+
+
+# Charsets that decode any byte sequence, so a wrong label never fails: the usual defaults.
+_PERMISSIVE = frozenset({"cp1252", "latin_1", "iso8859-15", "ascii"})
+_DETECT_SAMPLE = 200_000
+
+
+def _mojibake(text: str) -> bool:
+    """Text that is mostly non-ASCII letters, read through a Western charset, is mislabelled."""
+    letters = [ch for ch in text[:20_000] if ch.isalpha()]
+    foreign = sum(1 for ch in letters if ord(ch) > 127)
+    return foreign >= 4 and foreign > 0.3 * len(letters)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    as_utf8 = data[:_DETECT_SAMPLE].decode("utf-8", errors="replace")
+    bad = as_utf8.count("\ufffd")
+    good = sum(1 for ch in as_utf8 if ord(ch) > 127 and ch != "\ufffd")
+    return good >= 2 * bad
+
+
+def _detect(data: bytes, declared: str | None, *, not_codec: str | None = None) -> Decoded | None:
+    """Ask charset-normalizer (a maintained detector) for the charset, or None."""
     try:
-        return data.decode(codec)
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:_DETECT_SAMPLE]).best()
+    except Exception:  # the detector must never lose a message
+        return None
+    codec = normalise_charset(best.encoding) if best is not None else None
+    if codec is None or codec == not_codec:
+        return None
+    try:
+        return Decoded(data.decode(codec), codec, declared, detected=True)
     except (UnicodeDecodeError, LookupError, ValueError):
-        pass
-    if codec in {"cp1252", "ascii"}:
-        # A mislabelled UTF-8 message is far more common than real Windows-1252 mojibake.
-        return decode_8bit(data, hint)
+        text = data.decode(codec, errors="replace")
+        return Decoded(text, codec, declared, detected=True, lossy="\ufffd" in text)
+
+
+def decode_text(data: bytes, charset: object = None, *, hint: str | None = None) -> Decoded:
+    """Decode a body with its declared charset, detecting it when missing or plainly wrong.
+
+    A label that decodes strictly is trusted, except a Western single-byte default (Latin-1,
+    Windows-1252, ASCII) on bytes that are valid UTF-8 or read as mojibake (a KOI8-R letter
+    sent as "iso-8859-1"): then the charset is detected. Anything not decodable is replaced
+    with U+FFFD and reported as lossy, never dropped silently. Never raises.
+    """
+    declared = charset.strip() if isinstance(charset, str) and charset.strip() else None
+    if not data:
+        return Decoded("", "ascii", declared)
+    codec = normalise_charset(charset)
+    if codec is not None:
+        try:
+            text = data.decode(codec)
+        except (UnicodeDecodeError, LookupError, ValueError):
+            text = None
+        if text is not None:
+            if codec in _PERMISSIVE and not data.isascii():
+                try:
+                    return Decoded(data.decode("utf-8"), "utf-8", declared, detected=True)
+                except UnicodeDecodeError:
+                    pass
+                if _mojibake(text):
+                    found = _detect(data, declared, not_codec=codec)
+                    if found is not None and not found.lossy:
+                        return found
+            return Decoded(text, codec, declared)
+        garbled = not _mostly_utf8(data) and _mojibake(data.decode("cp1252", errors="replace"))
+        if codec not in _PERMISSIVE and codec != "utf-8" or garbled:
+            found = _detect(data, declared)
+            if found is not None and not found.lossy:
+                return found
+        if codec not in _PERMISSIVE:
+            try:
+                text = data.decode(codec, errors="replace")
+                return Decoded(text, codec, declared, lossy="\ufffd" in text)
+            except (LookupError, ValueError, TypeError):
+                pass
+    # Nothing usable declared (or a failed Western label): UTF-8, the hint, then detection.
     try:
-        return data.decode(codec, errors="replace")
-    except (LookupError, ValueError, TypeError):
-        return decode_8bit(data, hint)
+        return Decoded(data.decode("utf-8"), "utf-8", declared, detected=codec is not None)
+    except UnicodeDecodeError:
+        pass
+    hinted = normalise_charset(hint)
+    if hinted and hinted != "utf-8":
+        try:
+            return Decoded(data.decode(hinted), hinted, declared)
+        except (UnicodeDecodeError, LookupError, ValueError):
+            pass
+    if _mostly_utf8(data):
+        text = data.decode("utf-8", errors="replace")
+        return Decoded(text, "utf-8", declared, lossy="\ufffd" in text)
+    text = data.decode("cp1252", errors="replace")
+    if _mojibake(text) or "\ufffd" in text:
+        found = _detect(data, declared, not_codec="cp1252")
+        if found is not None and not found.lossy:
+            return found
+    return Decoded(text, "cp1252", declared, lossy="\ufffd" in text)
+
+
+def decode_bytes(data: bytes, charset: object = None, *, hint: str | None = None) -> str:
+    """Decode a body or encoded-word payload (see :func:`decode_text`), never raising."""
+    return decode_text(data, charset, hint=hint).text
 
 
 def fix_surrogates(text: str, hint: str | None = None) -> str:

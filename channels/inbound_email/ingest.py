@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from channels.inbound_email import authentication, rawstore
+from channels.inbound_email.authentication import Verdict
 from channels.inbound_email.case_matching import CaseMatch, match_case
 from channels.inbound_email.models import InboundMessage, Mailbox
 from channels.inbound_email.parsing import ParsedEmail, parse_message
@@ -93,6 +95,7 @@ class _Finish:
     acknowledged: bool = False
     line: str = ""
     effects: list[Callable[[], None]] = field(default_factory=list)
+    facts: dict[str, object] = field(default_factory=dict)  # staff_facts() of the message
 
 
 # --- mailboxes ----------------------------------------------------------------------------------
@@ -173,30 +176,41 @@ def store_raw(
     """Commit the raw bytes (once per mailbox and message). ``then`` runs in the same
     transaction for a new row (the webhook queues processing there)."""
     key = dedupe_key_for(raw, parsed)
-    existing = Row.objects.filter(mailbox=mailbox, dedupe_key=key).first()
+    # The stored raw is loaded only if someone reads it: a duplicate of a large message must
+    # not pull a second copy of it out of the database.
+    existing = Row.objects.defer("raw").filter(mailbox=mailbox, dedupe_key=key).first()
     if existing is not None:
         return existing, False
     sender = ((parsed.from_address or "") if parsed else "").lower()
     try:
+        fields = {
+            "mailbox": mailbox,
+            "dedupe_key": key,
+            "message_id": ((parsed.message_id or "") if parsed else "")[:255],
+            "raw": raw,
+            "size": len(raw),
+            "source": source,
+            "kind": parsed.kind if parsed else "",
+            "sender": sender[:254],
+            "subject": (parsed.subject if parsed else "")[:255],
+            # Claimed by the process storing it, which goes on to process it at once.
+            "attempts": 1 if claim else 0,
+            "processed_at": timezone.now() if claim else None,
+        }
         with transaction.atomic():
-            row = Row.objects.create(
-                mailbox=mailbox,
-                dedupe_key=key,
-                message_id=((parsed.message_id or "") if parsed else "")[:255],
-                raw=raw,
-                size=len(raw),
-                source=source,
-                kind=parsed.kind if parsed else "",
-                sender=sender[:254],
-                subject=(parsed.subject if parsed else "")[:255],
-                # Claimed by the process storing it, which goes on to process it at once.
-                attempts=1 if claim else 0,
-                processed_at=timezone.now() if claim else None,
-            )
+            if rawstore.can_stream(len(raw)):
+                # A large message: streamed in with COPY, never held as escaped copies.
+                rawstore.insert_streaming(Row(**fields), "raw")
+                row = Row.objects.defer("raw").get(mailbox=mailbox, dedupe_key=key)
+                row.raw = raw
+            else:
+                row = Row.objects.create(**fields)
             if then is not None:
                 then(row)
+    except SuspiciousOperation:
+        raise  # the request itself is refused (a replayed webhook token): nothing to retry
     except IntegrityError:
-        existing = Row.objects.filter(mailbox=mailbox, dedupe_key=key).first()
+        existing = Row.objects.defer("raw").filter(mailbox=mailbox, dedupe_key=key).first()
         if existing is None:
             raise StoreError("could not store the message") from None
         return existing, False
@@ -248,10 +262,11 @@ def _process(row: InboundMessage, parsed: ParsedEmail | None, claimed: bool) -> 
         Row.objects.filter(pk=row.pk, status=RowStatus.STORED).update(
             status=RowStatus.FAILED, reason=reason, processed_at=timezone.now()
         )
-        row.refresh_from_db()
+        _reload(row)
         return IngestResult(
             row=row, line=f"failed: {reason} (kept as message #{row.pk}; reprocess from the admin)"
         )
+    finish.facts = staff_facts(parsed)
     _finish(row, finish)
     return IngestResult(row=row, line=finish.line)
 
@@ -263,7 +278,7 @@ def reprocess(row: InboundMessage) -> IngestResult:
     Row.objects.filter(pk=row.pk).update(
         status=RowStatus.STORED, processed_at=None, reason="", outcome=""
     )
-    row.refresh_from_db()
+    _reload(row)
     return process(row)
 
 
@@ -282,6 +297,11 @@ def process_pending(*, older_than: timedelta = timedelta(minutes=1), limit: int 
 # --- claiming -----------------------------------------------------------------------------------
 
 
+def _reload(row: InboundMessage) -> None:
+    """Refresh everything but the raw bytes (which never change, and may be large)."""
+    row.refresh_from_db(fields=[f.attname for f in Row._meta.concrete_fields if f.name != "raw"])
+
+
 def _claim(row: InboundMessage) -> bool:
     """One processor at a time; a processor that died lets go after PROCESSING_LEASE."""
     now = timezone.now()
@@ -297,10 +317,27 @@ def _claim(row: InboundMessage) -> bool:
     return bool(claimed)
 
 
+#: Parser notes that staff must see on the case (the rest stay in the logs and the admin).
+_STAFF_NOTE_MARKERS = ("charset detected", "could not be decoded", "From holds more than one")
+
+
+def staff_facts(parsed: ParsedEmail | None) -> dict[str, object]:
+    """What to record on the row about the message itself: dropped files, From headers, text."""
+    if parsed is None:
+        return {}
+    notes = [d for d in parsed.defects if any(m in d for m in _STAFF_NOTE_MARKERS)]
+    return {
+        "attachments_dropped": parsed.attachments_omitted,
+        "from_header_count": min(max(parsed.from_headers, 0), 32767),
+        "notes": notes[:20],
+    }
+
+
 def _finish(row: InboundMessage, finish: _Finish) -> None:
     """Record the outcome and run its side effects together, exactly once."""
     with transaction.atomic():
         updated = Row.objects.filter(pk=row.pk, status=RowStatus.STORED).update(
+            **finish.facts,
             status=finish.status,
             reason=finish.reason[:5000],
             outcome=finish.outcome,
@@ -312,7 +349,7 @@ def _finish(row: InboundMessage, finish: _Finish) -> None:
         if updated:
             for effect in finish.effects:
                 effect()
-    row.refresh_from_db()
+    _reload(row)
 
 
 # --- deciding -----------------------------------------------------------------------------------
@@ -352,16 +389,42 @@ def _decide(row: InboundMessage, parsed: ParsedEmail | None) -> _Finish:
         email = normalise_email(sender)
     except ValidationError:
         return _quarantine(f"the sender address {sender!r} is not one we can use or reply to")
+    verdict = authentication.verdict(parsed.trace_headers, email)
     match = match_case(
         subject=parsed.subject,
         in_reply_to=parsed.in_reply_to,
         references=parsed.references,
         sender=email,
-        sender_trusted=not (parsed.unverified_sender or parsed.from_ambiguous),
+        sender_trusted=verdict.authenticated
+        and not (parsed.unverified_sender or parsed.from_ambiguous),
     )
     if parsed.kind == "auto_reply":
         return _auto_reply(row, parsed, match)
-    return _person_wrote(row, parsed, match, email)
+    automatic = why_automatic(parsed)
+    if automatic:
+        if match.case is not None:
+            return _auto_reply(row, parsed, match)
+        return _Finish(
+            status=RowStatus.QUARANTINED,
+            outcome=Outcome.AUTOMATIC,
+            reason=f"automatic or bulk mail ({'; '.join(automatic)}): held for staff, no case "
+            "opened and nothing sent",
+            line=f"quarantined: automatic or bulk mail ({'; '.join(automatic)})",
+        )
+    return _person_wrote(row, parsed, match, email, verdict)
+
+
+#: RFC 3834 and list signals that mean "not a person writing to us": never a case, never answered.
+_AUTOMATIC_PREFIXES = ("Auto-Submitted", "Precedence", "List-Id", "List-Unsubscribe", "sender is ")
+
+
+def why_automatic(parsed: ParsedEmail) -> list[str]:
+    """The signals that make a message automatic, list or bulk mail, or a no-reply sender.
+
+    Softer hints (X-Auto-Response-Suppress, which Outlook adds to ordinary mail, or a null
+    return path) only stop acknowledgements; they do not hold the message back.
+    """
+    return [r for r in parsed.auto_reasons if r.startswith(_AUTOMATIC_PREFIXES)]
 
 
 def _quarantine(reason: str) -> _Finish:
@@ -508,14 +571,14 @@ def _auto_reply(row: InboundMessage, parsed: ParsedEmail, match: CaseMatch) -> _
 
 
 def _person_wrote(
-    row: InboundMessage, parsed: ParsedEmail, match: CaseMatch, email: str
+    row: InboundMessage, parsed: ParsedEmail, match: CaseMatch, email: str, verdict: Verdict
 ) -> _Finish:
     if match.case is not None:
         case = match.case
         if case.status in (Status.RESOLVED, Status.CLOSED) and not services.reopen_window_open(
             case
         ):
-            return _new_case(row, parsed, email, follows=case, note="")
+            return _new_case(row, parsed, email, follows=case, note="", verdict=verdict)
         result = add_contact(
             case=case,
             idempotency_key=_intake_key(row),
@@ -533,20 +596,35 @@ def _person_wrote(
         _tell_about_skipped_files(row, parsed, finish, email)
         return finish
     note = "; ".join(match.refused)
-    return _new_case(row, parsed, email, follows=None, note=note)
+    return _new_case(row, parsed, email, follows=None, note=note, verdict=verdict)
 
 
 def _new_case(
-    row: InboundMessage, parsed: ParsedEmail, email: str, *, follows: Case | None, note: str
+    row: InboundMessage,
+    parsed: ParsedEmail,
+    email: str,
+    *,
+    follows: Case | None,
+    note: str,
+    verdict: Verdict,
 ) -> _Finish:
     acknowledge, why_not = _may_acknowledge(parsed, email)
-    to_triage = bool(note)
+    unauthenticated = not verdict.authenticated
+    to_triage = bool(note) or unauthenticated
     department = triage_department() if to_triage else (row.mailbox.department or None)
     if department is None:
         department = triage_department()
-    trusted = not (parsed.unverified_sender or parsed.from_ambiguous)
+    # Unauthenticated mail is never linked to a resident we already know (it may be spoofed).
+    trusted = not (parsed.unverified_sender or parsed.from_ambiguous or unauthenticated)
     resident: ResidentDetails | Resident
-    if follows is not None and (follows.resident.email or "").lower() == email:
+    # The followed case's record, only when it reaches no one but this authenticated address (as
+    # intake's rule for authenticated email): a phone typed there may be someone else's.
+    if (
+        trusted
+        and follows is not None
+        and (follows.resident.email or "").lower() == email
+        and not follows.resident.phone
+    ):
         resident = follows.resident
     else:
         resident = ResidentDetails(
@@ -578,6 +656,11 @@ def _new_case(
     except IntakeError as exc:
         return _quarantine(f"the message could not become a case: {'; '.join(exc.messages)}")
     reasons = []
+    if unauthenticated:
+        reasons.append(
+            f"unauthenticated sender ({verdict.reason}): not linked to any known "
+            "resident or case, sent to triage"
+        )
     if note:
         reasons.append(f"sent to triage: {note}")
     if follows is not None:
@@ -592,7 +675,9 @@ def _new_case(
         status=RowStatus.PROCESSED,
         outcome=(
             Outcome.TRIAGE_NOT_PARTY
-            if to_triage
+            if note
+            else Outcome.UNAUTHENTICATED
+            if unauthenticated
             else Outcome.FOLLOW_ON
             if follows is not None
             else Outcome.NEW_CASE
@@ -602,9 +687,21 @@ def _new_case(
         acknowledged=acknowledge,
         reason="; ".join(reasons) or "new case",
     )
-    if to_triage:
+    if unauthenticated:
+        finish.effects.append(
+            lambda: services.record_event(
+                case=result.case,
+                kind=EventKind.NOTE,
+                message=f"Unauthenticated email ({verdict.reason}): the sender may not be who "
+                "they say. Not linked to any existing resident or case; check before linking.",
+                data={"inbound_email": "unauthenticated", "verdict": verdict.reason},
+            )
+        )
+    if note:
         finish.line = f"new case {result.case.reference} in triage ({note})"
         finish.effects.append(lambda: _mark_for_triage(result, note))
+    elif unauthenticated:
+        finish.line = f"new case {result.case.reference} in triage (unauthenticated sender)"
     elif follows is not None:
         finish.line = f"new case {result.case.reference} following closed case {follows.reference}"
     else:

@@ -100,6 +100,9 @@ class InboundMessage(models.Model):
         FOLLOW_ON = "follow_on", "New case following a closed one"
         TRIAGE_NOT_PARTY = "triage_not_party", "Names a case but not from a party to it: triage"
         AUTO_REPLY = "auto_reply", "Automatic reply recorded on its case"
+        AUTOMATIC = "automatic", "Automatic or bulk mail: held for staff"
+        UNAUTHENTICATED = "unauthenticated", "Sender not authenticated: new case for triage"
+        STAFF_OPENED = "staff_opened", "Case opened by staff from quarantine"
 
     mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="messages")
     dedupe_key = models.CharField(max_length=255, help_text="Message-ID, or sha256 of the raw.")
@@ -133,6 +136,18 @@ class InboundMessage(models.Model):
     )
     attempts = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # What staff should know about the message itself, shown with its contact on the case page.
+    attachments_dropped = models.PositiveIntegerField(
+        default=0, help_text="Attachments over the per-message cap: kept only in the raw message."
+    )
+    from_header_count = models.PositiveSmallIntegerField(
+        default=1, help_text="From header fields in the message (more than one: the first used)."
+    )
+    notes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Parsing notes for staff (charset guessed, lossy text…).",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -162,3 +177,35 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject or '(no subject)'} from {self.sender or 'unknown'} ({self.status})"
+
+    @property
+    def staff_warnings(self) -> list[str]:
+        """Facts about this message staff must see next to what it says."""
+        warnings = []
+        if self.attachments_dropped:
+            warnings.append(
+                f"{self.attachments_dropped} attachment(s) were not kept (over the per-message "
+                "limit); they remain in the raw message"
+            )
+        if self.from_header_count > 1:
+            warnings.append(
+                f"the message had {self.from_header_count} From headers: the first was used, and "
+                "the sender must not be trusted"
+            )
+        return warnings + [str(note) for note in self.notes or []]
+
+
+class WebhookToken(models.Model):
+    """A provider webhook token already used: a replayed signed request is refused.
+
+    Kept in the database (not the cache) so replay protection survives a Redis outage; written
+    in the same transaction as the raw message, so a delivery that failed to store can be
+    retried by the provider with the same token. Rows older than the freshness window are
+    pruned: a request that old is refused on its timestamp anyway.
+    """
+
+    token = models.CharField(max_length=255, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.token[:12]}… at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -21,9 +21,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import bounces
+from . import bounces, spool
 from .bounces import BounceInfo
-from .charsets import clean_text, decode_bytes, fix_surrogates
+from .charsets import clean_text, decode_bytes, decode_text, fix_surrogates
 from .headers import (
     Mailbox,
     decode_rfc2047,
@@ -169,6 +169,13 @@ class ParsedEmail:
     unverified_reasons: list[str] = field(default_factory=list)
     attachments_omitted: int = 0
     return_path: str | None = None
+    #: How many From header fields the message had (RFC 5322 allows exactly one).
+    from_headers: int = 1
+    #: Some body text could not be decoded and holds U+FFFD: staff are told.
+    lossy_decoding: bool = False
+    #: Received and Authentication-Results fields, top first, for the channel's DMARC check
+    #: (channels/inbound_email/authentication.py reads only our own server's, at the top).
+    trace_headers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def is_automatic(self) -> bool:
@@ -216,6 +223,18 @@ def _raw_headers(message: email.message.Message) -> dict[str, list[str]]:
     for name, value in items:
         headers.setdefault(str(name).strip().lower(), []).append(str(value))
     return headers
+
+
+def _trace_headers(message: email.message.Message) -> list[tuple[str, str]]:
+    """Received and Authentication-Results fields in order, top first (at most 100)."""
+    out: list[tuple[str, str]] = []
+    for name, value in message.raw_items():
+        lowered = str(name).strip().lower()
+        if lowered in {"received", "authentication-results"}:
+            out.append((lowered, clean_text(str(value), keep_newlines=False)[:2000]))
+            if len(out) >= 100:
+                break
+    return out
 
 
 def _first(headers: dict[str, list[str]], name: str) -> str | None:
@@ -280,6 +299,12 @@ def _filename(part: email.message.Message) -> str | None:
 
 
 def _payload_bytes(part: email.message.Message) -> bytes:
+    spooled = spool.current.get()
+    if spooled is not None:
+        for marker in part.get_all(spool.HEADER) or []:  # a sender may add their own
+            content = spooled.get(str(marker))
+            if content is not None:
+                return content
     try:
         data = part.get_payload(decode=True)
     except Exception:
@@ -381,6 +406,8 @@ class _Walker:
     inline_texts: list[str] = field(default_factory=list)
     # >0 while inside a forwarded message: its reports describe other mail, not ours.
     forward_level: int = 0
+    # Some text could not be decoded (U+FFFD stands in): staff should read the raw message.
+    lossy: bool = False
 
     def defect(self, text: str) -> None:
         if text not in self.defects and len(self.defects) < 50:
@@ -431,7 +458,11 @@ class _Walker:
     # -- text ----------------------------------------------------------------------------
     def _text_of(self, part: email.message.Message) -> str:
         data = _payload_bytes(part)
-        text = clean_text(decode_bytes(data, _charset(part)))
+        decoded = decode_text(data, _charset(part))
+        for note in decoded.notes():
+            self.defect(note)
+        self.lossy = self.lossy or decoded.lossy
+        text = clean_text(decoded.text)
         remaining = MAX_TEXT_CHARS + MAX_HTML_CHARS - self.text_chars
         if len(text) > remaining:
             text = text[: max(remaining, 0)]
@@ -756,7 +787,7 @@ class _Walker:
 # -- entry points --------------------------------------------------------------------------
 def _not_mime_reason(raw: bytes) -> str | None:
     """Refuse input that is not an RFC 5322 message at all, before parsing it as one."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # (never raw.strip(): a copy of a large message)
         return "empty message"
     if raw.startswith(_OLE_MAGIC):
         return "not an email: an Outlook .msg file (OLE compound document), not RFC 5322"
@@ -889,8 +920,24 @@ def _parse(raw: bytes) -> ParsedEmail:
         source = source[:1_000_000]  # enough for the header block, so staff see who sent it
     else:
         limit_reason = _limits_reason(source)
-    parser_class = email.parser.BytesHeaderParser if limit_reason else email.parser.BytesParser
-    message = parser_class(policy=email.policy.default).parsebytes(source)
+    if limit_reason:
+        message = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(source)
+        spooled = None
+    else:
+        # Large base64 bodies are decoded apart, so the stdlib parser never holds them as text.
+        skeleton, spooled = spool.split(source)
+        message = email.parser.BytesParser(policy=email.policy.default).parsebytes(skeleton)
+        del skeleton
+    token = spool.current.set(spooled)
+    try:
+        return _parse_message_tree(raw, message, limit_reason)
+    finally:
+        spool.current.reset(token)
+
+
+def _parse_message_tree(
+    raw: bytes, message: email.message.Message, limit_reason: str | None
+) -> ParsedEmail:
 
     raw_headers = _raw_headers(message)
     top_type = fix_surrogates(_first(raw_headers, "content-type") or "")
@@ -1073,7 +1120,12 @@ def _parse(raw: bytes) -> ParsedEmail:
     fallback_original = (in_reply_to or references[-1:] or [None])[0]
     original_id = walker.original_message_id or fallback_original
     warning = any("warning" in value.lower() for value in headers.get("auto-submitted", []))
-    if walker.report_type == "delivery-status":
+    # A report whose report-type parameter is missing (seen in the wild with status 5.0.0) is
+    # still a delivery report when it carries a message/delivery-status part.
+    dsn = walker.report_type == "delivery-status" or (
+        walker.report_type in (None, "unknown") and bool(walker.dsn_blocks)
+    )
+    if dsn:
         kind, bounce = bounces.from_delivery_status(
             walker.dsn_blocks, original_message_id=original_id, warning=warning
         )
@@ -1123,7 +1175,7 @@ def _parse(raw: bytes) -> ParsedEmail:
                 if why not in reasons:
                     reasons.append(why)
     if walker.report_type not in (None, "delivery-status", "feedback-report") and (
-        kind == KIND_MESSAGE
+        kind == KIND_MESSAGE and not dsn
     ):
         reasons.append(f"machine-generated report ({walker.report_type})")
 
@@ -1165,4 +1217,7 @@ def _parse(raw: bytes) -> ParsedEmail:
         unverified_reasons=unverified_reasons,
         attachments_omitted=walker.attachments_omitted,
         return_path=return_path,
+        from_headers=len(from_values),
+        lossy_decoding=walker.lossy,
+        trace_headers=_trace_headers(message),
     )

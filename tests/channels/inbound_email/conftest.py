@@ -6,6 +6,7 @@ switched off (``-p no:django``) a stand-in is provided here, so these pure tests
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import UTC
@@ -19,7 +20,8 @@ from channels.inbound_email.parsing import MAX_SUBJECT_CHARS, NO_TEXT, ParsedEma
 REPO_ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "emails"
 # The shared corpus sits beside the repository (in development and in CI), never inside it.
-CORPUS = REPO_ROOT.parent / "shared" / "email-corpus"
+# EMAIL_CORPUS points elsewhere (a worktree whose parent does not hold it).
+CORPUS = Path(os.environ.get("EMAIL_CORPUS") or REPO_ROOT.parent / "shared" / "email-corpus")
 
 _BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
 
@@ -110,3 +112,6 @@ def assert_storable(parsed: ParsedEmail) -> None:
 
 # Database and real-server fixtures for the channel's ingest, IMAP, webhook and outbound tests.
 from tests.channels.inbound_email.servers import dovecot, mail_settings, smtp_server  # noqa: E402,F401
+
+if "pytest_django" in sys.modules:  # staff fixtures for the held-mail pages (need Django)
+    from tests.enquiries.staff.helpers import signed_in, world  # noqa: F401

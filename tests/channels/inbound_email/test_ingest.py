@@ -314,3 +314,14 @@ def test_ingest_email_fails_when_the_database_refuses_the_row(tmp_path, monkeypa
 def test_ingest_email_refuses_an_unknown_mailbox(tmp_path):
     with pytest.raises(CommandError, match="No mailbox"):
         call_command("ingest_email", "x.eml", "--mailbox", "nope")
+
+
+def test_a_large_message_is_streamed_into_the_database_intact_and_stored_once():
+    raw = make_email(attachments=[("survey.pdf", "application/pdf", PDF * 60_000)])
+    assert len(raw) > 2 * 1024 * 1024  # over rawstore.STREAM_FROM_BYTES: the COPY path
+
+    first = pipe(raw)
+    second = pipe(raw)
+
+    assert bytes(InboundMessage.objects.get().raw) == raw
+    assert first.row.status == InboundMessage.Status.PROCESSED and second.duplicate
