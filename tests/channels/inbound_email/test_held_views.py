@@ -82,3 +82,11 @@ def test_the_case_page_shows_dropped_attachments_and_two_from_headers(
     text = page.content.decode()
     assert "3 attachment(s) were not kept" in text
     assert "2 From headers" in text
+
+
+def test_the_staff_menu_offers_held_email_only_to_those_who_may_review_it(world, signed_in):
+    home = reverse("staff:home")
+    held = reverse("inbound_email_staff:held_list")
+
+    assert held in signed_in(world.agent).get(home).content.decode()
+    assert held not in signed_in(world.highways_officer).get(home).content.decode()
