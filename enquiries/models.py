@@ -312,6 +312,20 @@ class Case(models.Model):
     tracking_issued_at = models.DateTimeField(
         null=True, blank=True, help_text="When Find my enquiry last re-issued the tracking link."
     )
+    legal_hold_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="While set, retention and erasure leave this case's personal data alone.",
+    )
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_hold_at = models.DateTimeField(null=True, blank=True)
+    personal_data_removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When retention or erasure removed this case's personal data (statistics kept).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     routed_at = models.DateTimeField(null=True, blank=True)
@@ -737,3 +751,32 @@ class PartnerOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Erasure(models.Model):
+    """One erasure of a person's data on request: why, on what legal basis, who, what it did.
+
+    Holds no personal data itself (only counts and the resident's row id), so it survives the
+    erasure it records.
+    """
+
+    class LegalBasis(models.TextChoices):
+        NO_LONGER_NEEDED = "art17_1a", "Article 17(1)(a): no longer necessary"
+        CONSENT_WITHDRAWN = "art17_1b", "Article 17(1)(b): consent withdrawn"
+        OBJECTION = "art17_1c", "Article 17(1)(c): objection upheld"
+        UNLAWFUL = "art17_1d", "Article 17(1)(d): unlawfully processed"
+        LEGAL_OBLIGATION = "art17_1e", "Article 17(1)(e): legal obligation to erase"
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="erasures")
+    reason = models.TextField(help_text="Why: the request, in words that name no one.")
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cases = models.PositiveIntegerField(default=0)
+    contacts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Erasure of resident {self.resident_id} ({self.legal_basis})"

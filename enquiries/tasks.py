@@ -174,3 +174,12 @@ def queue_digests() -> int:
     """After the digest time, one digest per person and case for the updates held back."""
     heartbeats.beat("notification-digests")
     return digests.queue_due()
+
+
+@shared_task(acks_late=True)
+def apply_retention() -> dict:
+    """Daily: remove the personal data of cases past their service's retention period."""
+    from enquiries import retention
+
+    heartbeats.beat("apply-retention")
+    return retention.apply_retention().as_dict()
