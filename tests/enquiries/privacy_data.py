@@ -64,7 +64,7 @@ def spread_person(tag: str = "Quillfeather") -> Person:
     Case.objects.filter(pk=web.pk).update(
         answers={"reg": f"{tag[:2].upper()}12 ABC", "size": "Big"}, address=f"1 {street}"
     )
-    phone = "+447700900917"
+    phone = f"+447700900{len(tag) * 37 % 1000:03d}"
     staff = UserFactory()
     residents.resident_update_details(
         resident=web.resident,
