@@ -780,3 +780,40 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure of resident {self.resident_id} ({self.legal_basis})"
+
+
+class SubjectAccessExport(models.Model):
+    """A subject access export: built by a worker, downloaded through an expiring link.
+
+    Only a SHA-256 of the link's token is stored; the file lives in private storage under a
+    random name and is deleted when the link expires or the person's data is erased.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="subject_access_exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to="subject-access/", blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    redactions = models.PositiveIntegerField(
+        default=0, help_text="Passages flagged as other people's data, to check before release."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Subject access export {self.pk} ({self.state})"

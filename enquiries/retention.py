@@ -217,6 +217,9 @@ def _anonymise_resident(resident: Resident, *, now: datetime) -> None:
         to_address="", subject="", body="", message_id="", provider_ref="", error=""
     )
     _scrub_admin_log(Resident, [resident.pk])
+    from enquiries.subject_access import delete_exports_of
+
+    delete_exports_of(resident)
 
 
 def _detach(case: Case, *, now: datetime) -> None:

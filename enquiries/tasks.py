@@ -183,3 +183,15 @@ def apply_retention() -> dict:
 
     heartbeats.beat("apply-retention")
     return retention.apply_retention().as_dict()
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def build_subject_access_export(export_id: int, outbox_id: int | None = None) -> bool:
+    """Write one subject access ZIP (idempotent: a second delivery finds it ready)."""
+    from enquiries import subject_access
+
+    if not outbox.is_live(outbox_id):
+        return False
+    export = subject_access.build(export_id)
+    outbox.mark_done(outbox_id)
+    return export is not None

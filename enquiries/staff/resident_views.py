@@ -48,6 +48,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_log_contacts": policy.can_log_contacts(request.user),
             "can_edit": policy.can_edit_resident(request.user, resident, seen=True),
             "can_decide": policy.can_manage_identity(request.user),
+            "can_handle_data_protection": policy.can_handle_data_protection(request.user),
             "matches": [_side(m, resident) for m in undecided],
             "decided": [_side(m, resident) for m in decided],
             "history": residents.change_history(resident),

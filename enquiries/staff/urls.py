@@ -5,6 +5,7 @@ from enquiries.staff import (
     attachment_views,
     auth_views,
     case_views,
+    data_protection_views,
     resident_views,
     worklist_views,
 )
@@ -25,6 +26,27 @@ urlpatterns = [
         "residents/<int:pk>/matches/<int:match_pk>/",
         resident_views.decide_match,
         name="resident_match",
+    ),
+    path(
+        "residents/<int:pk>/subject-access/",
+        data_protection_views.request_export,
+        name="subject_access_request",
+    ),
+    path("residents/<int:pk>/erase/", data_protection_views.erase, name="resident_erase"),
+    path(
+        "subject-access/<int:pk>/<str:token>/",
+        data_protection_views.export_status,
+        name="subject_access",
+    ),
+    path(
+        "subject-access/<int:pk>/<str:token>/download/",
+        data_protection_views.export_download,
+        name="subject_access_download",
+    ),
+    path(
+        "cases/<str:reference>/legal-hold/",
+        data_protection_views.legal_hold,
+        name="case_legal_hold",
     ),
     path("cases/<str:reference>/", case_views.case_detail, name="case"),
     path("cases/<str:reference>/status/", case_views.change_status, name="case_status"),
