@@ -224,6 +224,9 @@ class ResidentChange(models.Model):
     case = models.ForeignKey(
         "Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )  # the tracking link's case, when changed through one
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why staff made the correction (rectification)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -817,3 +820,29 @@ class SubjectAccessExport(models.Model):
 
     def __str__(self) -> str:
         return f"Subject access export {self.pk} ({self.state})"
+
+
+class PendingContactChange(models.Model):
+    """A new email or phone given through a tracking link, not used until confirmed.
+
+    The code sent to the new address is derived (HMAC of the row and its salt), never stored.
+    """
+
+    class Field(models.TextChoices):
+        EMAIL = "email", "Email address"
+        PHONE = "phone", "Phone number"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pending_changes")
+    field = models.CharField(max_length=10, choices=Field.choices)
+    new_value = models.CharField(max_length=254)
+    salt = models.CharField(max_length=32)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field} change on case {self.case_id}"

@@ -195,3 +195,13 @@ def build_subject_access_export(export_id: int, outbox_id: int | None = None) ->
     export = subject_access.build(export_id)
     outbox.mark_done(outbox_id)
     return export is not None
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def send_confirmation_code(pending_id: int, outbox_id: int | None = None) -> bool:
+    """The code confirming a new email or phone given through a tracking link."""
+    if not outbox.is_live(outbox_id):
+        return False
+    row = notifications.send_confirmation_code(pending_id=pending_id)
+    outbox.mark_done(outbox_id)
+    return row is not None

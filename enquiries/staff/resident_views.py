@@ -102,11 +102,13 @@ def edit_resident(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResidentDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
+            details = {name: form.cleaned_data[name] for name in EDITABLE}
             changed = residents.resident_update_details(
                 resident=resident,
-                changes=form.cleaned_data,
+                changes=details,
                 by=request.user,
                 channel=residents.Via.STAFF,
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
