@@ -163,6 +163,7 @@ class PossibleMatch(models.Model):
         EMAIL = "email", "Email address"
         PHONE = "phone", "Phone number"
         BOTH = "email_and_phone", "Email address and phone number"
+        NAME_POSTCODE = "name_postcode", "Similar name at the same postcode"
 
     resident = models.ForeignKey(
         Resident, on_delete=models.CASCADE, related_name="possible_matches"
@@ -846,3 +847,35 @@ class PendingContactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} change on case {self.case_id}"
+
+
+class ResidentMerge(models.Model):
+    """Two records of the same person made one: what moved from ``merged`` to ``kept``.
+
+    ``moved`` lists the ids of every case, contact, subscription and notification that moved,
+    so the merge can be undone exactly; the merged record itself is kept, unchanged.
+    """
+
+    kept = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_merged")
+    match = models.ForeignKey(
+        PossibleMatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    moved = models.JSONField(default=dict)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kept=models.F("merged")), name="resident_merge_two_records"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Resident {self.merged_id} merged into {self.kept_id}"

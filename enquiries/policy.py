@@ -195,6 +195,11 @@ def can_handle_data_protection(user: Any) -> bool:
     return DATA_PROTECTION in roles(user)
 
 
+def can_merge_residents(user: Any) -> bool:
+    """Merge duplicate records (and undo it): those who decide who a resident is, and the DPO."""
+    return bool(roles(user) & (MANAGES_IDENTITY | {DATA_PROTECTION}))
+
+
 def subject_access_viewer(user: Any) -> str:
     """How a staff viewer is named in a subject access export: name and role, not username."""
     name = (user.get_full_name() if hasattr(user, "get_full_name") else "") or "A member of staff"

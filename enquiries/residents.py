@@ -9,6 +9,7 @@ tracking link), and every change is kept in ResidentChange.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import hmac
 import secrets
@@ -59,22 +60,26 @@ Via = ResidentChange.Via
 
 
 def record_possible_matches(resident: Resident) -> list[PossibleMatch]:
-    """A possible match for each existing record with this record's email or phone."""
-    query = Q()
+    """A possible match for each existing record with this record's email or phone, or a
+    similar name at the same postcode (never twice for one pair, whichever way round)."""
+    query = Q(pk__in=[])
     if resident.email:
         query |= Q(email__iexact=resident.email)
     if resident.phone:
         query |= Q(phone=resident.phone)
-    if not query:
-        return []
-    others = (
+    others = list(
         Resident.objects.filter(query, anonymised_at__isnull=True)
         .exclude(pk=resident.pk)
         .order_by("id")
         .only("id", "email", "phone")[:MAX_MATCHES]
     )
+    paired = set(
+        PossibleMatch.objects.filter(other=resident).values_list("resident_id", flat=True)
+    ) | set(PossibleMatch.objects.filter(resident=resident).values_list("other_id", flat=True))
     rows = []
     for other in others:
+        if other.pk in paired:
+            continue
         same_email = bool(resident.email) and other.email.lower() == resident.email.lower()
         same_phone = bool(resident.phone) and other.phone == resident.phone
         matched_on = (
@@ -85,9 +90,57 @@ def record_possible_matches(resident: Resident) -> list[PossibleMatch]:
             else PossibleMatch.MatchedOn.PHONE
         )
         rows.append(PossibleMatch(resident=resident, other=other, matched_on=matched_on))
+    matched = {row.other_id for row in rows} | paired
+    rows += [
+        PossibleMatch(
+            resident=resident, other=other, matched_on=PossibleMatch.MatchedOn.NAME_POSTCODE
+        )
+        for other in similar_at_postcode(resident)
+        if other.pk not in matched
+    ]
     if rows:
         PossibleMatch.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
+
+
+#: How alike two names must be (difflib ratio, after folding case and spaces) to be listed.
+NAME_SIMILARITY = 0.85
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.lower().replace(".", " ").replace("-", " ").split())
+
+
+def names_alike(a: str, b: str) -> bool:
+    """ "Siobhan O'Neil" and "Siobhan ONeill", "J Smith" and "John Smith" are not (initials)."""
+    a, b = _folded(a), _folded(b)
+    if not a or not b:
+        return False
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
+
+
+def similar_at_postcode(resident: Resident) -> list[Resident]:
+    """Other live records with a similar name at the same postcode (earlier records first)."""
+    if not resident.postcode or not resident.full_name:
+        return []
+    others = (
+        Resident.objects.filter(postcode=resident.postcode, anonymised_at__isnull=True)
+        .exclude(pk=resident.pk)
+        .exclude(full_name="")
+        .order_by("id")
+        .only("id", "full_name")[:200]
+    )
+    return [other for other in others if names_alike(other.full_name, resident.full_name)][
+        :MAX_MATCHES
+    ]
+
+
+def scan_for_duplicates() -> int:
+    """Possible matches for every live record (existing data, or after an import): idempotent."""
+    made = 0
+    for resident in Resident.objects.filter(anonymised_at__isnull=True).order_by("id").iterator():
+        made += len(record_possible_matches(resident))
+    return made
 
 
 def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMatch]]:

@@ -6,6 +6,7 @@ from enquiries.staff import (
     auth_views,
     case_views,
     data_protection_views,
+    duplicate_views,
     resident_views,
     worklist_views,
 )
@@ -48,6 +49,9 @@ urlpatterns = [
         data_protection_views.legal_hold,
         name="case_legal_hold",
     ),
+    path("duplicates/", duplicate_views.duplicates, name="duplicates"),
+    path("duplicates/<int:match_pk>/merge/", duplicate_views.merge, name="duplicate_merge"),
+    path("merges/<int:pk>/undo/", duplicate_views.undo, name="merge_undo"),
     path("cases/<str:reference>/", case_views.case_detail, name="case"),
     path("cases/<str:reference>/status/", case_views.change_status, name="case_status"),
     path("cases/<str:reference>/assign/", case_views.assign, name="case_assign"),
