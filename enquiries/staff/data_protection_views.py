@@ -115,3 +115,19 @@ def legal_hold(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, "The case is on legal hold.")
     return redirect("staff:case", reference=Case.objects.get(pk=case.pk).reference)
+
+
+@staff_required
+def data_quality(request: HttpRequest) -> HttpResponse:
+    """Failing contact details, unverified changes, no contact route, past retention."""
+    from enquiries import data_quality as quality
+
+    _officer(request, "data_quality")
+    result = quality.report()
+    access_log.record_subjects(
+        user=request.user,
+        path=request.path,
+        subjects=[(None, r.pk) for r in [*result.failing, *result.no_route]],
+        action="data_quality",
+    )
+    return render(request, "staff/data_quality.html", {"q": result})

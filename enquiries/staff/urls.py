@@ -50,6 +50,7 @@ urlpatterns = [
         name="case_legal_hold",
     ),
     path("duplicates/", duplicate_views.duplicates, name="duplicates"),
+    path("data-quality/", data_protection_views.data_quality, name="data_quality"),
     path("duplicates/<int:match_pk>/merge/", duplicate_views.merge, name="duplicate_merge"),
     path("merges/<int:pk>/undo/", duplicate_views.undo, name="merge_undo"),
     path("cases/<str:reference>/", case_views.case_detail, name="case"),
