@@ -44,6 +44,7 @@ from enquiries.models import (
     Contact,
     Erasure,
     Notification,
+    PendingContactChange,
     PossibleMatch,
     Resident,
     ResidentChange,
@@ -162,6 +163,7 @@ def _strip_case(case: Case, *, summary: str, now: datetime) -> dict[str, int]:
         resident=None,
     )
     CaseEvent.objects.filter(case=case).update(message="", public_message="", data={})
+    PendingContactChange.objects.filter(case=case).delete()
     AccessLog.objects.filter(case=case).update(path="", resident=None)
     followers = list(CaseSubscription.objects.filter(case=case).values_list("resident", flat=True))
     CaseSubscription.objects.filter(case=case).delete()
@@ -210,7 +212,7 @@ def _anonymise_resident(resident: Resident, *, now: datetime) -> None:
         anonymised_at=now,
         updated_at=now,
     )
-    ResidentChange.objects.filter(resident=resident).update(old_value="", new_value="")
+    ResidentChange.objects.filter(resident=resident).update(old_value="", new_value="", reason="")
     PossibleMatch.objects.filter(Q(resident=resident) | Q(other=resident)).delete()
     AccessLog.objects.filter(resident=resident).update(path="")
     Notification.objects.filter(resident=resident).update(

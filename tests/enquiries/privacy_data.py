@@ -71,6 +71,7 @@ def spread_person(tag: str = "Quillfeather") -> Person:
         changes={"phone": phone, "full_name": name, "address": f"1 {street}"},
         by=staff,
         channel=residents.Via.STAFF,
+        reason=f"{name} phoned from {phone}",
     )
     services.record_event(
         case=web, kind=EventKind.NOTE, message=f"Spoke to {name} on {phone}", by=staff
@@ -87,6 +88,7 @@ def spread_person(tag: str = "Quillfeather") -> Person:
         body=f"Dear {name}",
         state=Notification.State.DELIVERED,
     )
+    residents.request_own_details_change(case=web, changes={"email": f"new.{email}"})
     cases = [Case.objects.get(pk=by_email.pk), Case.objects.get(pk=web.pk)]
     return Person(name, email, phone, street, secret, cases)
 
