@@ -220,3 +220,13 @@ def test_the_schedule_uses_the_default_for_a_case_without_a_service(settings):
     Case.objects.filter(pk=case.pk).update(resolved_at=timezone.now() - timedelta(days=31))
 
     assert list(retention.due_cases()) == [case]
+
+
+def test_the_question_schema_marks_personal_questions_with_true_or_false():
+    from django.core.exceptions import ValidationError
+
+    from enquiries.questions import validate_question_schema
+
+    validate_question_schema([{"name": "reg", "label": "Reg", "type": "text", "personal": True}])
+    with pytest.raises(ValidationError, match="personal must be true or false"):
+        validate_question_schema([{"name": "reg", "label": "Reg", "type": "text", "personal": 1}])
