@@ -108,3 +108,18 @@ def test_a_record_cannot_be_merged_twice_or_into_itself_or_when_anonymised():
     Resident.objects.filter(pk=other.pk).update(anonymised_at="2020-01-01T00:00Z")
     with pytest.raises(ValidationError):
         resident_merge.merge_residents(kept=kept, merged=other, by=UserFactory())
+
+
+def test_the_command_lists_duplicates_among_existing_records():
+    import io
+
+    from django.core.management import call_command
+
+    ResidentFactory(full_name="Ann Lee", email="", phone="", postcode="PR1 8XJ")
+    ResidentFactory(full_name="Ann  Lee", email="", phone="", postcode="PR1 8XJ")
+    out = io.StringIO()
+
+    call_command("find_duplicate_residents", stdout=out)
+
+    assert "1 new possible duplicates" in out.getvalue()
+    assert PossibleMatch.objects.get().matched_on == "name_postcode"
