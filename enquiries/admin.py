@@ -51,6 +51,7 @@ class ServiceAdmin(admin.ModelAdmin):
         "topic",
         "department",
         "sla_days",
+        "retention_days",
         "default_priority",
         "is_simple_query",
         "is_active",
@@ -189,6 +190,11 @@ class CaseAdmin(ReadOnlyAdmin):
         "tracking_token_hash",
         "created_at",
         "updated_at",
+        # set by the data protection officer on the case page, with who and when
+        "legal_hold_reason",
+        "legal_hold_by",
+        "legal_hold_at",
+        "personal_data_removed_at",
     ]
     list_select_related = ["service", "department"]
     inlines = [ContactInline, EventInline]

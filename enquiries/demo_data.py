@@ -104,6 +104,7 @@ for _order, _topic in enumerate(TOPICS, start=1):
 
 Q_WHERE = {
     "name": "location_detail",
+    "personal": True,
     "label": "Exactly where is it?",
     "type": "location",
     "required": True,
@@ -512,6 +513,7 @@ SERVICES: list[dict[str, Any]] = [
         "questions": [
             {
                 "name": "vehicle_registration",
+                "personal": True,
                 "label": "Vehicle registration number",
                 "type": "text",
                 "required": True,
@@ -929,6 +931,7 @@ SERVICES: list[dict[str, Any]] = [
             },
             {
                 "name": "child_year_group",
+                "personal": True,
                 "label": "Child's current year group",
                 "type": "text",
                 "max_length": 20,
@@ -954,6 +957,7 @@ SERVICES: list[dict[str, Any]] = [
         "questions": [
             {
                 "name": "school_name",
+                "personal": True,
                 "label": "Name of the school",
                 "type": "text",
                 "required": True,
@@ -1160,6 +1164,7 @@ SERVICES: list[dict[str, Any]] = [
             },
             {
                 "name": "registered_name",
+                "personal": True,
                 "label": "Full name on the certificate",
                 "type": "text",
                 "required": True,
@@ -1326,6 +1331,7 @@ SERVICES: list[dict[str, Any]] = [
             Q_WHERE,
             {
                 "name": "vehicle_registration",
+                "personal": True,
                 "label": "Vehicle registration number",
                 "type": "text",
                 "max_length": 10,
@@ -1369,6 +1375,7 @@ SERVICES: list[dict[str, Any]] = [
             },
             {
                 "name": "outcome_wanted",
+                "personal": True,
                 "label": "What would you like us to do?",
                 "type": "text",
                 "max_length": 1000,

@@ -163,6 +163,7 @@ class PossibleMatch(models.Model):
         EMAIL = "email", "Email address"
         PHONE = "phone", "Phone number"
         BOTH = "email_and_phone", "Email address and phone number"
+        NAME_POSTCODE = "name_postcode", "Similar name at the same postcode"
 
     resident = models.ForeignKey(
         Resident, on_delete=models.CASCADE, related_name="possible_matches"
@@ -224,6 +225,9 @@ class ResidentChange(models.Model):
     case = models.ForeignKey(
         "Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )  # the tracking link's case, when changed through one
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why staff made the correction (rectification)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -311,6 +315,20 @@ class Case(models.Model):
     tracking_token_hash = models.CharField(max_length=64, unique=True)
     tracking_issued_at = models.DateTimeField(
         null=True, blank=True, help_text="When Find my enquiry last re-issued the tracking link."
+    )
+    legal_hold_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="While set, retention and erasure leave this case's personal data alone.",
+    )
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_hold_at = models.DateTimeField(null=True, blank=True)
+    personal_data_removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When retention or erasure removed this case's personal data (statistics kept).",
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -737,3 +755,127 @@ class PartnerOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Erasure(models.Model):
+    """One erasure of a person's data on request: why, on what legal basis, who, what it did.
+
+    Holds no personal data itself (only counts and the resident's row id), so it survives the
+    erasure it records.
+    """
+
+    class LegalBasis(models.TextChoices):
+        NO_LONGER_NEEDED = "art17_1a", "Article 17(1)(a): no longer necessary"
+        CONSENT_WITHDRAWN = "art17_1b", "Article 17(1)(b): consent withdrawn"
+        OBJECTION = "art17_1c", "Article 17(1)(c): objection upheld"
+        UNLAWFUL = "art17_1d", "Article 17(1)(d): unlawfully processed"
+        LEGAL_OBLIGATION = "art17_1e", "Article 17(1)(e): legal obligation to erase"
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="erasures")
+    reason = models.TextField(help_text="Why: the request, in words that name no one.")
+    legal_basis = models.CharField(max_length=20, choices=LegalBasis.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cases = models.PositiveIntegerField(default=0)
+    contacts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Erasure of resident {self.resident_id} ({self.legal_basis})"
+
+
+class SubjectAccessExport(models.Model):
+    """A subject access export: built by a worker, downloaded through an expiring link.
+
+    Only a SHA-256 of the link's token is stored; the file lives in private storage under a
+    random name and is deleted when the link expires or the person's data is erased.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="subject_access_exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to="subject-access/", blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    redactions = models.PositiveIntegerField(
+        default=0, help_text="Passages flagged as other people's data, to check before release."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    downloads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Subject access export {self.pk} ({self.state})"
+
+
+class PendingContactChange(models.Model):
+    """A new email or phone given through a tracking link, not used until confirmed.
+
+    The code sent to the new address is derived (HMAC of the row and its salt), never stored.
+    """
+
+    class Field(models.TextChoices):
+        EMAIL = "email", "Email address"
+        PHONE = "phone", "Phone number"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pending_changes")
+    field = models.CharField(max_length=10, choices=Field.choices)
+    new_value = models.CharField(max_length=254)
+    salt = models.CharField(max_length=32)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.field} change on case {self.case_id}"
+
+
+class ResidentMerge(models.Model):
+    """Two records of the same person made one: what moved from ``merged`` to ``kept``.
+
+    ``moved`` lists the ids of every case, contact, subscription and notification that moved,
+    so the merge can be undone exactly; the merged record itself is kept, unchanged.
+    """
+
+    kept = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_merged")
+    match = models.ForeignKey(
+        PossibleMatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    moved = models.JSONField(default=dict)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kept=models.F("merged")), name="resident_merge_two_records"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Resident {self.merged_id} merged into {self.kept_id}"

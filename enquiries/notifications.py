@@ -29,7 +29,15 @@ Medium = Notification.Medium
 
 #: These always go at once (the resident needs them now); the budget counts only the others.
 EXEMPT_FROM_BUDGET = frozenset(
-    {"reply", "auto_answer", "tracking_link", "digest", "awaiting_resident", "escalation"}
+    {
+        "reply",
+        "auto_answer",
+        "tracking_link",
+        "digest",
+        "awaiting_resident",
+        "escalation",
+        "confirm_details",
+    }
 )
 #: Rows that used up some of the day's budget.
 COUNTED = (State.PENDING, State.SENDING, State.SENT, State.DELIVERED, State.FAILED)
@@ -765,3 +773,47 @@ def send_tracking_link(*, reference: str, fingerprint: str, key: str) -> Notific
             _send(row, case)
         return row
     return None
+
+
+def send_confirmation_code(*, pending_id: int) -> Notification | None:
+    """Send the code that confirms a new email or phone to that new address (issue 14).
+
+    The row's body is sent with the code, then kept with the code masked: the code is derived
+    from the pending change and never stored.
+    """
+    from enquiries.models import PendingContactChange
+    from enquiries.residents import CODE_MINUTES, confirmation_code
+
+    pending = (
+        PendingContactChange.objects.select_related("case", "case__resident")
+        .filter(pk=pending_id, confirmed_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if pending is None:
+        return None
+    case = pending.case
+    code = confirmation_code(pending)
+    medium = Medium.EMAIL if pending.field == "email" else Medium.SMS
+    body = (
+        f"Your code to confirm this {'email address' if medium == Medium.EMAIL else 'number'} "
+        f"for enquiry {case.reference} is {{code}}. It works for {CODE_MINUTES} minutes. "
+        f"If you did not ask to change your details, ignore this message."
+    )
+    row, _created = Notification.objects.get_or_create(
+        idempotency_key=f"confirm-details:{pending.pk}",
+        defaults={
+            "case": case,
+            "resident": case.resident,
+            "kind": "confirm_details",
+            "medium": medium,
+            "to_address": pending.new_value,
+            "subject": f"Your confirmation code for enquiry {case.reference}",
+            "body": body.format(code="••••••"),
+            "message_id": _new_message_id() if medium == Medium.EMAIL else "",
+        },
+    )
+    if row.state not in UNSENT:
+        return row
+    row.body = body.format(code=code)  # in memory only: what is sent
+    _send(row, case)
+    return row

@@ -38,8 +38,11 @@ FRONT_DESK = "front_desk"
 CASEWORKER = "caseworker"
 MANAGER = "manager"
 ADMIN = "admin"
-STAFF_ROLES = frozenset({CONTACT_CENTRE, FRONT_DESK, CASEWORKER, MANAGER, ADMIN})
-SEE_EVERY_CASE = frozenset({CONTACT_CENTRE, FRONT_DESK, ADMIN})
+#: The data protection officer and their team: subject access exports, erasure, legal holds,
+#: merging duplicate records and the data-quality view. They read every case to answer requests.
+DATA_PROTECTION = "data_protection"
+STAFF_ROLES = frozenset({CONTACT_CENTRE, FRONT_DESK, CASEWORKER, MANAGER, ADMIN, DATA_PROTECTION})
+SEE_EVERY_CASE = frozenset({CONTACT_CENTRE, FRONT_DESK, ADMIN, DATA_PROTECTION})
 TAKES_CONTACTS = frozenset({CONTACT_CENTRE, FRONT_DESK})
 #: Who decides who a resident is (possible matches) and changes their stored details: the
 #: people who speak to residents and can check who they are, and managers. Caseworkers read.
@@ -184,6 +187,24 @@ def can_view_resident(user: Any, resident: Resident) -> bool:
 
 def can_manage_identity(user: Any) -> bool:
     return is_portal_staff(user) and bool(roles(user) & MANAGES_IDENTITY)
+
+
+def can_handle_data_protection(user: Any) -> bool:
+    """Subject access, erasure, legal hold, merges, data quality: the data_protection role only
+    (not admins: configuring the portal is not a reason to read everyone's export)."""
+    return DATA_PROTECTION in roles(user)
+
+
+def can_merge_residents(user: Any) -> bool:
+    """Merge duplicate records (and undo it): those who decide who a resident is, and the DPO."""
+    return bool(roles(user) & (MANAGES_IDENTITY | {DATA_PROTECTION}))
+
+
+def subject_access_viewer(user: Any) -> str:
+    """How a staff viewer is named in a subject access export: name and role, not username."""
+    name = (user.get_full_name() if hasattr(user, "get_full_name") else "") or "A member of staff"
+    role = ", ".join(sorted(roles(user))) or "former staff"
+    return f"{name} ({role.replace('_', ' ')})"
 
 
 def can_edit_resident(user: Any, resident: Resident, *, seen: bool = False) -> bool:

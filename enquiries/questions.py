@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from enquiries.choices import QuestionType
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-ALLOWED_KEYS = {"name", "label", "type", "required", "hint", "choices", "max_length"}
+ALLOWED_KEYS = {"name", "label", "type", "required", "hint", "choices", "max_length", "personal"}
+# "personal": true marks a question whose answer may identify someone (a name, a registration
+# number, a description of a neighbour): retention and erasure remove those answers.
 RESERVED_NAMES = {"description", "summary", "postcode", "address", "email", "phone", "name"}
 
 
@@ -59,6 +61,8 @@ def validate_question_schema(schema: Any) -> None:
             problems.append(f"{where} has choices but is not a choice question.")
         if "required" in question and not isinstance(question["required"], bool):
             problems.append(f"{where}: required must be true or false.")
+        if "personal" in question and not isinstance(question["personal"], bool):
+            problems.append(f"{where}: personal must be true or false.")
         max_length = question.get("max_length")
         if max_length is not None and (
             not isinstance(max_length, int) or not 1 <= max_length <= 2000
@@ -129,3 +133,16 @@ def clean_answers(schema: list[dict], answers: Any) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def non_personal_answers(schema: list[dict], answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers retention may keep: those to questions in the schema not marked personal.
+
+    An answer to a question no longer in the schema is dropped: nothing says it is safe.
+    """
+    safe = {
+        question["name"]
+        for question in schema or []
+        if isinstance(question, dict) and not question.get("personal", False)
+    }
+    return {name: value for name, value in (answers or {}).items() if name in safe}

@@ -9,16 +9,29 @@ tracking link), and every change is kept in ResidentChange.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from enquiries import outbox
 from enquiries.choices import EventKind, UpdatePreference
-from enquiries.models import Case, PossibleMatch, Resident, ResidentChange
+from enquiries.models import (
+    Case,
+    PendingContactChange,
+    PossibleMatch,
+    Resident,
+    ResidentChange,
+)
 from enquiries.normalise import (
     normalise_email,
     normalise_phone,
@@ -47,22 +60,26 @@ Via = ResidentChange.Via
 
 
 def record_possible_matches(resident: Resident) -> list[PossibleMatch]:
-    """A possible match for each existing record with this record's email or phone."""
-    query = Q()
+    """A possible match for each existing record with this record's email or phone, or a
+    similar name at the same postcode (never twice for one pair, whichever way round)."""
+    query = Q(pk__in=[])
     if resident.email:
         query |= Q(email__iexact=resident.email)
     if resident.phone:
         query |= Q(phone=resident.phone)
-    if not query:
-        return []
-    others = (
+    others = list(
         Resident.objects.filter(query, anonymised_at__isnull=True)
         .exclude(pk=resident.pk)
         .order_by("id")
         .only("id", "email", "phone")[:MAX_MATCHES]
     )
+    paired = set(
+        PossibleMatch.objects.filter(other=resident).values_list("resident_id", flat=True)
+    ) | set(PossibleMatch.objects.filter(resident=resident).values_list("other_id", flat=True))
     rows = []
     for other in others:
+        if other.pk in paired:
+            continue
         same_email = bool(resident.email) and other.email.lower() == resident.email.lower()
         same_phone = bool(resident.phone) and other.phone == resident.phone
         matched_on = (
@@ -73,9 +90,57 @@ def record_possible_matches(resident: Resident) -> list[PossibleMatch]:
             else PossibleMatch.MatchedOn.PHONE
         )
         rows.append(PossibleMatch(resident=resident, other=other, matched_on=matched_on))
+    matched = {row.other_id for row in rows} | paired
+    rows += [
+        PossibleMatch(
+            resident=resident, other=other, matched_on=PossibleMatch.MatchedOn.NAME_POSTCODE
+        )
+        for other in similar_at_postcode(resident)
+        if other.pk not in matched
+    ]
     if rows:
         PossibleMatch.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
+
+
+#: How alike two names must be (difflib ratio, after folding case and spaces) to be listed.
+NAME_SIMILARITY = 0.85
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.lower().replace(".", " ").replace("-", " ").split())
+
+
+def names_alike(a: str, b: str) -> bool:
+    """ "Siobhan O'Neil" and "Siobhan ONeill", "J Smith" and "John Smith" are not (initials)."""
+    a, b = _folded(a), _folded(b)
+    if not a or not b:
+        return False
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
+
+
+def similar_at_postcode(resident: Resident) -> list[Resident]:
+    """Other live records with a similar name at the same postcode (earlier records first)."""
+    if not resident.postcode or not resident.full_name:
+        return []
+    others = (
+        Resident.objects.filter(postcode=resident.postcode, anonymised_at__isnull=True)
+        .exclude(pk=resident.pk)
+        .exclude(full_name="")
+        .order_by("id")
+        .only("id", "full_name")[:200]
+    )
+    return [other for other in others if names_alike(other.full_name, resident.full_name)][
+        :MAX_MATCHES
+    ]
+
+
+def scan_for_duplicates() -> int:
+    """Possible matches for every live record (existing data, or after an import): idempotent."""
+    made = 0
+    for resident in Resident.objects.filter(anonymised_at__isnull=True).order_by("id").iterator():
+        made += len(record_possible_matches(resident))
+    return made
 
 
 def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMatch]]:
@@ -163,8 +228,11 @@ def resident_update_details(
     by: Any,
     channel: str,
     case: Case | None = None,
+    reason: str = "",
 ) -> list[ResidentChange]:
     """The only write path for a resident's stored details: each changed field is recorded.
+
+    Staff corrections (rectification) say why: ``reason`` is required for the staff channel.
 
     A new email or phone clears its "failing" flag (the old one bounced, this one has not).
     Returns the changes made (none when every value was already stored).
@@ -172,6 +240,9 @@ def resident_update_details(
     if channel not in Via.values:
         raise ValueError(f"Unknown channel {channel!r}")
     cleaned = _cleaned(changes)
+    reason = clean_line(reason or "").strip()[:300]
+    if channel == Via.STAFF and not reason:
+        raise ValidationError({"reason": "Say why the details are being corrected."})
     with transaction.atomic():
         locked = Resident.objects.select_for_update().get(pk=resident.pk)
         if locked.anonymised_at is not None:
@@ -193,6 +264,7 @@ def resident_update_details(
                     by=by if getattr(by, "pk", None) else None,
                     channel=channel,
                     case=case,
+                    reason=reason,
                 )
             )
         if not rows:
@@ -294,3 +366,95 @@ def _copy_for(case: Case) -> Resident:
     except IntegrityError:
         pass
     return copy
+
+
+# --- a new email or phone, confirmed by a code sent to it -----------------------------------------
+
+#: Details that route updates somewhere new: used only once a code sent there comes back.
+CONFIRMED_BY_CODE = ("email", "phone")
+CODE_MINUTES = 30
+MAX_CODE_ATTEMPTS = 5
+
+
+def confirmation_code(pending: PendingContactChange) -> str:
+    """Six digits derived from the row and its salt (never stored)."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"confirm:{pending.pk}:{pending.salt}:{pending.new_value}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+    return f"{int(digest, 16) % 1_000_000:06d}"
+
+
+def request_own_details_change(
+    *, case: Case, changes: Mapping[str, Any]
+) -> list[PendingContactChange]:
+    """The tracking link's form: a name or preference changes now; a new email or phone waits
+    for the code sent to it (queued here), so updates never go to an address nobody proved."""
+    cleaned = _cleaned(changes)
+    current = case.resident
+    held = {
+        name: cleaned.pop(name)
+        for name in CONFIRMED_BY_CODE
+        if cleaned.get(name) and cleaned[name] != getattr(current, name)
+    }
+    pending: list[PendingContactChange] = []
+    with transaction.atomic():
+        if any(getattr(current, name) != value for name, value in cleaned.items()):
+            change_own_details(case=case, changes=cleaned)
+        now = timezone.now()
+        for name, value in held.items():
+            PendingContactChange.objects.filter(
+                case=case, field=name, confirmed_at__isnull=True
+            ).delete()
+            row = PendingContactChange.objects.create(
+                case=case,
+                field=name,
+                new_value=value,
+                salt=secrets.token_hex(8),
+                created_at=now,
+                expires_at=now + timedelta(minutes=CODE_MINUTES),
+            )
+            outbox.enqueue(
+                "enquiries.tasks.send_confirmation_code",
+                dedupe_key=f"confirm-details:{row.pk}",
+                pending_id=row.pk,
+            )
+            pending.append(row)
+    return pending
+
+
+def open_confirmations(case: Case) -> list[PendingContactChange]:
+    return list(
+        PendingContactChange.objects.filter(
+            case=case,
+            confirmed_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            attempts__lt=MAX_CODE_ATTEMPTS,
+        ).order_by("field")
+    )
+
+
+def confirm_own_details(*, case: Case, code: str) -> list[ResidentChange]:
+    """The code sent to the new address came back: the new address is now used."""
+    code = "".join((code or "").split())
+    waiting = open_confirmations(case)
+    if not waiting:
+        raise ValidationError(
+            {"code": "There is no change waiting for a code, or the code has expired."}
+        )
+    matched = [row for row in waiting if hmac.compare_digest(confirmation_code(row), code)]
+    if not matched:
+        PendingContactChange.objects.filter(pk__in=[row.pk for row in waiting]).update(
+            attempts=F("attempts") + 1
+        )
+        raise ValidationError({"code": "The code is not right. Check the message we sent you."})
+    rows: list[ResidentChange] = []
+    with transaction.atomic():
+        for row in matched:
+            claimed = PendingContactChange.objects.filter(
+                pk=row.pk, confirmed_at__isnull=True
+            ).update(confirmed_at=timezone.now())
+            if claimed:
+                rows += change_own_details(case=case, changes={row.field: row.new_value})
+    return rows

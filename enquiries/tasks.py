@@ -174,3 +174,34 @@ def queue_digests() -> int:
     """After the digest time, one digest per person and case for the updates held back."""
     heartbeats.beat("notification-digests")
     return digests.queue_due()
+
+
+@shared_task(acks_late=True)
+def apply_retention() -> dict:
+    """Daily: remove the personal data of cases past their service's retention period."""
+    from enquiries import retention
+
+    heartbeats.beat("apply-retention")
+    return retention.apply_retention().as_dict()
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def build_subject_access_export(export_id: int, outbox_id: int | None = None) -> bool:
+    """Write one subject access ZIP (idempotent: a second delivery finds it ready)."""
+    from enquiries import subject_access
+
+    if not outbox.is_live(outbox_id):
+        return False
+    export = subject_access.build(export_id)
+    outbox.mark_done(outbox_id)
+    return export is not None
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def send_confirmation_code(pending_id: int, outbox_id: int | None = None) -> bool:
+    """The code confirming a new email or phone given through a tracking link."""
+    if not outbox.is_live(outbox_id):
+        return False
+    row = notifications.send_confirmation_code(pending_id=pending_id)
+    outbox.mark_done(outbox_id)
+    return row is not None

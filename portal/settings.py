@@ -495,6 +495,18 @@ CELERY_BEAT_SCHEDULE["inbound-email-sweep"] = {
     "task": "channels.inbound_email.tasks.process_pending",
     "schedule": 120.0,
 }
+# --- Data protection (issue 14) -------------------------------------------------------------------
+# Days after closure that a case without a service keeps personal data (each service has its own
+# retention_days, set in the admin). The retention job runs daily (and as manage.py
+# apply_retention); subject access exports can be downloaded for SUBJECT_ACCESS_LINK_HOURS.
+RETENTION_DEFAULT_DAYS = env_int("RETENTION_DEFAULT_DAYS", 6 * 365)
+RETENTION_RUN_SECONDS = env_int("RETENTION_RUN_SECONDS", 24 * 3600)
+CELERY_BEAT_SCHEDULE["apply-retention"] = {
+    "task": "enquiries.tasks.apply_retention",
+    "schedule": float(RETENTION_RUN_SECONDS),
+    "options": {"expires": float(RETENTION_RUN_SECONDS)},
+}
+SUBJECT_ACCESS_LINK_HOURS = env_int("SUBJECT_ACCESS_LINK_HOURS", 72)
 # The load test's floor (bench/web_journey.py): a bare ModelForm view, never on in production.
 PORTAL_BENCH_BASELINE = env_bool("PORTAL_BENCH_BASELINE", False) and not PRODUCTION
 

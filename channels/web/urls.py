@@ -21,6 +21,7 @@ urlpatterns = [
     path("track/<str:token>/", tracking.track, name="track"),
     path("track/<str:token>/stop-updates/", tracking.stop_updates, name="stop_updates"),
     path("track/<str:token>/details/", details.change_details, name="change_details"),
+    path("track/<str:token>/details/confirm/", details.confirm_details, name="confirm_details"),
 ]
 
 if settings.PORTAL_BENCH_BASELINE:  # the load test's floor: never served otherwise

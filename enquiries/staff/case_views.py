@@ -35,6 +35,7 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         "timeline": selectors.staff_timeline(case),
         "can_change": can_change,
         "can_add_contact": policy.can_add_contact(user, case),
+        "can_handle_data_protection": policy.can_handle_data_protection(user),
         "can_view_resident": True,
         "sla_now": selectors.sla_state_now(case),
         "open_matches": residents.has_open_matches(case.resident),

@@ -165,6 +165,12 @@ class ResidentDetailsForm(forms.Form):
         label="Updates by", choices=UpdatePreference.choices, widget=forms.RadioSelect
     )
     consent_updates = forms.BooleanField(label="Agrees to get updates", required=False)
+    reason = forms.CharField(
+        label="Why are you correcting these details?",
+        max_length=300,
+        help_text="For example: the resident phoned to say their email address was wrong.",
+        error_messages={"required": "Say why the details are being corrected."},
+    )
 
 
 class MatchDecisionForm(forms.Form):

@@ -48,6 +48,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_log_contacts": policy.can_log_contacts(request.user),
             "can_edit": policy.can_edit_resident(request.user, resident, seen=True),
             "can_decide": policy.can_manage_identity(request.user),
+            "can_handle_data_protection": policy.can_handle_data_protection(request.user),
             "matches": [_side(m, resident) for m in undecided],
             "decided": [_side(m, resident) for m in decided],
             "history": residents.change_history(resident),
@@ -101,11 +102,13 @@ def edit_resident(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResidentDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
+            details = {name: form.cleaned_data[name] for name in EDITABLE}
             changed = residents.resident_update_details(
                 resident=resident,
-                changes=form.cleaned_data,
+                changes=details,
                 by=request.user,
                 channel=residents.Via.STAFF,
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -2,9 +2,11 @@
 and an agent decides a possible match and changes stored details; every page passes axe."""
 
 import os
+import re
 import uuid
 
 import pytest
+from django.core import mail
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -14,6 +16,7 @@ from enquiries.intake import ContactDetails, NewCase, ResidentDetails
 from enquiries.models import PossibleMatch, ResidentChange
 from tests.enquiries.staff.helpers import World, world  # noqa: F401
 from tests.factories import ServiceFactory
+from tests.integration.outbox_runner import drain
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -41,6 +44,11 @@ def test_a_resident_changes_their_details_without_javascript(
     page.get_by_role("link", name="Change your contact details for this enquiry").click()
     page.get_by_label("Email address").fill("sian.new@example.com")
     page.get_by_role("button", name="Save your details").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    drain()  # the worker's part: the code goes to the new address
+    (message,) = [m for m in mail.outbox if m.to == ["sian.new@example.com"]]
+    page.get_by_label("Code").fill(re.search(r"\b(\d{6})\b", message.body).group(1))
+    page.get_by_role("button", name="Confirm").click()
     page.get_by_text("Your contact details have been changed").wait_for()
     case.resident.refresh_from_db()
     assert case.resident.email == "sian.new@example.com"
@@ -49,6 +57,15 @@ def test_a_resident_changes_their_details_without_javascript(
     url = f"{live_server.url}{case.tracking_path()}details/"
     check.goto(url)
     assert_accessible(check, "change details")
+    check.get_by_label("Email address").fill("sian.other@example.com")
+    check.get_by_role("button", name="Save your details").click()
+    check.get_by_role("heading", name="Check your email").wait_for()
+    assert_accessible(check, "confirm new details")
+    check.get_by_label("Code").fill("000000")
+    check.get_by_role("button", name="Confirm").click()
+    check.locator(".govuk-error-summary").wait_for()
+    assert_accessible(check, "confirm new details (error)")
+    check.goto(url)
     check.get_by_label("Email address").fill("")
     check.get_by_label("By email").check()
     check.get_by_role("button", name="Save your details").click()
@@ -85,6 +102,7 @@ def test_an_agent_decides_a_possible_match_and_changes_details(
     page.get_by_role("link", name="Change stored details").click()
     assert_accessible(page, "change stored details")
     page.get_by_label("Full name").fill("Mallory Smith")
+    page.get_by_label("Why are you correcting these details?").fill("Surname added on the phone")
     page.get_by_role("button", name="Save changes").click()
     page.get_by_role("heading", name="Changes to stored details").wait_for()
     change = ResidentChange.objects.get(resident=theirs)
@@ -93,4 +111,6 @@ def test_an_agent_decides_a_possible_match_and_changes_details(
         "Mallory Smith",
         world.agent,
     )
+    assert change.reason == "Surname added on the phone"
+    page.get_by_text("Surname added on the phone").wait_for()
     assert_accessible(page, "resident page with history")

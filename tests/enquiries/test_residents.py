@@ -18,6 +18,7 @@ def test_only_changed_fields_are_recorded_with_old_and_new_values():
         changes={"full_name": "Ann", "phone": "07700 900002", "consent_updates": False},
         by=officer,
         channel="staff",
+        reason="Resident phoned",
     )
     assert [(r.field, r.old_value, r.new_value) for r in rows] == [
         ("phone", "+447700900001", "+447700900002"),
@@ -32,7 +33,11 @@ def test_nothing_changed_records_nothing():
     resident = ResidentFactory(full_name="Ann")
     assert (
         resident_update_details(
-            resident=resident, changes={"full_name": "Ann"}, by=None, channel="staff"
+            resident=resident,
+            changes={"full_name": "Ann"},
+            by=None,
+            channel="staff",
+            reason="Phoned",
         )
         == []
     )
@@ -43,12 +48,16 @@ def test_bad_values_and_unknown_fields_are_refused():
     resident = ResidentFactory()
     with pytest.raises(ValidationError) as raised:
         resident_update_details(
-            resident=resident, changes={"email": "nope"}, by=None, channel="staff"
+            resident=resident, changes={"email": "nope"}, by=None, channel="staff", reason="Phoned"
         )
     assert "email" in raised.value.message_dict
     with pytest.raises(ValueError):
         resident_update_details(
-            resident=resident, changes={"email_failing": False}, by=None, channel="staff"
+            resident=resident,
+            changes={"email_failing": False},
+            by=None,
+            channel="staff",
+            reason="Phoned",
         )
 
 
@@ -56,7 +65,11 @@ def test_a_changed_email_that_another_record_holds_is_a_possible_match():
     other = ResidentFactory(email="shared@example.com")
     resident = ResidentFactory()
     resident_update_details(
-        resident=resident, changes={"email": "Shared@example.com"}, by=None, channel="staff"
+        resident=resident,
+        changes={"email": "Shared@example.com"},
+        by=None,
+        channel="staff",
+        reason="Phoned",
     )
     assert PossibleMatch.objects.get(resident=resident).other == other
 
@@ -64,7 +77,7 @@ def test_a_changed_email_that_another_record_holds_is_a_possible_match():
 def test_history_is_append_only():
     resident = ResidentFactory()
     (row,) = resident_update_details(
-        resident=resident, changes={"full_name": "New"}, by=None, channel="staff"
+        resident=resident, changes={"full_name": "New"}, by=None, channel="staff", reason="Phoned"
     )
     row = ResidentChange.objects.get(pk=row.pk)
     row.new_value = "Edited"
@@ -85,3 +98,23 @@ def test_stopping_updates_is_recorded_in_the_history(channel):
     assert case.resident.consent_updates is False
     change = ResidentChange.objects.get(resident=case.resident)
     assert (change.field, change.new_value, change.channel) == ("consent_updates", "no", channel)
+
+
+def test_a_staff_correction_says_why_and_the_reason_is_kept():
+    resident = ResidentFactory(full_name="Ann Smyth")
+    with pytest.raises(ValidationError) as refused:
+        resident_update_details(
+            resident=resident, changes={"full_name": "Ann Smith"}, by=None, channel="staff"
+        )
+    assert refused.value.message_dict == {"reason": ["Say why the details are being corrected."]}
+
+    (row,) = resident_update_details(
+        resident=resident,
+        changes={"full_name": "Ann Smith"},
+        by=UserFactory(),
+        channel="staff",
+        reason="Spelling corrected at the resident's request",
+    )
+
+    assert (row.old_value, row.new_value) == ("Ann Smyth", "Ann Smith")
+    assert ResidentChange.objects.get(pk=row.pk).reason.startswith("Spelling corrected")

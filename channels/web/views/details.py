@@ -47,7 +47,7 @@ def change_details(request: HttpRequest, token: str) -> HttpResponse:
             return rate_limited(request, "find")
         data = form.cleaned_data
         try:
-            residents.change_own_details(
+            pending = residents.request_own_details_change(
                 case=case,
                 changes={
                     "full_name": data["full_name"],
@@ -62,6 +62,8 @@ def change_details(request: HttpRequest, token: str) -> HttpResponse:
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
+            if pending:
+                return redirect("web:confirm_details", token=token)
             return redirect(reverse("web:change_details", args=[token]) + "?changed=1")
     context = {
         "case": case,
@@ -71,3 +73,24 @@ def change_details(request: HttpRequest, token: str) -> HttpResponse:
     }
     status = 400 if form.is_bound and form.errors else 200
     return _noindex(render(request, "web/change_details.html", context, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_details(request: HttpRequest, token: str) -> HttpResponse:
+    """Type the code we sent to the new email address or phone number."""
+    case = _case(token)
+    waiting = residents.open_confirmations(case)
+    error = ""
+    if request.method == "POST":
+        if not ratelimit.allow(request, "find"):
+            return rate_limited(request, "find")
+        try:
+            residents.confirm_own_details(case=case, code=request.POST.get("code", ""))
+        except ValidationError as exc:
+            error = exc.message_dict["code"][0]
+        else:
+            return redirect(reverse("web:change_details", args=[token]) + "?changed=1")
+    context = {"case": case, "token": token, "waiting": waiting, "error": error}
+    status = 400 if error else 200
+    return _noindex(render(request, "web/confirm_details.html", context, status=status))

@@ -1,6 +1,8 @@
 """Residents change their own contact details through their own tracking link; each change is
 recorded, and a record that also stands for other cases is never changed for them."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -26,6 +28,16 @@ def details_url(case):
     return reverse("web:change_details", args=[case.tracking_token()])
 
 
+def change_and_confirm(client, case, data):
+    """Post the form, then type the code sent to the new address (issue 14)."""
+    response = client.post(details_url(case), data)
+    assert response.status_code == 302
+    drain()
+    (message,) = [m for m in mail.outbox if m.to == [data["email"]]]
+    code = re.search(r"\b(\d{6})\b", message.body).group(1)
+    return client.post(response.url, {"code": code})
+
+
 def test_the_tracking_page_links_to_the_change_details_page(client, pothole):
     case = file_case(pothole)
     page = client.get(case.tracking_path()).content.decode()
@@ -38,7 +50,7 @@ def test_the_tracking_page_links_to_the_change_details_page(client, pothole):
 def test_a_resident_changes_their_email_and_updates_go_to_the_new_one(client, pothole):
     case = file_case(pothole)
     drain()
-    response = client.post(details_url(case), NEW)
+    response = change_and_confirm(client, case, NEW)
     assert response.status_code == 302
     assert "Your contact details have been changed" in client.get(response.url).content.decode()
     case.resident.refresh_from_db()
@@ -63,7 +75,7 @@ def test_a_record_shared_with_another_case_is_changed_for_this_case_only(client,
     other = CaseFactory(service=pothole, resident=case.resident, status=Status.OPEN)
     original = case.resident
     drain()
-    assert client.post(details_url(case), NEW).status_code == 302
+    assert change_and_confirm(client, case, NEW).status_code == 302
 
     case.refresh_from_db()
     original.refresh_from_db()

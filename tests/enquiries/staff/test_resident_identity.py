@@ -130,6 +130,7 @@ def test_staff_change_stored_details_and_each_change_is_recorded(world, signed_i
             "postcode": "",
             "preferred_channel": "email",
             "consent_updates": "on",
+            "reason": "Alice phoned with her new address",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -142,6 +143,7 @@ def test_staff_change_stored_details_and_each_change_is_recorded(world, signed_i
         "alice.new@example.com",
     )
     assert change.by == world.agent and change.channel == "staff"
+    assert change.reason == "Alice phoned with her new address"
     html = client.get(reverse("staff:resident", args=[alice.pk])).content.decode()
     assert "alice.new@example.com" in html and "Changes to stored details" in html
 
@@ -151,7 +153,7 @@ def test_a_bad_detail_is_refused_with_a_specific_error(world, signed_in, pair):
     client = signed_in(world.agent)
     response = client.post(
         reverse("staff:resident_edit", args=[alice.pk]),
-        {"email": "not-an-email", "preferred_channel": "email"},
+        {"email": "not-an-email", "preferred_channel": "email", "reason": "Typo"},
     )
     assert response.status_code == 400
     assert "email" in response.content.decode().lower()
