@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import secrets
 import zipfile
 from datetime import timedelta
@@ -25,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from enquiries import outbox, policy
+from enquiries.choices import EventKind
 from enquiries.models import (
     AccessLog,
     Case,
@@ -203,6 +205,14 @@ def gather(resident: Resident) -> dict[str, Any]:
                 ]
                 if is_theirs
                 else [],
+                # Staff notes about the person are their personal data too; they are where third
+                # parties get named, so each is flagged for review before release.
+                "staff_notes": [
+                    {"at": _when(event.created_at), "text": event.message}
+                    for event in case.events.filter(kind=EventKind.NOTE).order_by("created_at")
+                ]
+                if is_theirs
+                else [],
             }
         )
     notifications = [
@@ -277,6 +287,55 @@ def _flag_others(data: dict[str, Any], others: dict[str, str]) -> list[dict[str,
 
     walk(data["cases"], "cases")
     walk(data["notifications"], "notifications")
+    flags.extend(_unknown_details(data, own))
+    for case_index, case in enumerate(data["cases"]):
+        for note_index, note in enumerate(case.get("staff_notes", [])):
+            flags.append(
+                {
+                    "where": f"cases[{case_index}].staff_notes[{note_index}]",
+                    "text": note["text"][:80],
+                    "why": "a staff note: check it for third parties and exemptions",
+                }
+            )
+    return flags
+
+
+EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d[\s-]?){9,10}(?!\d)")
+
+
+def _digits(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    return "0" + digits[2:] if digits.startswith("44") else digits
+
+
+def _unknown_details(data: dict[str, Any], own: set[str]) -> list[dict[str, str]]:
+    """Email addresses and phone numbers in free text that are not this person's: third parties
+    the database does not know (a neighbour named in a message, a landlord's number)."""
+    own_emails = {value.lower() for value in own if value and "@" in value}
+    own_phones = {_digits(value) for value in own if value and "@" not in value}
+    own_phones.discard("")
+    council = {settings.DEFAULT_FROM_EMAIL.lower(), getattr(settings, "COUNCIL_EMAIL", "").lower()}
+    flags: list[dict[str, str]] = []
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in {"from", "to"}:  # the person's own addresses, shown as such
+                    walk(item, f"{where}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+        elif isinstance(value, str):
+            for found in EMAIL_IN_TEXT.findall(value):
+                address = found.lower()
+                if address not in own_emails and not any(address in c for c in council if c):
+                    flags.append({"where": where, "text": found, "why": "an email address"})
+            for found in PHONE_IN_TEXT.findall(value):
+                if _digits(found) not in own_phones:
+                    flags.append({"where": where, "text": found.strip(), "why": "a phone number"})
+
+    walk(data["cases"], "cases")
     return flags
 
 
