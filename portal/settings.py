@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "channels.web",
     "channels.inbound_email",
     "channels.assisted",
+    "channels.open311",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +392,12 @@ REOPEN_WINDOW_DAYS = 14
 # How many reverse proxies (load balancer, ingress) sit in front of gunicorn: rate limits then
 # key on the client address they append to X-Forwarded-For, not on the proxy's own address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Open311 GeoReport v2 (channels/open311/) -------------------------------------------------
+# jurisdiction_id partners may send (any other is refused with 404), and the discovery contact.
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "northmoor.gov.uk")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Partner support, Northmoor County Council")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "Ask partner support for a partner token.")
 DEFAULT_SLA_DAYS = 10  # cases with no service yet (free-text email in triage)
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
