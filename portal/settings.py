@@ -382,6 +382,17 @@ REST_FRAMEWORK = {
     # JSON only, with a nesting limit: 400 (never a RecursionError and 500) for hostile bodies
     "DEFAULT_PARSER_CLASSES": ["enquiries.json_limits.DepthLimitedJSONParser"],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# The partner API's published OpenAPI 3 contract (/api/v1/schema/, docs at /api/v1/docs/).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Northmoor County Council partner API",
+    "DESCRIPTION": "File and follow residents' enquiries on behalf of a partner organisation.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["enquiries.api.schema.only_partner_api"],
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Domain settings ----------------------------------------------------------------------------

@@ -61,11 +61,11 @@ class ContactIn(serializers.Serializer):
 
 class CaseOut(serializers.Serializer):
     reference = serializers.CharField()
-    service = serializers.CharField(source="service.slug", default=None)
+    service = serializers.CharField(source="service.slug", default=None, allow_null=True)
     status = serializers.CharField()
     status_label = serializers.CharField(source="resident_status_label")
-    department = serializers.CharField(source="department.name", default=None)
-    expected_by = serializers.DateTimeField()
+    department = serializers.CharField(source="department.name", default=None, allow_null=True)
+    expected_by = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -78,3 +78,13 @@ class ServiceOut(serializers.Serializer):
     sla_days = serializers.IntegerField()
     is_location_based = serializers.BooleanField()
     questions = serializers.JSONField()
+
+
+class ServiceListOut(serializers.Serializer):
+    services = ServiceOut(many=True)
+
+
+class ErrorOut(serializers.Serializer):
+    """Why a request was refused: a detail, or messages keyed by field."""
+
+    detail = serializers.CharField(required=False)
