@@ -20,6 +20,7 @@ from enquiries.models import (
     NotificationTemplate,
     OutboxTask,
     PartnerOrganisation,
+    PartnerToken,
     Resident,
     RoutingRule,
     SelfServiceOutcome,
@@ -258,9 +259,45 @@ class SelfServiceOutcomeAdmin(admin.ModelAdmin):
     list_filter = ["answered", "service"]
 
 
+class PartnerTokenInline(admin.TabularInline):
+    model = PartnerToken
+    extra = 0
+    can_delete = False
+    fields = ["prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.action(description="Revoke the selected tokens now")
+def revoke_tokens(modeladmin, request, queryset):
+    from enquiries.api.partners import revoke_tokens as revoke
+
+    count = revoke(queryset)
+    modeladmin.message_user(request, f"{count} token(s) revoked: they stop working at once.")
+
+
+@admin.register(PartnerToken)
+class PartnerTokenAdmin(admin.ModelAdmin):
+    """Issue and rotate with `manage.py partner_token`; revoke here (the hash is never shown)."""
+
+    list_display = ["partner", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["partner"]
+    search_fields = ["partner__name", "prefix"]
+    readonly_fields = ["partner", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["token_hash"]
+    actions = [revoke_tokens]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(admin.ModelAdmin):
     """Tokens are issued with `manage.py partner_token NAME`; only their hash is kept here."""
+
+    inlines = [PartnerTokenInline]
 
     list_display = ["name", "contact_email", "token_prefix", "requests_per_minute", "is_active"]
     list_filter = ["is_active"]
