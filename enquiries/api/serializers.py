@@ -88,3 +88,29 @@ class ErrorOut(serializers.Serializer):
     """Why a request was refused: a detail, or messages keyed by field."""
 
     detail = serializers.CharField(required=False)
+
+
+class WebhookIn(serializers.Serializer):
+    url = serializers.CharField(max_length=500)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=["case.status_changed", "case.council_reply"]),
+        required=False,
+        default=list,
+        help_text="Empty: every event.",
+    )
+
+
+class WebhookOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    events = serializers.ListField(child=serializers.CharField())
+    is_active = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret = serializers.CharField(help_text="Shown once: verify our signatures with it.")
+
+
+class WebhookListOut(serializers.Serializer):
+    webhooks = WebhookOut(many=True)

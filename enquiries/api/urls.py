@@ -15,4 +15,6 @@ urlpatterns = [
         views.EnquiryContactCreate.as_view(),
         name="enquiry-contact",
     ),
+    path("webhooks/", views.WebhookList.as_view(), name="webhooks"),
+    path("webhooks/<str:pk>/", views.WebhookDetail.as_view(), name="webhook"),
 ]

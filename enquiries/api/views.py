@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enquiries import intake
+from enquiries import intake, webhooks
 from enquiries.api.authentication import IsPartner, PartnerRateThrottle, PartnerTokenAuthentication
 from enquiries.api.serializers import (
     CaseOut,
@@ -18,6 +18,9 @@ from enquiries.api.serializers import (
     EnquiryIn,
     ErrorOut,
     ServiceListOut,
+    WebhookCreatedOut,
+    WebhookIn,
+    WebhookListOut,
 )
 from enquiries.choices import Channel
 from enquiries.intake import ContactDetails, NewCase, ResidentDetails
@@ -170,3 +173,40 @@ class EnquiryContactCreate(PartnerAPIView):
             raise ApiValidationError(exc.message_dict) from exc
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(CaseOut(result.case).data, status=code)
+
+
+class WebhookList(PartnerAPIView):
+    """A partner's endpoints for signed status-change and council-reply deliveries."""
+
+    @extend_schema(responses={200: WebhookListOut, **REFUSED})
+    def get(self, request):
+        endpoints = self.partner.webhook_endpoints.filter(is_active=True)
+        return Response(WebhookListOut({"webhooks": endpoints}).data)
+
+    @extend_schema(request=WebhookIn, responses={201: WebhookCreatedOut, **INVALID, **REFUSED})
+    def post(self, request):
+        data = WebhookIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            endpoint, secret = webhooks.register_endpoint(
+                partner=self.partner,
+                url=data.validated_data["url"],
+                events=data.validated_data["events"],
+            )
+        except ValidationError as exc:
+            raise ApiValidationError(exc.message_dict) from exc
+        endpoint.secret = secret
+        return Response(WebhookCreatedOut(endpoint).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookDetail(PartnerAPIView):
+    @extend_schema(responses={204: None, **REFUSED, 404: OpenApiResponse(ErrorOut)})
+    def delete(self, request, pk: str):
+        # any text reaches here, so a malformed id gets the API's JSON 404, not an HTML page
+        endpoints = self.partner.webhook_endpoints.filter(is_active=True)
+        removed = (
+            pk.isascii() and pk.isdigit() and endpoints.filter(pk=int(pk)).update(is_active=False)
+        )
+        if not removed:
+            raise Http404("No webhook endpoint with that id is yours.")
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -19,6 +19,8 @@ def test_the_schema_describes_every_partner_endpoint(client):
         "/api/v1/enquiries/",
         "/api/v1/enquiries/{reference}/",
         "/api/v1/enquiries/{reference}/contacts/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/",
     }
     create = schema["paths"]["/api/v1/enquiries/"]["post"]
     assert {"201", "200", "400", "401"} <= set(create["responses"])
