@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -23,7 +24,8 @@ from channels.open311.mapping import (
     service_definition,
     service_entry,
 )
-from enquiries.api.authentication import PartnerRateThrottle
+from enquiries import policy
+from enquiries.api.authentication import PartnerRateThrottle, PartnerUser
 from enquiries.api.partners import partner_for_token
 from enquiries.choices import Direction, EventKind
 from enquiries.models import Case, CaseEvent, Contact, PartnerOrganisation, Service
@@ -35,10 +37,25 @@ DEFAULT_WINDOW = timedelta(days=90)
 TOKEN_SALT = "open311.token"  # noqa: S105 - a signing salt, not a secret
 
 
-class Open311View(APIView):
-    """Partner by api_key (query or form), the spec's error bodies, the partner rate limit."""
+class ApiKeyAuthentication(BaseAuthentication):
+    """The spec's api_key (query string or form field) is a partner token."""
 
-    authentication_classes: list = []
+    def authenticate(self, request):
+        key = request.query_params.get("api_key") or (
+            request.data.get("api_key") if request.method == "POST" else None
+        )
+        if not key:
+            return None
+        partner = partner_for_token(key)
+        if partner is None:
+            raise Open311Error(403, "This api_key is not valid or has been withdrawn.")
+        return PartnerUser(partner), partner
+
+
+class Open311View(APIView):
+    """Partner by api_key, the spec's error bodies, the partner's own rate limit."""
+
+    authentication_classes = [ApiKeyAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [PartnerRateThrottle]
     parser_classes = [FormParser, MultiPartParser]
@@ -51,20 +68,12 @@ class Open311View(APIView):
         )
         if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
             raise Open311Error(404, f"jurisdiction_id {jurisdiction!r} is not served here.")
-        self.partner = self._partner(request)
-        request.auth = self.partner  # the rate limit counts per partner
         super().initial(request, *args, **kwargs)
 
-    def _partner(self, request) -> PartnerOrganisation | None:
-        key = request.query_params.get("api_key") or (
-            request.data.get("api_key") if request.method == "POST" else None
-        )
-        if not key:
-            return None
-        partner = partner_for_token(key)
-        if partner is None:
-            raise Open311Error(403, "This api_key is not valid or has been withdrawn.")
-        return partner
+    @property
+    def partner(self) -> PartnerOrganisation | None:
+        auth = self.request.auth
+        return auth if isinstance(auth, PartnerOrganisation) else None
 
     def require_partner(self) -> PartnerOrganisation:
         if self.partner is None:
@@ -86,33 +95,24 @@ class Open311View(APIView):
 
     def services(self) -> QuerySet[Service]:
         services = Service.objects.filter(is_active=True).select_related("topic").order_by("name")
-        if self.partner is not None:
-            allowed = self.partner.allowed_services.all()
-            if allowed.exists():
-                services = services.filter(pk__in=allowed)
-        return services
+        return policy.partner_services(self.partner, services)
 
     def visible_cases(self) -> QuerySet[Case]:
-        """Reports about a place are public (street level, no personal data); a partner also
-        sees its own cases, with their private fields."""
-        visible = Q(service__is_location_based=True)
-        if self.partner is not None:
-            visible |= Q(partner=self.partner)
+        """What policy.open311_visible_cases allows, with each case's latest public note."""
         notes = (
             CaseEvent.objects.filter(case=OuterRef("pk"))
             .exclude(public_message="")
             .order_by("-created_at", "-pk")
             .values("public_message")[:1]
         )
-        return (
-            Case.objects.filter(visible, merged_into__isnull=True)
-            .select_related("service", "department")
-            .annotate(status_notes=Subquery(notes))
+        cases = Case.objects.select_related("service", "department")
+        return policy.open311_visible_cases(self.partner, cases).annotate(
+            status_notes=Subquery(notes)
         )
 
     def entry(self, case: Case) -> dict:
-        own = self.partner is not None and case.partner_id == self.partner.pk
-        return request_entry(case, private=own, status_notes=case.status_notes or "")
+        private = policy.partner_sees_private(self.partner, case)
+        return request_entry(case, private=private, status_notes=case.status_notes or "")
 
 
 class Discovery(Open311View):
@@ -258,7 +258,7 @@ class RequestUpdates(Open311View):
             if params.get("start_date")
             else end - DEFAULT_WINDOW
         )
-        own = Q(case__partner=partner, case__merged_into__isnull=True)
+        own = Q(case__in=policy.partner_cases(partner))
         window = Q(created_at__gte=start, created_at__lte=end)
         updates = []
         for event in (
@@ -301,7 +301,7 @@ class RequestUpdates(Open311View):
             reference = normalise_reference(posted.get("service_request_id"))
         except InvalidReference:
             raise Open311Error(400, "service_request_id is not a case reference.") from None
-        case = Case.objects.filter(reference=reference, partner=partner).first()
+        case = policy.partner_cases(partner).filter(reference=reference).first()
         if case is None:
             raise Open311Error(404, "No service request with that id was filed by you.")
         result = add_update(partner=partner, case=case, posted=posted)

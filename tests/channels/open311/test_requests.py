@@ -194,3 +194,13 @@ def test_the_request_shows_the_sla_and_the_team(base, partner, potholes):
     assert entry["agency_responsible"] == potholes.department.name
     assert entry["expected_datetime"] == "2026-12-04T17:00:00+00:00"
     assert Contact.objects.filter(case=case).count() == 1
+
+
+def test_each_partner_has_its_own_rate_limit_in_the_spec_format(base, partner, potholes):
+    partner.requests_per_minute = 2
+    partner.save(update_fields=["requests_per_minute"])
+    url = f"{base}/services.json"
+    answers = [requests.get(url, params={"api_key": partner.token}, timeout=30) for _ in range(3)]
+    assert [r.status_code for r in answers] == [200, 200, 429]
+    assert answers[-1].json()[0]["code"] == 429
+    assert requests.get(url, timeout=30).status_code == 200  # the public's allowance is apart
