@@ -6,7 +6,7 @@ the partner and the exact form it posted (a client retrying after a lost respons
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
@@ -18,7 +18,7 @@ from enquiries.models import Case, PartnerOrganisation, Service
 from enquiries.questions import clean_answers
 from enquiries.text import clean_line
 
-ATTRIBUTE = re.compile(r"^attribute\[([a-z][a-z0-9_]{0,39})\]$")
+ATTRIBUTE = re.compile(r"^attribute\[([a-z][a-z0-9_]{0,39})\](\[\])?$")
 MAX_KEY = 200
 
 
@@ -37,6 +37,7 @@ class Posted:
 
     fields: dict[str, str]
     header_key: str
+    lists: dict[str, list[str]] = field(default_factory=dict)  # names posted more than once
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "").strip()
@@ -46,7 +47,8 @@ class Posted:
             if len(self.header_key) > MAX_KEY:
                 raise Open311Error(400, f"Idempotency-Key must be at most {MAX_KEY} characters.")
             return f"open311:{partner.pk}:{kind}:{self.header_key}"
-        canonical = "&".join(f"{k}={v}" for k, v in sorted(self.fields.items()) if k != "api_key")
+        items = {**self.fields, **{k: "\x1f".join(v) for k, v in self.lists.items()}}
+        canonical = "&".join(f"{k}={v}" for k, v in sorted(items.items()) if k != "api_key")
         digest = hashlib.sha256(canonical.encode()).hexdigest()
         return f"open311:{partner.pk}:{kind}:sha256:{digest}"
 
@@ -81,13 +83,14 @@ def submit_request(
     *, partner: PartnerOrganisation, service: Service, posted: Posted
 ) -> IntakeResult:
     """POST requests: one service request into the one case model."""
-    attributes = {}
+    attributes: dict[str, str | list[str]] = {}
     for name, value in posted.fields.items():
         if name.startswith("attribute["):
             match = ATTRIBUTE.match(name)
             if not match:
                 raise Open311Error(400, f"{name} is not an attribute of {service.slug}.")
-            attributes[match.group(1)] = value
+            many = match.group(2) or name in posted.lists
+            attributes[match.group(1)] = posted.lists.get(name, [value]) if many else value
     lat, long = _coordinate(posted, "lat", 90), _coordinate(posted, "long", 180)
     if (lat is None) != (long is None):
         raise Open311Error(400, "Send lat and long together.")

@@ -58,6 +58,11 @@ def attribute(question: dict, order: int) -> dict[str, Any]:
         values = [{"key": choice, "name": choice} for choice in question["choices"]]
     elif qtype == QuestionType.YES_NO:
         datatype, values = "singlevaluelist", YES_NO_VALUES
+    elif qtype == QuestionType.MULTI_CHOICE:
+        datatype = "multivaluelist"
+        values = [{"key": choice, "name": choice} for choice in question["choices"]]
+    elif qtype == QuestionType.NUMBER:
+        datatype = "number"
     elif qtype == QuestionType.DATE:
         datatype = "datetime"
     elif qtype == QuestionType.TEXT and (question.get("max_length") or 500) > LONG_TEXT:
@@ -85,13 +90,21 @@ def service_definition(service: Service) -> dict[str, Any]:
     }
 
 
-def answers_from_attributes(service: Service, attributes: dict[str, str]) -> dict[str, Any]:
-    """Form-encoded attribute[code] strings to the answer shapes clean_answers expects."""
+def answers_from_attributes(
+    service: Service, attributes: dict[str, str | list[str]]
+) -> dict[str, Any]:
+    """Form-encoded attribute[code] strings (lists for attribute[code][]) to the answer
+    shapes clean_answers expects."""
     by_name = {q["name"]: q for q in service.questions}
     answers: dict[str, Any] = {}
     for code, raw in attributes.items():
         question = by_name.get(code)
+        if isinstance(raw, list):
+            answers[code] = [v.strip() for v in raw if v.strip()]
+            continue
         value: Any = raw.strip()
+        if question and question["type"] == QuestionType.MULTI_CHOICE:
+            value = [value] if value else []
         if question and value:
             if question["type"] == QuestionType.YES_NO:
                 lowered = value.lower()

@@ -90,8 +90,11 @@ class Open311View(APIView):
         raise exc
 
     def posted(self) -> Posted:
-        fields = {k: str(v) for k, v in self.request.data.items()}
-        return Posted(fields=fields, header_key=self.request.headers.get("Idempotency-Key", ""))
+        data = self.request.data
+        fields = {k: str(v) for k, v in data.items()}
+        lists = {k: [str(v) for v in data.getlist(k)] for k in data if len(data.getlist(k)) > 1}
+        header = self.request.headers.get("Idempotency-Key", "")
+        return Posted(fields=fields, header_key=header, lists=lists)
 
     def services(self) -> QuerySet[Service]:
         services = Service.objects.filter(is_active=True).select_related("topic").order_by("name")

@@ -204,3 +204,38 @@ def test_each_partner_has_its_own_rate_limit_in_the_spec_format(base, partner, p
     assert [r.status_code for r in answers] == [200, 200, 429]
     assert answers[-1].json()[0]["code"] == 429
     assert requests.get(url, timeout=30).status_code == 200  # the public's allowance is apart
+
+
+def test_number_and_choose_any_questions_are_number_and_multivaluelist(base, partner, client311):
+    ServiceFactory(
+        slug="fly-tipping",
+        is_location_based=True,
+        questions=[
+            {"name": "bags", "label": "How many bags?", "type": "number", "required": True},
+            {
+                "name": "contents",
+                "label": "What was in them?",
+                "type": "multi_choice",
+                "choices": ["Rubbish", "Glass"],
+            },
+        ],
+    )
+    attributes = {
+        a["code"]: a for a in client311.get_service_definition("fly-tipping")["attributes"]
+    }
+    assert attributes["bags"]["datatype"] == "number"
+    assert attributes["contents"]["datatype"] == "multivaluelist"
+    assert [v["key"] for v in attributes["contents"]["values"]] == ["Rubbish", "Glass"]
+    form = [
+        ("api_key", partner.token),
+        ("service_code", "fly-tipping"),
+        ("address_string", "Lay-by, A59"),
+        ("description", "Bags dumped"),
+        ("attribute[bags]", "5"),
+        ("attribute[contents][]", "Glass"),
+        ("attribute[contents][]", "Rubbish"),
+    ]
+    response = requests.post(f"{base}/requests.json", data=form, timeout=30)
+    assert response.status_code == 201, response.text
+    case = Case.objects.get(reference=response.json()[0]["service_request_id"])
+    assert case.answers == {"bags": 5, "contents": ["Rubbish", "Glass"]}
