@@ -20,11 +20,14 @@ from enquiries.models import (
     NotificationTemplate,
     OutboxTask,
     PartnerOrganisation,
+    PartnerToken,
     Resident,
     RoutingRule,
     SelfServiceOutcome,
     Service,
     Topic,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 
@@ -264,9 +267,45 @@ class SelfServiceOutcomeAdmin(admin.ModelAdmin):
     list_filter = ["answered", "service"]
 
 
+class PartnerTokenInline(admin.TabularInline):
+    model = PartnerToken
+    extra = 0
+    can_delete = False
+    fields = ["prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.action(description="Revoke the selected tokens now")
+def revoke_tokens(modeladmin, request, queryset):
+    from enquiries.api.partners import revoke_tokens as revoke
+
+    count = revoke(queryset)
+    modeladmin.message_user(request, f"{count} token(s) revoked: they stop working at once.")
+
+
+@admin.register(PartnerToken)
+class PartnerTokenAdmin(admin.ModelAdmin):
+    """Issue and rotate with `manage.py partner_token`; revoke here (the hash is never shown)."""
+
+    list_display = ["partner", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["partner"]
+    search_fields = ["partner__name", "prefix"]
+    readonly_fields = ["partner", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["token_hash"]
+    actions = [revoke_tokens]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(admin.ModelAdmin):
     """Tokens are issued with `manage.py partner_token NAME`; only their hash is kept here."""
+
+    inlines = [PartnerTokenInline]
 
     list_display = ["name", "contact_email", "token_prefix", "requests_per_minute", "is_active"]
     list_filter = ["is_active"]
@@ -274,6 +313,56 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     readonly_fields = ["token_prefix", "token_hash", "created_at"]
     filter_horizontal = ["allowed_services"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Partners register endpoints through the API (POST /api/v1/webhooks/); the secret is
+    shown to them once and never here."""
+
+    list_display = ["partner", "url", "events", "is_active", "created_at"]
+    list_filter = ["is_active", "partner"]
+    search_fields = ["partner__name", "url"]
+    exclude = ["secret"]
+    readonly_fields = ["partner", "url", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.action(description="Replay the selected deliveries (same id, same body)")
+def replay_deliveries(modeladmin, request, queryset):
+    from enquiries import webhooks
+
+    count = sum(webhooks.replay(delivery) for delivery in queryset)
+    modeladmin.message_user(request, f"{count} delivery(ies) queued again.")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """Every delivery with the partner's last response; replay sends it again."""
+
+    list_display = [
+        "created_at",
+        "event",
+        "endpoint",
+        "case",
+        "state",
+        "attempts",
+        "response_status",
+        "last_attempt_at",
+    ]
+    list_filter = ["state", "event", "endpoint__partner"]
+    search_fields = ["delivery_id", "case__reference", "endpoint__url"]
+    list_select_related = ["endpoint__partner", "case"]
+    actions = [replay_deliveries]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.method in ("GET", "HEAD")
 
 
 @admin.register(NotificationTemplate)

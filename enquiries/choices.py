@@ -108,3 +108,5 @@ class QuestionType(models.TextChoices):
     DATE = "date", "Date"
     YES_NO = "yes_no", "Yes or no"
     LOCATION = "location", "Location"
+    NUMBER = "number", "Whole number"
+    MULTI_CHOICE = "multi_choice", "Choose any"

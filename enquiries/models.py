@@ -879,3 +879,93 @@ class ResidentMerge(models.Model):
 
     def __str__(self) -> str:
         return f"Resident {self.merged_id} merged into {self.kept_id}"
+
+
+class PartnerToken(models.Model):
+    """One of a partner's API tokens (only its SHA-256 is kept). A partner may hold two while
+    switching (rotation); each may expire, is revoked from the admin, and records its last use."""
+
+    partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="To recognise a token.")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.prefix}…"
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's HTTPS endpoint told about status changes and council replies on its cases.
+
+    The secret signs every delivery (HMAC-SHA256); it is shown to the partner once, when the
+    endpoint is registered, and kept here because signing needs it.
+    """
+
+    class Event(models.TextChoices):
+        STATUS_CHANGED = "case.status_changed", "Status changed"
+        COUNCIL_REPLY = "case.council_reply", "Council replied"
+
+    partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=80)
+    events = models.JSONField(default=list, help_text="Event names; empty means every event.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["partner", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "url"], name="webhook_endpoint_unique_url")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: its id (the receiver's idempotency key), the exact body
+    signed, and the last response. Retries and replays send the same id and body."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    delivery_id = models.UUIDField(unique=True, editable=False)
+    source_key = models.CharField(max_length=100, help_text="The event it reports, once.")
+    event = models.CharField(max_length=40, choices=WebhookEndpoint.Event.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    body = models.TextField(help_text="The JSON sent, byte for byte.")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "source_key"], name="webhook_delivery_once_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint.url} ({self.state})"

@@ -310,3 +310,35 @@ def get_attachment_for(user: Any, pk: int, *, path: str = "") -> Attachment:
 def can_review_held_email(user: Any) -> bool:
     """Held inbound mail (automatic, bulk, unusable): contact centre, managers and admins."""
     return bool(roles(user) & {CONTACT_CENTRE, MANAGER, ADMIN})
+# --- partner organisations (Open311; the /api/v1/ views keep their own partner_case) ----------
+
+
+def partner_services(partner: Any | None, queryset: QuerySet | None = None) -> QuerySet:
+    """The services a partner may file into: its allowed list, or every active one."""
+    from enquiries.models import Service
+
+    services = Service.objects.filter(is_active=True) if queryset is None else queryset
+    if partner is not None:
+        allowed = partner.allowed_services.all()
+        if allowed.exists():
+            services = services.filter(pk__in=allowed)
+    return services
+
+
+def open311_visible_cases(partner: Any | None, queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Reports about a place are public (street level, no personal data); a partner also sees
+    the cases it filed. Cases merged into another are not listed."""
+    visible = Q(service__is_location_based=True)
+    if partner is not None:
+        visible |= Q(partner=partner)
+    return queryset.filter(visible, merged_into__isnull=True)
+
+
+def partner_sees_private(partner: Any | None, case: Case) -> bool:
+    """Only the partner that filed a case sees its description and status notes."""
+    return partner is not None and case.partner_id == partner.pk
+
+
+def partner_cases(partner: Any) -> QuerySet[Case]:
+    """The cases a partner filed: the only ones its updates read and its comments reach."""
+    return Case.objects.filter(partner=partner, merged_into__isnull=True)

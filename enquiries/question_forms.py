@@ -44,6 +44,14 @@ def question_field(question: dict[str, Any]) -> forms.Field:
         )
     if kind == QuestionType.DATE:
         return DateInputField(**common)
+    if kind == QuestionType.NUMBER:
+        return forms.IntegerField(min_value=0, max_value=1_000_000_000, **common)
+    if kind == QuestionType.MULTI_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=[(c, c) for c in question["choices"]],
+            widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
     max_length = question.get("max_length") or DEFAULT_MAX_LENGTH
     if kind == QuestionType.LOCATION or max_length <= 200:
         return forms.CharField(max_length=max_length, **common)
@@ -75,7 +83,7 @@ class ServiceQuestionsForm(forms.Form):
         answers: dict[str, Any] = {}
         for question in self.service.questions or []:
             value = self.cleaned_data.get(question["name"])
-            if value in (None, ""):
+            if value in (None, "", []):
                 continue
             answers[question["name"]] = value.isoformat() if isinstance(value, date) else value
         return answers

@@ -50,7 +50,7 @@ def validate_question_schema(schema: Any) -> None:
                 f"{where} has type {qtype!r}; use one of {', '.join(QuestionType.values)}."
             )
         choices = question.get("choices")
-        if qtype == QuestionType.CHOICE:
+        if qtype in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE):
             if (
                 not isinstance(choices, list)
                 or len(choices) < 2
@@ -81,8 +81,24 @@ def answers_as_text(schema: list[dict], answers: dict[str, Any]) -> str:
             continue
         if isinstance(value, bool):
             value = "Yes" if value else "No"
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
         lines.append(f"{question['label']}: {value}")
     return "\n".join(lines)
+
+
+MAX_NUMBER = 1_000_000_000
+
+
+def clean_number(value: Any) -> int | None:
+    """A whole number question's answer (an int, or digits as text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and 0 <= value <= MAX_NUMBER:
+        return value
+    return None
 
 
 def clean_answers(schema: list[dict], answers: Any) -> dict[str, Any]:
@@ -104,7 +120,7 @@ def clean_answers(schema: list[dict], answers: Any) -> dict[str, Any]:
     for name, question in by_name.items():
         value = answers.get(name)
         label = question["label"]
-        if value in (None, ""):
+        if value in (None, "", []):
             if question.get("required"):
                 errors[name] = [f"Answer the question: {label}"]
             continue
@@ -117,6 +133,18 @@ def clean_answers(schema: list[dict], answers: Any) -> dict[str, Any]:
             if value not in question["choices"]:
                 errors[name] = [f"{label}: choose one of {', '.join(question['choices'])}."]
                 continue
+        elif qtype == QuestionType.NUMBER:
+            number = clean_number(value)
+            if number is None:
+                errors[name] = [f"{label}: give a whole number from 0 to {MAX_NUMBER:,}."]
+                continue
+            value = number
+        elif qtype == QuestionType.MULTI_CHOICE:
+            picked = value if isinstance(value, list) else [value]
+            if not all(isinstance(v, str) and v in question["choices"] for v in picked):
+                errors[name] = [f"{label}: choose any of {', '.join(question['choices'])}."]
+                continue
+            value = [c for c in question["choices"] if c in picked]  # catalogue order, once
         elif qtype == QuestionType.DATE:
             try:
                 value = date.fromisoformat(str(value)).isoformat()

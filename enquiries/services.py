@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from enquiries import lifecycle, outbox
+from enquiries import lifecycle, outbox, webhooks
 from enquiries.choices import EventKind, Outcome, SlaState, Status
 from enquiries.models import (
     Case,
@@ -144,7 +144,7 @@ def case_transition(
     public = PUBLIC_STATUS_MESSAGES.get(to, "").format(
         department=case.department.name if case.department_id else "council"
     )
-    record_event(
+    event = record_event(
         case=case,
         kind=EventKind.STATUS,
         by=by,
@@ -153,6 +153,12 @@ def case_transition(
         message=reason or f"{Status(previous).label} → {Status(to).label}",
         public=public,
         data={"outcome": case.outcome} if case.outcome else {},
+    )
+    webhooks.case_changed(
+        case=case,
+        event=webhooks.EVENTS.STATUS_CHANGED,
+        source_key=f"event:{event.pk}",
+        data={"from_status": previous, "to_status": to, "message": public},
     )
     if notify and to in NOTIFY_ON:
         queue_update(case=case, kind=to, **({"note": note} if note else {}))
@@ -525,6 +531,12 @@ def reply_to_resident(*, case: Case, body: str, by) -> Contact:
         by=by,
         message="Reply sent to the resident",
         data={"contact_id": contact.pk},
+    )
+    webhooks.case_changed(
+        case=case,
+        event=webhooks.EVENTS.COUNCIL_REPLY,
+        source_key=f"contact:{contact.pk}",
+        data={"body": contact.body, "sent_at": contact.created_at.isoformat()},
     )
     outbox.enqueue(
         "enquiries.tasks.notify_resident",

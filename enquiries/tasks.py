@@ -14,7 +14,7 @@ from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from enquiries import digests, heartbeats, notifications, outbox, services, sla_jobs
+from enquiries import digests, heartbeats, notifications, outbox, services, sla_jobs, webhooks
 from enquiries.notifications import SendInFlight, TransientSendError, notify_case
 from enquiries.notifications import send_tracking_link as send_tracking_link_now
 
@@ -205,3 +205,19 @@ def send_confirmation_code(pending_id: int, outbox_id: int | None = None) -> boo
     row = notifications.send_confirmation_code(pending_id=pending_id)
     outbox.mark_done(outbox_id)
     return row is not None
+@shared_task(base=OutboxTask, bind=True, acks_late=True, max_retries=None)
+def deliver_webhook(self, delivery_id: int, outbox_id: int | None = None) -> bool:
+    """One signed POST to a partner's endpoint; a failure waits in the broker (backoff)."""
+    if not outbox.is_live(outbox_id):
+        return False
+    try:
+        delivered = webhooks.deliver(delivery_id)
+    except webhooks.DeliveryFailed as exc:
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=exc, countdown=exc.retry_in) from exc
+    if delivered:
+        outbox.mark_done(outbox_id)
+    else:
+        outbox.mark_failed(outbox_id, "Webhook not delivered after the last attempt")
+    return delivered

@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "channels.web",
     "channels.inbound_email",
     "channels.assisted",
+    "channels.open311",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -379,6 +382,17 @@ REST_FRAMEWORK = {
     # JSON only, with a nesting limit: 400 (never a RecursionError and 500) for hostile bodies
     "DEFAULT_PARSER_CLASSES": ["enquiries.json_limits.DepthLimitedJSONParser"],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# The partner API's published OpenAPI 3 contract (/api/v1/schema/, docs at /api/v1/docs/).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Northmoor County Council partner API",
+    "DESCRIPTION": "File and follow residents' enquiries on behalf of a partner organisation.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["enquiries.api.schema.only_partner_api"],
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Domain settings ----------------------------------------------------------------------------
@@ -389,6 +403,19 @@ REOPEN_WINDOW_DAYS = 14
 # How many reverse proxies (load balancer, ingress) sit in front of gunicorn: rate limits then
 # key on the client address they append to X-Forwarded-For, not on the proxy's own address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Open311 GeoReport v2 (channels/open311/) -------------------------------------------------
+# jurisdiction_id partners may send (any other is refused with 404), and the discovery contact.
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "northmoor.gov.uk")
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Partner support, Northmoor County Council")
+# Signed webhooks to partners (enquiries/webhooks.py): https only; plain http to loopback only
+# where allowed (never by default in production).
+WEBHOOK_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOK_ALLOW_HTTP_LOOPBACK", default=not PRODUCTION)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env_int("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "Ask partner support for a partner token.")
 DEFAULT_SLA_DAYS = 10  # cases with no service yet (free-text email in triage)
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
@@ -403,9 +430,13 @@ NOTIFICATION_DIGEST_TIME = env_str("NOTIFICATION_DIGEST_TIME", "18:00")
 SLA_BREACH_EXTENSION_DAYS = env_int("SLA_BREACH_EXTENSION_DAYS", 3)
 # Routing has its own queue so that a new case never waits behind a backlog of updates; workers
 # consume every queue listed here unless started with -Q.
-CELERY_TASK_QUEUES = {"routing": {}, "celery": {}}
+CELERY_TASK_QUEUES = {"routing": {}, "celery": {}, "webhooks": {}}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"enquiries.tasks.route_case": {"queue": "routing"}}
+CELERY_TASK_ROUTES = {
+    "enquiries.tasks.route_case": {"queue": "routing"},
+    # partners' endpoints never hold up the council's own notifications
+    "enquiries.tasks.deliver_webhook": {"queue": "webhooks"},
+}
 # SLA marks and escalations: every minute, a late run is dropped for the next (same work).
 CELERY_BEAT_SCHEDULE["sla-checks"] = {
     "task": "enquiries.tasks.run_sla_checks",

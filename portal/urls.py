@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz/ready", views.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("enquiries.api.urls")),
+    path("open311/v2/", include("channels.open311.urls")),
     path("callbacks/notify/", notify_callback.delivery_receipt, name="notify_callback"),
     path("callbacks/email/", include("channels.inbound_email.urls")),
     path("updates/stop/<str:token>/", optout.stop_updates, name="optout"),

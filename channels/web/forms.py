@@ -6,7 +6,7 @@ every form carries a honeypot that people never see; files are checked by their 
 """
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fixed, Layout, Size
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -165,6 +165,37 @@ class QuestionForm(WebForm):
             layout = Field.radios(
                 "answer", legend_size=Size.LARGE, legend_tag="h1", inline=kind == "yes_no"
             )
+        elif kind == "number":
+            field = forms.IntegerField(
+                label=label,
+                help_text=hint,
+                required=required,
+                min_value=0,
+                max_value=1_000_000_000,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+                error_messages={
+                    "required": f"Enter your answer to {quoted}",
+                    "invalid": "Enter a whole number, like 3",
+                    "min_value": "Enter a whole number, like 3",
+                    "max_value": "Enter a smaller number",
+                },
+            )
+            layout = Field.text(
+                "answer", label_size=Size.LARGE, label_tag="h1", field_width=Fixed.TEN
+            )
+        elif kind == "multi_choice":
+            field = forms.MultipleChoiceField(
+                label=label,
+                help_text=hint,
+                required=required,
+                choices=[(c, c) for c in question["choices"]],
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "required": f"Select your answers to {quoted}",
+                    "invalid_choice": f"Select your answers to {quoted}",
+                },
+            )
+            layout = Field.checkboxes("answer", legend_size=Size.LARGE, legend_tag="h1")
         else:  # date
             from crispy_forms_gds.fields import DateInputField
 
@@ -182,7 +213,7 @@ class QuestionForm(WebForm):
     def clean_answer(self):
         value = self.cleaned_data.get("answer")
         kind = self.question["type"]
-        if value in (None, ""):
+        if value in (None, "", []):
             return None
         if kind == "yes_no":
             return value == "yes"

@@ -61,11 +61,11 @@ class ContactIn(serializers.Serializer):
 
 class CaseOut(serializers.Serializer):
     reference = serializers.CharField()
-    service = serializers.CharField(source="service.slug", default=None)
+    service = serializers.CharField(source="service.slug", default=None, allow_null=True)
     status = serializers.CharField()
     status_label = serializers.CharField(source="resident_status_label")
-    department = serializers.CharField(source="department.name", default=None)
-    expected_by = serializers.DateTimeField()
+    department = serializers.CharField(source="department.name", default=None, allow_null=True)
+    expected_by = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -78,3 +78,39 @@ class ServiceOut(serializers.Serializer):
     sla_days = serializers.IntegerField()
     is_location_based = serializers.BooleanField()
     questions = serializers.JSONField()
+
+
+class ServiceListOut(serializers.Serializer):
+    services = ServiceOut(many=True)
+
+
+class ErrorOut(serializers.Serializer):
+    """Why a request was refused: a detail, or messages keyed by field."""
+
+    detail = serializers.CharField(required=False)
+
+
+class WebhookIn(serializers.Serializer):
+    url = serializers.CharField(max_length=500)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=["case.status_changed", "case.council_reply"]),
+        required=False,
+        default=list,
+        help_text="Empty: every event.",
+    )
+
+
+class WebhookOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    events = serializers.ListField(child=serializers.CharField())
+    is_active = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret = serializers.CharField(help_text="Shown once: verify our signatures with it.")
+
+
+class WebhookListOut(serializers.Serializer):
+    webhooks = WebhookOut(many=True)

@@ -3,14 +3,25 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enquiries import intake
+from enquiries import intake, webhooks
 from enquiries.api.authentication import IsPartner, PartnerRateThrottle, PartnerTokenAuthentication
-from enquiries.api.serializers import CaseOut, ContactIn, EnquiryIn, ServiceOut
+from enquiries.api.serializers import (
+    CaseOut,
+    ContactIn,
+    EnquiryIn,
+    ErrorOut,
+    ServiceListOut,
+    WebhookCreatedOut,
+    WebhookIn,
+    WebhookListOut,
+)
 from enquiries.choices import Channel
 from enquiries.intake import ContactDetails, NewCase, ResidentDetails
 from enquiries.models import Case, PartnerOrganisation, Service
@@ -18,6 +29,25 @@ from enquiries.questions import clean_answers
 from enquiries.references import InvalidReference, normalise_reference
 
 MAX_KEY = 200
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Unique per enquiry or contact: a retry with the same key files once.",
+)
+REFUSED = {
+    401: OpenApiResponse(ErrorOut, "No partner token, or a token that is not valid."),
+    403: OpenApiResponse(ErrorOut, "Not allowed for this partner."),
+    429: OpenApiResponse(ErrorOut, "Over the partner's requests-per-minute allowance."),
+}
+NOT_FOUND = {404: OpenApiResponse(ErrorOut, "No enquiry with that reference is yours.")}
+INVALID = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT, "Messages keyed by field (or detail) saying what to correct."
+    )
+}
 
 
 class PartnerAPIView(APIView):
@@ -64,11 +94,17 @@ class PartnerAPIView(APIView):
 
 
 class ServiceList(PartnerAPIView):
+    @extend_schema(responses={200: ServiceListOut, **REFUSED})
     def get(self, request):
-        return Response({"services": ServiceOut(self.services(), many=True).data})
+        return Response(ServiceListOut({"services": self.services()}).data)
 
 
 class EnquiryCreate(PartnerAPIView):
+    @extend_schema(
+        request=EnquiryIn,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: CaseOut, 200: CaseOut, **INVALID, **REFUSED},
+    )
     def post(self, request):
         key = self.idempotency_key()
         data = EnquiryIn(data=request.data)
@@ -106,11 +142,17 @@ class EnquiryCreate(PartnerAPIView):
 
 
 class EnquiryDetail(PartnerAPIView):
+    @extend_schema(responses={200: CaseOut, **REFUSED, **NOT_FOUND})
     def get(self, request, reference: str):
         return Response(CaseOut(self.partner_case(reference)).data)
 
 
 class EnquiryContactCreate(PartnerAPIView):
+    @extend_schema(
+        request=ContactIn,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: CaseOut, 200: CaseOut, **INVALID, **REFUSED, **NOT_FOUND},
+    )
     def post(self, request, reference: str):
         case = self.partner_case(reference)
         key = self.idempotency_key()
@@ -131,3 +173,40 @@ class EnquiryContactCreate(PartnerAPIView):
             raise ApiValidationError(exc.message_dict) from exc
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(CaseOut(result.case).data, status=code)
+
+
+class WebhookList(PartnerAPIView):
+    """A partner's endpoints for signed status-change and council-reply deliveries."""
+
+    @extend_schema(responses={200: WebhookListOut, **REFUSED})
+    def get(self, request):
+        endpoints = self.partner.webhook_endpoints.filter(is_active=True)
+        return Response(WebhookListOut({"webhooks": endpoints}).data)
+
+    @extend_schema(request=WebhookIn, responses={201: WebhookCreatedOut, **INVALID, **REFUSED})
+    def post(self, request):
+        data = WebhookIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            endpoint, secret = webhooks.register_endpoint(
+                partner=self.partner,
+                url=data.validated_data["url"],
+                events=data.validated_data["events"],
+            )
+        except ValidationError as exc:
+            raise ApiValidationError(exc.message_dict) from exc
+        endpoint.secret = secret
+        return Response(WebhookCreatedOut(endpoint).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookDetail(PartnerAPIView):
+    @extend_schema(responses={204: None, **REFUSED, 404: OpenApiResponse(ErrorOut)})
+    def delete(self, request, pk: str):
+        # any text reaches here, so a malformed id gets the API's JSON 404, not an HTML page
+        endpoints = self.partner.webhook_endpoints.filter(is_active=True)
+        removed = (
+            pk.isascii() and pk.isdigit() and endpoints.filter(pk=int(pk)).update(is_active=False)
+        )
+        if not removed:
+            raise Http404("No webhook endpoint with that id is yours.")
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -44,3 +44,36 @@ def test_places_need_an_address_and_a_real_postcode(db):
     )
     assert not form.is_valid()
     assert set(form.errors) == {"address", "postcode"}
+
+
+def test_number_and_choose_any_questions_give_json_answers(db):
+    from enquiries.questions import answers_as_text, clean_answers
+
+    questions = [
+        {"name": "bags", "label": "How many bags?", "type": "number", "required": True},
+        {
+            "name": "contents",
+            "label": "What was in them?",
+            "type": "multi_choice",
+            "choices": ["Rubbish", "Glass"],
+        },
+    ]
+    service = ServiceFactory(questions=questions)  # the schema validates
+    service.full_clean()
+    form = ServiceQuestionsForm({"bags": "4", "contents": ["Glass"]}, service=service)
+    assert form.is_valid(), form.errors
+    assert form.answers() == {"bags": 4, "contents": ["Glass"]}
+    assert clean_answers(questions, {"bags": "4", "contents": ["Glass", "Rubbish"]}) == {
+        "bags": 4,
+        "contents": ["Rubbish", "Glass"],
+    }
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        clean_answers(questions, {"bags": "many"})
+    with pytest.raises(ValidationError):
+        clean_answers(questions, {"bags": 1, "contents": ["Gold"]})
+    assert "What was in them?: Rubbish, Glass" in answers_as_text(
+        questions, {"contents": ["Rubbish", "Glass"]}
+    )

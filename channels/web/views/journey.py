@@ -537,6 +537,8 @@ def _shown(question: dict, value) -> str:
         return "Yes" if value else "No"
     if question["type"] == "date":
         return f"{date.fromisoformat(value):%-d %B %Y}"
+    if isinstance(value, list):
+        return ", ".join(value) or "Not answered"
     return str(value)
 
 
