@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 
 from enquiries.choices import OPEN_STATUSES, Channel
 from enquiries.models import AreaName, Case, PostcodeUnit, Service
@@ -305,6 +306,7 @@ def open_cases_near(
     longitude: Decimal | float,
     radius_m: float | None = None,
     limit: int = 20,
+    cases: QuerySet[Case] | None = None,
 ) -> list[NearbyCase]:
     """Open reports of this service within the radius, nearest first.
 
@@ -314,26 +316,32 @@ def open_cases_near(
     lat, lon = float(latitude), float(longitude)
     radius = float(radius_m if radius_m is not None else radius_for(service))
     south, north, west, east = bounding_box(lat, lon, radius)
-    rows = Case.objects.filter(
-        service=service,
-        status__in=OPEN_STATUSES,
-        merged_into__isnull=True,
-        latitude__isnull=False,
-        latitude__gte=south,
-        latitude__lte=north,
-        longitude__gte=west,
-        longitude__lte=east,
-    ).only(
-        "id",
-        "reference",
-        "address",
-        "postcode",
-        "status",
-        "created_at",
-        "service_id",
-        "description",
-        "latitude",
-        "longitude",
+    rows = (
+        (Case.objects.all() if cases is None else cases)
+        .filter(
+            service=service,
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+            latitude__isnull=False,
+            latitude__gte=south,
+            latitude__lte=north,
+            longitude__gte=west,
+            longitude__lte=east,
+        )
+        .only(
+            "id",
+            "reference",
+            "address",
+            "postcode",
+            "status",
+            "created_at",
+            "service_id",
+            "description",
+            "latitude",
+            "longitude",
+            "summary",
+            "resident_id",
+        )
     )
     found = []
     for case in rows[:500]:
@@ -350,3 +358,67 @@ def centre_of(postcode: str) -> tuple[Decimal, Decimal] | None:
     if place is None or place.latitude is None:
         return None
     return _decimal(place.latitude), _decimal(place.longitude)
+
+
+def point_for(
+    postcode: str, latitude: Decimal | float | str | None, longitude: Decimal | float | str | None
+) -> tuple[float, float] | None:
+    """Where to look: the pin when there is one, else the postcode's centre."""
+    if latitude not in (None, "") and longitude not in (None, ""):
+        return float(latitude), float(longitude)
+    place = lookup(postcode)
+    if place is not None and place.latitude is not None:
+        return place.latitude, place.longitude
+    return None
+
+
+def open_reports_near(
+    *,
+    service: Service,
+    postcode: str,
+    latitude: Decimal | float | str | None = None,
+    longitude: Decimal | float | str | None = None,
+    limit: int = 5,
+    cases: QuerySet[Case] | None = None,
+) -> list[Case]:
+    """ "Tell us once": open reports of the service within its radius of the pin or postcode.
+
+    With no postcode directory loaded at all (a fresh install), reports in the same postcode
+    district are offered instead, as before places existed.
+    """
+    point = point_for(postcode, latitude, longitude)
+    if point is not None:
+        found = open_cases_near(
+            service=service, latitude=point[0], longitude=point[1], limit=limit, cases=cases
+        )
+        return [n.case for n in found]
+    if not postcode or directory_loaded():
+        return []
+    return list(
+        (Case.objects.all() if cases is None else cases)
+        .filter(
+            service=service,
+            postcode_district=postcode.split(" ")[0],
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+        )
+        .order_by("-created_at")[:limit]
+    )
+
+
+def public_snippet(case: Case, service: Service | None = None) -> str:
+    """What other residents may read about a report: the answers it gave to the service's
+    fixed-choice questions (depth, on a bus route…), which cannot carry personal data.
+
+    The free-text description is never shown: residents wrote it to the council, not to the
+    public, and it often names people or homes.
+    """
+    questions = (service or case.service).questions if (service or case.service) else []
+    parts = []
+    for question in questions:
+        value = (case.answers or {}).get(question["name"])
+        if question["type"] == "choice" and isinstance(value, str) and value:
+            parts.append(f"{question['label'].rstrip('?')}: {value}")
+        elif question["type"] == "yes_no" and isinstance(value, bool):
+            parts.append(f"{question['label'].rstrip('?')}: {'yes' if value else 'no'}")
+    return "; ".join(parts)[:200]

@@ -515,3 +515,12 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 if PORTAL_ENV == "test":
     MAP_TILE_URL = ""  # tests never request a tile server
+# Where the map opens before a postcode or pin is known ("lat,lon": the county's centre).
+MAP_DEFAULT_CENTRE = tuple(
+    float(v) for v in env_str("MAP_DEFAULT_CENTRE", "53.7632,-2.7031").split(",")[:2]
+)
+if MAP_TILE_URL:  # the map's tile pictures come from the tile server's origin
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}.", "*."))
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]
