@@ -59,17 +59,26 @@
   }
   if (config.pin) drop(L.latLng(config.centre));
 
+  // The cross is the centre once the map stops moving (arrow-key pans are animated).
+  var moving = false;
+  map.on("movestart", function () { moving = true; });
+  map.on("moveend", function () { moving = false; });
+  function dropAtCross() {
+    if (moving) {
+      map.once("moveend", function () { drop(map.getCenter()); });
+    } else {
+      drop(map.getCenter());
+    }
+  }
   map.on("click", function (event) { drop(event.latlng); });
   canvas.addEventListener("keydown", function (event) {
     if (event.target !== canvas) return;
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
-      drop(map.getCenter());
+      dropAtCross();
     }
   });
-  box.querySelector("[data-map-centre]").addEventListener("click", function () {
-    drop(map.getCenter());
-  });
+  box.querySelector("[data-map-centre]").addEventListener("click", dropAtCross);
 
   var locate = box.querySelector("[data-map-locate]");
   if (!("geolocation" in navigator)) {
