@@ -315,7 +315,7 @@ def record(request: HttpRequest) -> HttpResponse:
             else "",
         )
     except IntakeError as exc:
-        forms["contact_form"].add_error(None, exc)
+        _show_intake_errors(forms, exc)
         context["has_errors"] = True
         return render(request, "assisted/log_contact.html", context, status=400)
     case = result.case
@@ -326,3 +326,19 @@ def record(request: HttpRequest) -> HttpResponse:
             request, f"Case {case.reference} opened. Give the resident this reference."
         )
     return redirect("staff:case", reference=case.reference)
+
+
+def _show_intake_errors(forms: dict, exc: IntakeError) -> None:
+    """Each intake error next to the field it names (a postcode outside the county goes by the
+    case's postcode), the rest at the top of the contact form."""
+    for field, messages in exc.message_dict.items():
+        owner = next(
+            (
+                form
+                for name, form in forms.items()
+                if name == "case_form" and form is not None and field in form.fields
+            ),
+            None,
+        )
+        for message in messages:
+            (owner or forms["contact_form"]).add_error(field if owner else None, message)
