@@ -422,3 +422,25 @@ def public_snippet(case: Case, service: Service | None = None) -> str:
         elif question["type"] == "yes_no" and isinstance(value, bool):
             parts.append(f"{question['label'].rstrip('?')}: {'yes' if value else 'no'}")
     return "; ".join(parts)[:200]
+
+
+# Past this many pins the staff worklist map clusters them (Leaflet.markercluster).
+CLUSTER_OVER = 300
+MAP_PIN_LIMIT = 5000
+
+
+def map_config(
+    *, centre: tuple[float, float] | None, reports: list[dict], zoomed: bool = False
+) -> dict[str, Any]:
+    """The settings the map script (static/js/place-map.js) reads, for any page with a map."""
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "centre": list(centre) if centre else list(settings.MAP_DEFAULT_CENTRE),
+        "zoomed": zoomed,
+        "pin": False,
+        "fit": len(reports) > 1,
+        "cluster": len(reports) > CLUSTER_OVER,
+        "postcode_url": "",
+        "reports": reports,
+    }

@@ -331,7 +331,7 @@ def record(request: HttpRequest) -> HttpResponse:
 def _show_intake_errors(forms: dict, exc: IntakeError) -> None:
     """Each intake error next to the field it names (a postcode outside the county goes by the
     case's postcode), the rest at the top of the contact form."""
-    for field, messages in exc.message_dict.items():
+    for field, problems in exc.message_dict.items():
         owner = next(
             (
                 form
@@ -340,5 +340,5 @@ def _show_intake_errors(forms: dict, exc: IntakeError) -> None:
             ),
             None,
         )
-        for message in messages:
+        for message in problems:
             (owner or forms["contact_form"]).add_error(field if owner else None, message)

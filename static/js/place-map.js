@@ -30,12 +30,14 @@
   }
 
   var bounds = [];
+  var layer = config.cluster && L.markerClusterGroup ? L.markerClusterGroup() : map;
+  if (layer !== map) map.addLayer(layer);
   config.reports.forEach(function (report) {
     var point = L.latLng(report.lat, report.lng);
     bounds.push(point);
     var pin = L.circleMarker(point, { radius: 9, color: "#1d70b8", weight: 3, fillOpacity: 0.6 })
       .bindTooltip(report.label)
-      .addTo(map);
+      .addTo(layer);
     pin.on("click", function () {
       var choice = form && form.querySelector("input[type=radio][value='" + report.id + "']");
       if (choice) { choice.checked = true; choice.focus(); }
