@@ -91,3 +91,12 @@ def test_reports_progress_on_large_files(tmp_path, monkeypatch):
     output = run(write_onspd(tmp_path / "a.csv"))
 
     assert "2 rows read" in output and "4 rows read" in output
+
+
+def test_a_postcode_listed_twice_is_refused_and_the_old_directory_stays(tmp_path):
+    run(write_onspd(tmp_path / "a.csv"))
+
+    with pytest.raises(CommandError, match="lists a postcode twice"):
+        run(write_onspd(tmp_path / "b.csv", places=[PLACES[0], PLACES[0]]))
+
+    assert PostcodeUnit.objects.count() == len(PLACES)

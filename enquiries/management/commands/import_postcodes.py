@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from enquiries.models import AreaName, PostcodeUnit
 from enquiries.normalise import normalise_postcode
@@ -76,11 +76,16 @@ class Command(BaseCommand):
             columns = _columns(header, source)
             counts = {"read": 0, "kept": 0, "bad": 0}
             rows = self._rows(reader, columns, only, counts, started)
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    _copy_postgres(rows)
-                else:
-                    _insert_batches(rows)
+            try:
+                with transaction.atomic():
+                    if connection.vendor == "postgresql":
+                        _copy_postgres(rows)
+                    else:
+                        _insert_batches(rows)
+            except IntegrityError as exc:  # nothing changed: the old directory stays
+                raise CommandError(
+                    f"{source} lists a postcode twice ({exc}); the directory was not changed."
+                ) from exc
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -171,11 +176,12 @@ def _copy_postgres(rows: Iterator[tuple]) -> None:
     table = PostcodeUnit._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {table}")
-        cursor.copy_expert(
-            f"COPY {table} ({', '.join(FIELDS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-            _CsvStream(rows),
-            size=1 << 16,
-        )
+        with connection.wrap_database_errors:  # a duplicate is Django's IntegrityError
+            cursor.copy_expert(
+                f"COPY {table} ({', '.join(FIELDS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                _CsvStream(rows),
+                size=1 << 16,
+            )
         cursor.execute(f"ANALYZE {table}")
 
 
