@@ -100,3 +100,17 @@ def test_a_postcode_listed_twice_is_refused_and_the_old_directory_stays(tmp_path
         run(write_onspd(tmp_path / "b.csv", places=[PLACES[0], PLACES[0]]))
 
     assert PostcodeUnit.objects.count() == len(PLACES)
+
+
+def test_loads_with_debug_on_as_make_run_does(tmp_path, settings):
+    """DEBUG wraps the database cursor (CursorDebugWrapper): COPY must still work through it."""
+    from django.db import connection
+
+    settings.DEBUG = True
+    connection.force_debug_cursor = True
+    try:
+        output = run(write_onspd(tmp_path / "a.csv"))
+    finally:
+        connection.force_debug_cursor = False
+
+    assert "Loaded 4 postcodes" in output

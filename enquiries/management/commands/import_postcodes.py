@@ -180,7 +180,7 @@ def _copy_postgres(rows: Iterator[tuple]) -> None:
             cursor.copy_expert(
                 f"COPY {table} ({', '.join(FIELDS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
                 _CsvStream(rows),
-                size=1 << 16,
+                1 << 16,  # positional: Django's debug cursor wrapper takes no keywords
             )
         cursor.execute(f"ANALYZE {table}")
 
