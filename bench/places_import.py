@@ -109,7 +109,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=2_700_000)
     parser.add_argument("--file", type=Path, default=Path("var/bench/ONSPD_BENCH_UK.csv"))
+    parser.add_argument("--generate-only", action="store_true", help="write the file, no import")
     args = parser.parse_args()
+    if args.generate_only:
+        print(f"Generated in {generate(args.file, args.rows):.0f} s")
+        return
     assert connection.vendor == "postgresql", "the import target is PostgreSQL (COPY)"
 
     generated = None

@@ -344,7 +344,7 @@ def open_cases_near(
         )
     )
     found = []
-    for case in rows[:500]:
+    for case in rows.order_by()[:500]:  # no ORDER BY: the index answers, Python sorts
         d = distance_metres(lat, lon, float(case.latitude), float(case.longitude))
         if d <= radius:
             found.append(NearbyCase(case=case, distance_m=d))
