@@ -444,3 +444,21 @@ def map_config(
         "postcode_url": "",
         "reports": reports,
     }
+
+
+def first_photos(case_ids: list[int]) -> dict[int, int]:
+    """The first kept image of each case, for thumbnails on staff screens (one query)."""
+    from enquiries.models import Attachment
+
+    found: dict[int, int] = {}
+    rows = (
+        Attachment.objects.filter(
+            contact__case_id__in=case_ids, content_type__startswith="image/", skipped_reason=""
+        )
+        .exclude(file="")
+        .order_by("created_at", "id")
+        .values_list("contact__case_id", "id")
+    )
+    for case_id, attachment_id in rows:
+        found.setdefault(case_id, attachment_id)
+    return found

@@ -34,7 +34,7 @@ from channels.assisted.forms import (
     ResolvedForm,
     ServiceChoiceForm,
 )
-from enquiries import access_log, policy
+from enquiries import access_log, places, policy
 from enquiries import staff_selectors as selectors
 from enquiries.choices import Channel
 from enquiries.intake import IntakeError
@@ -301,6 +301,9 @@ def record(request: HttpRequest) -> HttpResponse:
                 if c.resident_id != resident.pk
             ]
             if nearby:
+                photos = places.first_photos([c.pk for c in nearby])
+                for c in nearby:
+                    c.photo_id = photos.get(c.pk)
                 context["nearby"] = nearby
                 return render(request, "assisted/log_contact.html", context)
         result = adapter.open_case(

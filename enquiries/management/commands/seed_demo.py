@@ -171,6 +171,8 @@ class Command(BaseCommand):
                     "standard_answer": spec.get("standard_answer", ""),
                     "questions": questions,
                     "is_location_based": spec.get("is_location_based", False),
+                    # places: a blue badge for someone moving in accepts an outside address
+                    "accepts_outside_area": spec["slug"] in data.ACCEPTS_OUTSIDE_AREA,
                     "is_active": True,
                 },
             )

@@ -376,3 +376,30 @@ def test_a_call_is_placed_and_offered_only_reports_within_the_radius(
     assert opened.status_code == 302
     case = Case.objects.get(resident=caller)
     assert case.ward_name == "Ribbleton" and case.imd_decile == 1
+
+
+def test_the_nearby_list_shows_a_snippet_and_a_photo_thumbnail(signed_in, world, caller, directory):
+    from django.core.files.base import ContentFile
+
+    from enquiries.models import Attachment
+    from tests.factories import ContactFactory
+
+    near = open_case(
+        world.pothole, postcode="PR1 8XJ", latitude="53.763200", longitude="-2.703100",
+        description="Hole by the drain cover, about a foot across.",
+    )  # fmt: skip
+    photo = Attachment(
+        contact=ContactFactory(case=near),
+        original_name="hole.png",
+        content_type="image/png",
+        sha256="ab" * 32,
+    )
+    photo.file.save("hole.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    client = signed_in(world.agent)
+    token = token_from(start(client, caller, action="new", service="report-a-pothole"))
+
+    warned = client.post(RECORD, pothole_post(caller, token, **{"case-postcode": "PR1 8XJ"}))
+
+    page = warned.content.decode()
+    assert "Hole by the drain cover" in page
+    assert f'src="{reverse("staff:attachment", args=[photo.pk])}?inline=1"' in page
