@@ -167,3 +167,21 @@ def test_without_javascript_there_is_no_map_and_outside_places_are_answered(
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "SW1A 1AA is not in Northmoor: contact Westminster City Council"
     )
+
+
+def test_use_my_location_drops_the_pin_where_the_device_is(live_server, browser, pothole):
+    context = browser.new_context(
+        bypass_csp=True,
+        locale="en-GB",
+        geolocation={"latitude": 53.7651, "longitude": -2.7012},
+        permissions=["geolocation"],
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/services/report-a-pothole/start/")
+        page.get_by_role("button", name="Use my location").click()
+        expect(page.locator("[data-map-status]")).to_contain_text("Pin placed")
+        assert pin(page) == (53.7651, -2.7012)
+    finally:
+        context.close()

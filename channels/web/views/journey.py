@@ -48,6 +48,8 @@ ERROR_STEPS = {
     "body": "describe",
     "postcode": "where",
     "resident_postcode": "where",
+    "latitude": "where",
+    "longitude": "where",
     "full_name": "contact",
     "email": "contact",
     "phone": "contact",
