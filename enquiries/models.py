@@ -781,6 +781,16 @@ class PostcodeUnit(models.Model):
     imd_rank = models.PositiveIntegerField(null=True, blank=True)  # 1 = most deprived
     terminated = models.CharField(max_length=6, blank=True)  # doterm, yyyymm
 
+    class Meta:
+        # the nearest live postcode to a map pin (places.nearest_place): a latitude range first
+        indexes = [
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=models.Q(terminated=""),
+                name="postcode_live_point_idx",
+            )
+        ]
+
     def __str__(self) -> str:
         return self.postcode
 

@@ -87,6 +87,27 @@ def lookup(postcode: str) -> Place | None:
     )
 
 
+NEAREST_WITHIN_M = 500
+
+
+def nearest_place(latitude: float, longitude: float) -> Place | None:
+    """The live postcode nearest a map pin (within 500 m), for its ward, LSOA and council."""
+    south, north, west, east = bounding_box(latitude, longitude, NEAREST_WITHIN_M)
+    rows = PostcodeUnit.objects.filter(
+        terminated="",
+        latitude__gte=float(south),
+        latitude__lte=float(north),
+        longitude__gte=float(west),
+        longitude__lte=float(east),
+    )[:2000]
+    best = min(
+        rows,
+        key=lambda r: distance_metres(latitude, longitude, r.latitude, r.longitude),
+        default=None,
+    )
+    return lookup(best.postcode) if best is not None else None
+
+
 def directory_loaded() -> bool:
     return PostcodeUnit.objects.exists()
 
@@ -207,12 +228,30 @@ def check_place(
     place = lookup(postcode)
     if place is not None and not in_council_area(place):
         errors["postcode"] = [outside_message(place)]
-    if latitude is not None and point_in_boundary(float(latitude), float(longitude)) is False:
-        errors["latitude"] = [
-            f"The place marked on the map is not in {settings.COUNCIL_AREA_NAME}: "
-            "move the pin, or contact the council for that area"
-        ]
+    if latitude is not None and place is None:  # a pin alone: is it inside?
+        outside = _pin_outside(float(latitude), float(longitude))
+        if outside:
+            errors["latitude"] = [outside]
     return errors
+
+
+def _pin_outside(latitude: float, longitude: float) -> str:
+    """Why a pin is outside the area ("" when it is inside or cannot be told): the boundary
+    polygon when there is one, else the council of the nearest postcode."""
+    inside = point_in_boundary(latitude, longitude)
+    if inside is None:
+        near = nearest_place(latitude, longitude)
+        if near is None or in_council_area(near):
+            return ""
+        owner = owning_council(near)
+    elif inside:
+        return ""
+    else:
+        owner = ""
+    where = f"The place marked on the map is not in {settings.COUNCIL_AREA_NAME}"
+    if owner:
+        return f"{where}: contact {owner}"
+    return f"{where}: move the pin, or contact the council for that area"
 
 
 def placing(
@@ -232,9 +271,15 @@ def placing(
         "imd_decile": None,
         "place_note": "",
     }
-    if not postcode:
+    if not postcode and fields["latitude"] is None:
         return fields
-    place = lookup(postcode)
+    place = (
+        lookup(postcode)
+        if postcode
+        else nearest_place(float(fields["latitude"]), float(fields["longitude"]))
+    )
+    if place is None and not postcode:
+        return fields
     if place is None:
         if directory_loaded():
             fields["place_note"] = (

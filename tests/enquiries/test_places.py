@@ -143,3 +143,27 @@ def test_deciles_follow_each_nations_own_ranking():
     assert places.imd_decile(1_909, "W01000001") == 10
     assert places.imd_decile(None, "E01000001") is None
     assert places.imd_decile(99_999, "E01000001") is None
+
+
+def test_a_pin_alone_is_placed_from_the_nearest_live_postcode():
+    case = report(latitude=Decimal("53.7634"), longitude=Decimal("-2.7029"))
+
+    assert (case.ward_name, case.lsoa_code, case.imd_decile) == ("Ribbleton", "E01099001", 1)
+    assert case.postcode == "" and case.place_note == ""
+
+
+def test_a_pin_outside_the_county_is_answered_from_the_nearest_postcode_without_a_polygon():
+    with pytest.raises(IntakeError) as caught:
+        report(latitude=Decimal("51.5011"), longitude=Decimal("-0.1417"))
+
+    assert caught.value.message_dict == {
+        "latitude": [
+            "The place marked on the map is not in Northmoor: contact Westminster City Council"
+        ]
+    }
+
+
+def test_a_pin_far_from_any_postcode_is_kept_without_a_ward():
+    case = report(latitude=Decimal("54.5"), longitude=Decimal("-3.5"))
+
+    assert case.latitude == Decimal("54.500000") and case.ward_code == ""
