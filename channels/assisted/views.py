@@ -305,6 +305,7 @@ def record(request: HttpRequest) -> HttpResponse:
                 for c in nearby:
                     c.photo_id = photos.get(c.pk)
                 context["nearby"] = nearby
+                context["map"] = _nearby_map(case_data.get("postcode", ""), nearby)
                 return render(request, "assisted/log_contact.html", context)
         result = adapter.open_case(
             token=token,
@@ -345,3 +346,20 @@ def _show_intake_errors(forms: dict, exc: IntakeError) -> None:
         )
         for message in problems:
             (owner or forms["contact_form"]).add_error(field if owner else None, message)
+
+
+def _nearby_map(postcode: str, nearby: list) -> dict:
+    """The open reports near the caller's place as pins (the list beside it adds them)."""
+    pins = [
+        {
+            "id": c.pk,
+            "lat": float(c.latitude),
+            "lng": float(c.longitude),
+            "label": f"{c.reference}: {c.summary}",
+        }
+        for c in nearby
+        if c.latitude is not None
+    ]
+    return places.map_config(
+        centre=places.point_for(postcode, None, None), reports=pins, zoomed=True
+    )

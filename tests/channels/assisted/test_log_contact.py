@@ -1,5 +1,6 @@
 """Logging calls and visits: every kind goes through intake and records how the contact happened."""
 
+import json
 import re
 
 import pytest
@@ -370,6 +371,10 @@ def test_a_call_is_placed_and_offered_only_reports_within_the_radius(
 
     assert near.reference in warned.content.decode()
     assert far.reference not in warned.content.decode()
+    pins = re.search(
+        r'id="place-map-config" type="application/json">(.*?)<', warned.content.decode()
+    )
+    assert [p["id"] for p in json.loads(pins.group(1))["reports"]] == [near.pk]
     opened = client.post(
         RECORD, pothole_post(caller, token, confirm_new="1", **{"case-postcode": "PR1 8XJ"})
     )
