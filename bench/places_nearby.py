@@ -30,6 +30,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 
 from enquiries import demo_data, places, selectors  # noqa: E402
 from enquiries.choices import OPEN_STATUSES  # noqa: E402
@@ -55,12 +56,14 @@ def main() -> None:
     assert connection.vendor == "postgresql"
 
     total = Case.objects.count()
-    service = (
-        Service.objects.filter(is_location_based=True)
-        .order_by("-id")
-        .filter(cases__status__in=OPEN_STATUSES)
+    busiest = (  # the location-based service with the most open placed cases: the worst case
+        Case.objects.filter(status__in=OPEN_STATUSES, latitude__isnull=False)
+        .values("service_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
         .first()
     )
+    service = Service.objects.get(pk=busiest["service_id"])
     service_open = Case.objects.filter(
         service=service, status__in=OPEN_STATUSES, latitude__isnull=False
     ).count()
@@ -125,7 +128,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---|---|")
     for label, (median, p95, worst, results) in rows:
         found = statistics.mean(len(r) if isinstance(r, list) else 1 for r in results)
-        target = "< 20 ms" if "open_cases_near" in label else ""
+        target = "< 20 ms" if label.startswith("places.") else ""
         met = ("yes" if p95 < 20 else "no") if target else ""
         print(
             f"| {label} | {median:.2f} | {p95:.2f} | {worst:.2f} | {found:.1f} | "
