@@ -18,7 +18,7 @@ help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with worker and beat"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff lint and format check"
-	@echo "make vendor - refresh GOV.UK Frontend and axe-core from the npm registry"
+	@echo "make vendor - refresh GOV.UK Frontend, Leaflet and axe-core from the npm registry"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1). Install python3.13 or python3.12, or run: make PYTHON=/path/to/python3.12" >&2; exit 1; fi

@@ -1660,6 +1660,9 @@ for _user in STAFF:
     _user.setdefault("is_superuser", False)
 
 # --- Places ---------------------------------------------------------------------------------------
+# Services that take an address outside the county (someone moving in applies before they move).
+ACCEPTS_OUTSIDE_AREA = frozenset({"apply-for-a-blue-badge"})
+
 # Real postcode districts, invented inward codes; towns with rough centre coordinates.
 
 TOWNS: list[dict[str, Any]] = [

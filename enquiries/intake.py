@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from enquiries import outbox
+from enquiries import outbox, places
 from enquiries.attachments import IncomingFile, check_file, safe_filename
 from enquiries.choices import Channel, Direction, EventKind, Outcome, Status, UpdatePreference
 from enquiries.models import (
@@ -283,6 +283,16 @@ def _validate_new_case(command: NewCase) -> None:
             normalise_postcode(command.postcode)
         except ValidationError as exc:
             errors["postcode"] = exc.messages
+    if "postcode" not in errors:  # inside the council's area (enquiries/places.py)
+        errors.update(
+            places.check_place(
+                service=command.service,
+                postcode=normalise_postcode(command.postcode),
+                latitude=command.latitude,
+                longitude=command.longitude,
+                channel=command.contact.channel,
+            )
+        )
     if command.resolved_outcome and command.resolved_outcome not in Outcome.values:
         errors["resolved_outcome"] = ["Choose an outcome."]
     if isinstance(command.resident, ResidentDetails):
@@ -365,8 +375,7 @@ def _create_case(command: NewCase, resident: Resident) -> Case:
         address=clean_line(command.address).strip(),
         postcode=postcode,
         postcode_district=postcode_district(postcode),
-        latitude=command.latitude,
-        longitude=command.longitude,
+        **places.placing(postcode=postcode, latitude=command.latitude, longitude=command.longitude),
         priority=command.priority or (service.default_priority if service else "normal"),
         follows=command.follows,
         partner=command.partner,

@@ -94,6 +94,17 @@ class Service(models.Model):
     is_location_based = models.BooleanField(
         default=False, help_text="Reports about a place: ask where, and look for duplicates."
     )
+    accepts_outside_area = models.BooleanField(
+        default=False,
+        help_text="Accept places outside the council's area (e.g. a blue badge for someone "
+        "moving in).",
+    )
+    nearby_radius_metres = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Open reports this close count as possibly the same problem "
+        "(blank: the NEARBY_RADIUS_METRES setting).",
+    )
     retention_days = models.PositiveIntegerField(
         default=6 * 365, help_text="How long closed cases keep personal data."
     )
@@ -267,6 +278,16 @@ class Case(models.Model):
     postcode_district = models.CharField(max_length=4, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # Placed at intake from the postcode directory (enquiries/places.py).
+    ward_code = models.CharField(max_length=9, blank=True)
+    ward_name = models.CharField(max_length=120, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    imd_decile = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 = the most deprived tenth of neighbourhoods."
+    )
+    place_note = models.CharField(
+        max_length=200, blank=True, help_text="Why the place needs a look (unknown postcode…)."
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True, default="")
@@ -343,6 +364,14 @@ class Case(models.Model):
             models.Index(fields=["department", "sla_due_at"], name="case_queue_due_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_idx"),
             models.Index(fields=["service", "postcode_district", "status"], name="case_nearby_idx"),
+            # "tell us once" by distance: a bounding box on the open cases of one service
+            models.Index(
+                fields=["service", "latitude", "longitude"],
+                condition=Q(
+                    status__in=OPEN_STATUSES, merged_into__isnull=True, latitude__isnull=False
+                ),
+                name="case_open_place_idx",
+            ),
             models.Index(fields=["resident", "-created_at"], name="case_resident_idx"),
             models.Index(fields=["status", "sla_due_at"], name="case_sla_sweep_idx"),
             # staff worklists: the open cases of a queue, by due date or newest first
@@ -969,3 +998,40 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint.url} ({self.state})"
+
+
+class PostcodeUnit(models.Model):
+    """One row of the ONS Postcode Directory (ONSPD), loaded by ``import_postcodes``."""
+
+    postcode = models.CharField(max_length=8, primary_key=True)  # "PR1 8XJ", as normalised
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    county_code = models.CharField(max_length=9, blank=True)  # oscty
+    district_code = models.CharField(max_length=9, blank=True)  # oslaua
+    ward_code = models.CharField(max_length=9, blank=True)  # osward
+    lsoa_code = models.CharField(max_length=9, blank=True)  # lsoa21 (or lsoa11)
+    imd_rank = models.PositiveIntegerField(null=True, blank=True)  # 1 = most deprived
+    terminated = models.CharField(max_length=6, blank=True)  # doterm, yyyymm
+
+    class Meta:
+        # the nearest live postcode to a map pin (places.nearest_place): a latitude range first
+        indexes = [
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=models.Q(terminated=""),
+                name="postcode_live_point_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.postcode
+
+
+class AreaName(models.Model):
+    """A GSS code's name (wards, districts, counties) from the ONSPD names-and-codes files."""
+
+    code = models.CharField(max_length=9, primary_key=True)
+    name = models.CharField(max_length=150)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

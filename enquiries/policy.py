@@ -310,6 +310,8 @@ def get_attachment_for(user: Any, pk: int, *, path: str = "") -> Attachment:
 def can_review_held_email(user: Any) -> bool:
     """Held inbound mail (automatic, bulk, unusable): contact centre, managers and admins."""
     return bool(roles(user) & {CONTACT_CENTRE, MANAGER, ADMIN})
+
+
 # --- partner organisations (Open311; the /api/v1/ views keep their own partner_case) ----------
 
 

@@ -523,21 +523,24 @@ def likely_duplicate_residents(
     return list(Resident.objects.filter(match, anonymised_at__isnull=True).order_by("id")[:limit])
 
 
-def nearby_open_cases(user: Any, service: Service, postcode: str, limit: int = 10) -> list[Case]:
-    """Open cases the user may see, of the same service near the same postcode ("tell us once")."""
-    if not postcode:
-        return []
-    district = postcode.split(" ")[0]
-    return list(
-        policy.visible_cases(user)
-        .filter(
-            service=service,
-            postcode_district=district,
-            status__in=OPEN_STATUSES,
-            merged_into__isnull=True,
-        )
-        .only("id", "reference", "summary", "address", "postcode", "created_at", "status")
-        .order_by("-created_at")[:limit]
+def nearby_open_cases(
+    user: Any,
+    service: Service,
+    postcode: str,
+    limit: int = 10,
+    latitude: Any = None,
+    longitude: Any = None,
+) -> list[Case]:
+    """Open cases the user may see, of the same service within its radius ("tell us once")."""
+    from enquiries import places
+
+    return places.open_reports_near(
+        service=service,
+        postcode=postcode,
+        latitude=latitude,
+        longitude=longitude,
+        limit=limit,
+        cases=policy.visible_cases(user),
     )
 
 

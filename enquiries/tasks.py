@@ -205,6 +205,8 @@ def send_confirmation_code(pending_id: int, outbox_id: int | None = None) -> boo
     row = notifications.send_confirmation_code(pending_id=pending_id)
     outbox.mark_done(outbox_id)
     return row is not None
+
+
 @shared_task(base=OutboxTask, bind=True, acks_late=True, max_retries=None)
 def deliver_webhook(self, delivery_id: int, outbox_id: int | None = None) -> bool:
     """One signed POST to a partner's endpoint; a failure waits in the broker (backoff)."""

@@ -554,3 +554,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Places (README "Places: postcodes, boundary and maps"; enquiries/places.py). The council's own
+# GSS codes (county and/or districts, ONSPD oscty/oslaua): a postcode elsewhere is outside the
+# area; empty means no boundary check. The short name goes in "not in Northmoor" answers.
+COUNCIL_AREA_CODES = env_list("COUNCIL_AREA_CODES", ["E10000099"])
+COUNCIL_AREA_NAME = env_str("COUNCIL_AREA_NAME", "Northmoor")
+# Optional boundary polygon (a GeoJSON file: Polygon/MultiPolygon, or a Feature(Collection) of
+# them) for points dropped on a map; without it a pin is checked against its nearest postcode.
+PLACES_BOUNDARY_GEOJSON = env_str("PLACES_BOUNDARY_GEOJSON", "")
+NEARBY_RADIUS_METRES = env_int("NEARBY_RADIUS_METRES", 50)
+# Map tiles (Leaflet). Empty URL: no tiles are requested, the map shows a plain grid.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+if PORTAL_ENV == "test":
+    MAP_TILE_URL = ""  # tests never request a tile server
+# Where the map opens before a postcode or pin is known ("lat,lon": the county's centre).
+MAP_DEFAULT_CENTRE = tuple(
+    float(v) for v in env_str("MAP_DEFAULT_CENTRE", "53.7632,-2.7031").split(",")[:2]
+)
+if MAP_TILE_URL:  # the map's tile pictures come from the tile server's origin
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}.", "*."))
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]

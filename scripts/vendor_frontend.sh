@@ -9,12 +9,17 @@ set -euo pipefail
 
 GOVUK_FRONTEND_VERSION="5.14.0" # the latest 5.x; 6.x drops what crispy-forms-gds 2.0 emits
 GOVUK_FRONTEND_SHA256="5a8469fd9fd9700a8dec8834f4053275710ac1dc12dda82a297a6e7884220569"
+LEAFLET_VERSION="1.9.4" # the map on location steps and staff pages (progressive enhancement)
+LEAFLET_SHA256="84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77"
+MARKERCLUSTER_VERSION="1.5.3" # clusters the staff worklist map's pins past a few hundred
+MARKERCLUSTER_SHA256="fc6b0b1d00b6c708ae54e43ee4a11ac345e41660e19f0a570190bb35babb1a1c"
 AXE_CORE_VERSION="4.14.1" # the latest 4.x
 AXE_CORE_SHA256="e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GOVUK_DEST="$ROOT/static/vendor/govuk-frontend"
 AXE_DEST="$ROOT/tests/browser/vendor"
+LEAFLET_DEST="$ROOT/static/vendor/leaflet"
 PYTHON="${PYTHON:-python3}"
 
 command -v npm >/dev/null || { echo "vendor_frontend: npm is required" >&2; exit 1; }
@@ -143,6 +148,23 @@ rm -rf "$GOVUK_DEST"
 mkdir -p "$(dirname "$GOVUK_DEST")"
 mv "$stage" "$GOVUK_DEST"
 
+# --- Leaflet and Leaflet.markercluster -----------------------------------------------------------
+leaflet_tgz="$(fetch "leaflet@$LEAFLET_VERSION" "$LEAFLET_SHA256")"
+cluster_tgz="$(fetch "leaflet.markercluster@$MARKERCLUSTER_VERSION" "$MARKERCLUSTER_SHA256")"
+mkdir -p "$WORK/leaflet" "$WORK/cluster" "$WORK/leaflet-stage/images"
+tar -xzf "$leaflet_tgz" -C "$WORK/leaflet"
+tar -xzf "$cluster_tgz" -C "$WORK/cluster"
+cp "$WORK/leaflet/package/dist/leaflet.js" "$WORK/leaflet/package/dist/leaflet.css" "$WORK/leaflet-stage/"
+cp "$WORK/leaflet/package/dist/images/"*.png "$WORK/leaflet-stage/images/"
+cp "$WORK/cluster/package/dist/leaflet.markercluster.js" "$WORK/cluster/package/dist/MarkerCluster.css" \
+    "$WORK/cluster/package/dist/MarkerCluster.Default.css" "$WORK/leaflet-stage/"
+# Source maps are not vendored: a dangling sourceMappingURL breaks collectstatic.
+sed -i -E 's#//\# sourceMappingURL=\S+##' "$WORK/leaflet-stage/"*.js
+write_version "$WORK/leaflet-stage/VERSION" leaflet "$LEAFLET_VERSION" "$leaflet_tgz" BSD-2-Clause \
+    "dist leaflet.js, leaflet.css and images/ only; with leaflet.markercluster $MARKERCLUSTER_VERSION (MIT, sha256 $MARKERCLUSTER_SHA256): dist JS and CSS"
+rm -rf "$LEAFLET_DEST"
+mv "$WORK/leaflet-stage" "$LEAFLET_DEST"
+
 # --- axe-core (browser accessibility tests only, never served) -----------------------------------
 axe_tgz="$(fetch "axe-core@$AXE_CORE_VERSION" "$AXE_CORE_SHA256")"
 mkdir -p "$WORK/axe" "$AXE_DEST"
@@ -152,4 +174,5 @@ write_version "$AXE_DEST/VERSION" axe-core "$AXE_CORE_VERSION" "$axe_tgz" MPL-2.
     "axe.min.js only, injected by the Playwright accessibility tests"
 
 echo "Vendored govuk-frontend $GOVUK_FRONTEND_VERSION into ${GOVUK_DEST#"$ROOT"/}"
+echo "Vendored leaflet $LEAFLET_VERSION and leaflet.markercluster $MARKERCLUSTER_VERSION into ${LEAFLET_DEST#"$ROOT"/}"
 echo "Vendored axe-core $AXE_CORE_VERSION into ${AXE_DEST#"$ROOT"/}"

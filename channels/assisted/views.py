@@ -34,7 +34,7 @@ from channels.assisted.forms import (
     ResolvedForm,
     ServiceChoiceForm,
 )
-from enquiries import access_log, policy
+from enquiries import access_log, places, policy
 from enquiries import staff_selectors as selectors
 from enquiries.choices import Channel
 from enquiries.intake import IntakeError
@@ -301,7 +301,11 @@ def record(request: HttpRequest) -> HttpResponse:
                 if c.resident_id != resident.pk
             ]
             if nearby:
+                photos = places.first_photos([c.pk for c in nearby])
+                for c in nearby:
+                    c.photo_id = photos.get(c.pk)
                 context["nearby"] = nearby
+                context["map"] = _nearby_map(case_data.get("postcode", ""), nearby)
                 return render(request, "assisted/log_contact.html", context)
         result = adapter.open_case(
             token=token,
@@ -315,7 +319,7 @@ def record(request: HttpRequest) -> HttpResponse:
             else "",
         )
     except IntakeError as exc:
-        forms["contact_form"].add_error(None, exc)
+        _show_intake_errors(forms, exc)
         context["has_errors"] = True
         return render(request, "assisted/log_contact.html", context, status=400)
     case = result.case
@@ -326,3 +330,36 @@ def record(request: HttpRequest) -> HttpResponse:
             request, f"Case {case.reference} opened. Give the resident this reference."
         )
     return redirect("staff:case", reference=case.reference)
+
+
+def _show_intake_errors(forms: dict, exc: IntakeError) -> None:
+    """Each intake error next to the field it names (a postcode outside the county goes by the
+    case's postcode), the rest at the top of the contact form."""
+    for field, problems in exc.message_dict.items():
+        owner = next(
+            (
+                form
+                for name, form in forms.items()
+                if name == "case_form" and form is not None and field in form.fields
+            ),
+            None,
+        )
+        for message in problems:
+            (owner or forms["contact_form"]).add_error(field if owner else None, message)
+
+
+def _nearby_map(postcode: str, nearby: list) -> dict:
+    """The open reports near the caller's place as pins (the list beside it adds them)."""
+    pins = [
+        {
+            "id": c.pk,
+            "lat": float(c.latitude),
+            "lng": float(c.longitude),
+            "label": f"{c.reference}: {c.summary}",
+        }
+        for c in nearby
+        if c.latitude is not None
+    ]
+    return places.map_config(
+        centre=places.point_for(postcode, None, None), reports=pins, zoomed=True
+    )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
+from enquiries import places
 from enquiries.attachments import CheckedFile, IncomingFile, check_file
 from enquiries.choices import UpdatePreference
 from enquiries.normalise import is_mobile, normalise_email, normalise_phone, normalise_postcode
@@ -250,10 +251,18 @@ class WhereForm(WebForm):
         required=False,
         error_messages={"max_length": "Enter a real UK postcode, like PR1 8XJ"},
     )
+    # Filled by the map (static/js/where-map.js) when there is one; never needed without it.
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
 
-    def __init__(self, *args, about_a_place: bool, **kwargs):
+    def __init__(self, *args, about_a_place: bool, service=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.about_a_place = about_a_place
+        self.service = service
         if about_a_place:
             legend = "Where is the problem?"
             self.fields["address"].help_text = "For example, Ribble Lane, Northmoor"
@@ -271,7 +280,9 @@ class WhereForm(WebForm):
                 legend=legend,
                 legend_size=Size.LARGE,
                 legend_tag="h1",
-            )
+            ),
+            "latitude",
+            "longitude",
         )
 
     def clean_postcode(self):
@@ -282,10 +293,35 @@ class WhereForm(WebForm):
 
     def clean(self):
         cleaned = super().clean()
-        nowhere = not cleaned.get("address", "").strip() and not cleaned.get("postcode")
+        if cleaned.get("latitude") is None or cleaned.get("longitude") is None:
+            cleaned["latitude"] = cleaned["longitude"] = None  # a half pin is no pin
+        if not self.about_a_place:
+            cleaned["latitude"] = cleaned["longitude"] = None
+        nowhere = (
+            not cleaned.get("address", "").strip()
+            and not cleaned.get("postcode")
+            and cleaned.get("latitude") is None
+        )
         if self.about_a_place and not self.errors and nowhere:
-            self.add_error("address", "Enter a street name or place, or a postcode")
+            self.add_error(
+                "address", "Enter a street name or place, or a postcode, or mark it on the map"
+            )
+        if self.about_a_place and self.service is not None and not self.errors:
+            self._check_place(cleaned)
         return cleaned
+
+    def _check_place(self, cleaned) -> None:
+        """Outside the council's area: say so now, before the resident writes anything."""
+        errors = places.check_place(
+            service=self.service,
+            postcode=cleaned.get("postcode", ""),
+            latitude=cleaned.get("latitude"),
+            longitude=cleaned.get("longitude"),
+        )
+        for field, messages in errors.items():
+            target = "postcode" if field == "postcode" else "address"
+            for message in messages:
+                self.add_error(target, message)
 
 
 class NearbyForm(WebForm):
@@ -310,9 +346,12 @@ class NearbyForm(WebForm):
 
 
 def nearby_label(case) -> str:
-    """What other residents may see about a report: place, date and status, never who or why."""
+    """What other residents may see about a report: place, date, status and its fixed-choice
+    answers (places.public_snippet), never who or the description."""
     place = case.address or case.postcode
-    return f"{place}: reported {case.created_at:%-d %B %Y}, {case.resident_status_label.lower()}"
+    label = f"{place}: reported {case.created_at:%-d %B %Y}, {case.resident_status_label.lower()}"
+    snippet = places.public_snippet(case)
+    return f"{label}. {snippet}" if snippet else label
 
 
 class DescribeForm(WebForm):

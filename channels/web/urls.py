@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from channels.web.views import details, info, journey, pages, tracking
+from channels.web.views import details, info, journey, pages, places, tracking
 
 app_name = "web"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("track/<str:token>/stop-updates/", tracking.stop_updates, name="stop_updates"),
     path("track/<str:token>/details/", details.change_details, name="change_details"),
     path("track/<str:token>/details/confirm/", details.confirm_details, name="confirm_details"),
+    path("places/postcode/", places.postcode_lookup, name="postcode_lookup"),
 ]
 
 if settings.PORTAL_BENCH_BASELINE:  # the load test's floor: never served otherwise

@@ -136,7 +136,7 @@ class EnquiryCreate(PartnerAPIView):
                 )
             )
         except ValidationError as exc:
-            raise ApiValidationError(exc.message_dict) from exc
+            raise ApiValidationError(_under_location(exc.message_dict)) from exc
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(CaseOut(result.case).data, status=code)
 
@@ -173,6 +173,16 @@ class EnquiryContactCreate(PartnerAPIView):
             raise ApiValidationError(exc.message_dict) from exc
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(CaseOut(result.case).data, status=code)
+
+
+LOCATION_FIELDS = ("address", "postcode", "latitude", "longitude")
+
+
+def _under_location(errors: dict[str, list[str]]) -> dict:
+    """Place errors named as the request names them: {"location": {"postcode": [...]}}."""
+    place = {k: v for k, v in errors.items() if k in LOCATION_FIELDS}
+    rest = {k: v for k, v in errors.items() if k not in LOCATION_FIELDS}
+    return {**rest, "location": place} if place else rest
 
 
 class WebhookList(PartnerAPIView):

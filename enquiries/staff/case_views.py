@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from enquiries import access_log, policy, residents, services
+from enquiries import access_log, places, policy, residents, services
 from enquiries import staff_selectors as selectors
 from enquiries.choices import Status
 from enquiries.lifecycle import IllegalTransition
@@ -39,6 +39,7 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         "can_view_resident": True,
         "sla_now": selectors.sla_state_now(case),
         "open_matches": residents.has_open_matches(case.resident),
+        "map": _case_map(case),
     }
     if can_change:
         people = selectors.department_staff(case.department_id)
@@ -56,6 +57,15 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         )
     access_log.record_view(user=user, path=request.get_full_path(), case=case)
     return render(request, "staff/case.html", context, status=status)
+
+
+def _case_map(case: Case) -> dict | None:
+    """The case on a small map, when it has coordinates (a pin, or its postcode's centre)."""
+    if case.latitude is None or case.longitude is None:
+        return None
+    point = (float(case.latitude), float(case.longitude))
+    pin = {"id": case.pk, "lat": point[0], "lng": point[1], "label": f"Case {case.reference}"}
+    return places.map_config(centre=point, reports=[pin], zoomed=True)
 
 
 def _case(request: HttpRequest, reference: str, action: str) -> Case:

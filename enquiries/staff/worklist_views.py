@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from enquiries import outbox, policy
+from enquiries import outbox, places, policy
 from enquiries import staff_selectors as selectors
+from enquiries.choices import OPEN_STATUSES
 from enquiries.staff.access import staff_required
 from enquiries.staff.filters import WorklistFilter
 
@@ -68,9 +70,25 @@ def worklist(request: HttpRequest) -> HttpResponse:
         cutoffs=cutoffs,
     )
     rows = filterset.qs if filterset.is_valid() else base.none()
-    page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    if query.get("view") == "map":
+        list_query = query.copy()
+        list_query.pop("view", None)
+        return render(
+            request,
+            "staff/worklist.html",
+            {
+                "queues": queues,
+                "current": current,
+                "mine": mine,
+                "filter": filterset,
+                "page": _counted(rows),
+                "list_query": list_query.urlencode(),
+                **_worklist_map(rows),
+            },
+        )
+    page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "staff/worklist.html",
@@ -86,3 +104,30 @@ def worklist(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _counted(rows):
+    """Only the count line of the list is shown above the map."""
+    return Paginator(rows, selectors.PAGE_SIZE).get_page(1)
+
+
+def _worklist_map(rows) -> dict:
+    """The open cases of the worklist (as filtered) that have a place, as pins for the map."""
+    placed = rows.filter(status__in=OPEN_STATUSES, latitude__isnull=False)
+    pins = [
+        {
+            "id": pk,
+            "lat": float(lat),
+            "lng": float(lng),
+            "label": f"{reference}: {summary}",
+            "url": reverse("staff:case", args=[reference]),
+        }
+        for pk, reference, summary, lat, lng in placed.order_by().values_list(
+            "id", "reference", "summary", "latitude", "longitude"
+        )[: places.MAP_PIN_LIMIT]
+    ]
+    return {
+        "map": places.map_config(centre=None, reports=pins),
+        "map_count": placed.count() if len(pins) >= places.MAP_PIN_LIMIT else len(pins),
+        "map_limit": places.MAP_PIN_LIMIT,
+    }

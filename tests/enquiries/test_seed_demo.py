@@ -154,3 +154,16 @@ def test_it_never_resets_an_existing_accounts_password(monkeypatch):
     assert not admin.check_password("another-long-demo-secret")
     # accounts that were missing are created with the demo password
     assert get_user_model().objects.get(username="agent").check_password("another-long-demo-secret")
+
+
+def test_the_demo_has_a_postcode_directory_and_placed_cases(seeded, settings):
+    from enquiries import places
+    from enquiries.models import PostcodeUnit
+
+    assert PostcodeUnit.objects.count() > 50_000
+    placed = Case.objects.exclude(postcode="").exclude(ward_code="")
+    assert placed.exists()
+    assert not Case.objects.exclude(postcode="").filter(ward_code="").exists()
+    assert places.check_place(service=None, postcode="SW1A 1AA", latitude=None, longitude=None) == {
+        "postcode": ["SW1A 1AA is not in Northmoor: contact Westminster City Council"]
+    }

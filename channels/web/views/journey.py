@@ -6,11 +6,13 @@ and moves on; only the final POST writes, through enquiries.intake (or services.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,6 +25,7 @@ from channels.web.forms import (
     QuestionForm,
     SubmitForm,
     WhereForm,
+    nearby_label,
 )
 from channels.web.journey import (
     Journey,
@@ -32,11 +35,11 @@ from channels.web.journey import (
     step_url,
     steps,
 )
-from enquiries import intake, selectors, services
+from enquiries import intake, places, services
 from enquiries.choices import Channel, UpdatePreference
 from enquiries.intake import ContactDetails, IntakeError, NewCase, ResidentDetails
 from enquiries.models import Case, Service
-from enquiries.normalise import format_phone_for_display, postcode_district
+from enquiries.normalise import format_phone_for_display
 
 # Where an intake error about a field is put right.
 ERROR_STEPS = {
@@ -45,6 +48,8 @@ ERROR_STEPS = {
     "body": "describe",
     "postcode": "where",
     "resident_postcode": "where",
+    "latitude": "where",
+    "longitude": "where",
     "full_name": "contact",
     "email": "contact",
     "phone": "contact",
@@ -163,19 +168,22 @@ def where_page(request, service, journey, step, all_steps, changing) -> HttpResp
     form = WhereForm(
         request.POST or None,
         about_a_place=service.is_location_based,
+        service=service,
         initial=journey.data["where"],
     )
     if request.method == "POST" and form.is_valid():
+        pin = [form.cleaned_data[name] for name in ("latitude", "longitude")]
         where = {
             "address": form.cleaned_data["address"].strip(),
             "postcode": form.cleaned_data["postcode"],
+            "latitude": str(pin[0]) if pin[0] is not None else "",
+            "longitude": str(pin[1]) if pin[1] is not None else "",
         }
-        moved = where["postcode"] != journey.data["where"].get("postcode")
+        before = journey.data["where"]
+        moved = any(where[k] != before.get(k, "") for k in ("postcode", "latitude", "longitude"))
         journey.data["where"] = where
         if service.is_location_based:
-            nearby = selectors.open_cases_nearby(
-                service=service, postcode_district=postcode_district(where["postcode"]), limit=5
-            )
+            nearby = _nearby(service, where)
             journey.data["nearby"] = bool(nearby)
             if moved or not nearby:
                 journey.forget("nearby")
@@ -194,15 +202,47 @@ def where_page(request, service, journey, step, all_steps, changing) -> HttpResp
         form,
         "web/journey/question.html",
         page_title=title,
+        map=_map_context(service, journey.data["where"]) if service.is_location_based else None,
     )
+
+
+def _nearby(service: Service, where: dict) -> list[Case]:
+    """Open reports of this service near the pin or postcode ("tell us once")."""
+    return places.open_reports_near(
+        service=service,
+        postcode=where.get("postcode", ""),
+        latitude=where.get("latitude"),
+        longitude=where.get("longitude"),
+        limit=5,
+    )
+
+
+def _map_context(service: Service, where: dict, cases=()) -> dict:
+    """What the map script needs: where to start, the tiles, and pins of known reports."""
+    point = places.point_for(
+        where.get("postcode", ""), where.get("latitude"), where.get("longitude")
+    )
+    return {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "centre": list(point) if point else list(settings.MAP_DEFAULT_CENTRE),
+        "pin": bool(where.get("latitude")),
+        "postcode_url": reverse("web:postcode_lookup"),
+        "reports": [
+            {
+                "id": c.pk,
+                "lat": float(c.latitude),
+                "lng": float(c.longitude),
+                "label": nearby_label(c),
+            }
+            for c in cases
+            if c.latitude is not None
+        ],
+    }
 
 
 def nearby_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
-    cases = selectors.open_cases_nearby(
-        service=service,
-        postcode_district=postcode_district(journey.data["where"]["postcode"]),
-        limit=5,
-    )
+    cases = _nearby(service, journey.data["where"])
     follow = journey.data["follow"]
     answered = step in journey.data["done"]
     initial = {"follow": str(follow) if follow else (NearbyForm.NEW if answered else None)}
@@ -222,6 +262,8 @@ def nearby_page(request, service, journey, step, all_steps, changing) -> HttpRes
         "web/journey/question.html",
         page_title="Is it one of these problems we already know about?",
         nearby_intro=True,
+        map=_map_context(service, journey.data["where"], cases),
+        map_mode="reports",
     )
 
 
@@ -381,8 +423,7 @@ def check_answers(request, service, journey, all_steps) -> HttpResponse:
 def _followed_case(service, journey) -> Case | None:
     if not journey.data["follow"]:
         return None
-    district = postcode_district(journey.data["where"]["postcode"])
-    for case in selectors.open_cases_nearby(service=service, postcode_district=district, limit=5):
+    for case in _nearby(service, journey.data["where"]):
         if case.pk == journey.data["follow"]:
             return case
     return None
@@ -438,9 +479,15 @@ def _send(service: Service, journey: Journey, following: Case | None) -> Case:
             answers=data["answers"],
             address=data["where"]["address"] if place else "",
             postcode=data["where"]["postcode"] if place else "",
+            latitude=_decimal(data["where"].get("latitude")) if place else None,
+            longitude=_decimal(data["where"].get("longitude")) if place else None,
         )
     )
     return result.case
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return Decimal(value) if value else None
 
 
 def _summary_line(service: Service, data: dict) -> str:
@@ -466,7 +513,8 @@ def _summary(service: Service, journey: Journey, following: Case | None) -> list
         }
 
     where = data["where"]
-    place = ", ".join(p for p in (where["address"], where["postcode"]) if p) or "Not given"
+    pinned = "Marked on the map" if where.get("latitude") else ""
+    place = ", ".join(p for p in (where["address"], where["postcode"], pinned) if p) or "Not given"
     rows = []
     if service.is_location_based:
         rows.append(row("Where", place, "where", "where the problem is"))

@@ -18,6 +18,7 @@ import random
 import secrets
 import time
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.management import call_command
@@ -230,6 +231,7 @@ class Command(BaseCommand):
                     description=f"Generated case {reference} for scale testing.",
                     postcode=demo_data.postcode_for(district, rng),
                     postcode_district=district,
+                    **_place(service, district, case_id),
                     status=status,
                     priority=priorities[i],
                     outcome=Outcome.RESOLVED if finished else "",
@@ -329,3 +331,20 @@ def _csv_value(field: models.Field, value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
+
+
+_TOWN_OF = {d: town for town in reversed(demo_data.TOWNS) for d in town["districts"]}
+
+
+def _place(service: Service, district: str, case_id: int) -> dict:
+    """Coordinates around the district's town for reports about a place (the nearby bench).
+
+    A separate generator per case keeps the main random sequence, so other benches'
+    data are unchanged."""
+    if not service.is_location_based:
+        return {}
+    town, rng = _TOWN_OF[district], random.Random(case_id)
+    return {
+        "latitude": Decimal(f"{town['lat'] + rng.uniform(-0.03, 0.03):.6f}"),
+        "longitude": Decimal(f"{town['lon'] + rng.uniform(-0.05, 0.05):.6f}"),
+    }

@@ -9,6 +9,7 @@ with ``enquiries.services``, so a re-run adds nothing and every case has a belie
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import time
@@ -27,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from enquiries import demo_data as data
-from enquiries import outbox, services
+from enquiries import demo_places, outbox, services
 from enquiries.choices import (
     OPEN_STATUSES,
     AssistedDigitalReason,
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             self._rules(departments, service_map)
             users = self._staff(password, departments)
             residents = self._residents()
+        demo_places.load(stdout=io.StringIO())  # before the cases, so intake places them
         catalogue_seconds = time.monotonic() - started
         seeder = CaseSeeder(service_map, users, residents)
         with history_rewrites_allowed():  # the demo back-dates the history it invents
@@ -169,6 +171,8 @@ class Command(BaseCommand):
                     "standard_answer": spec.get("standard_answer", ""),
                     "questions": questions,
                     "is_location_based": spec.get("is_location_based", False),
+                    # places: a blue badge for someone moving in accepts an outside address
+                    "accepts_outside_area": spec["slug"] in data.ACCEPTS_OUTSIDE_AREA,
                     "is_active": True,
                 },
             )

@@ -1,5 +1,6 @@
 """Logging calls and visits: every kind goes through intake and records how the contact happened."""
 
+import json
 import re
 
 import pytest
@@ -323,3 +324,87 @@ def test_already_reported_never_shows_a_caseworker_another_departments_cases(sig
     assert "Already reported?" not in body
     for leaked in (hidden.reference, hidden.summary, hidden.address):
         assert leaked not in body
+
+
+@pytest.fixture
+def directory(settings):
+    from tests.factories.places import load_directory
+
+    settings.COUNCIL_AREA_CODES = ["E10000099"]
+    settings.COUNCIL_AREA_NAME = "Northmoor"
+    load_directory()
+
+
+def test_a_call_about_a_place_outside_the_county_is_answered_not_opened(
+    signed_in, world, caller, directory
+):
+    client = signed_in(world.agent)
+    token = token_from(start(client, caller, action="new", service="report-a-pothole"))
+
+    response = client.post(RECORD, pothole_post(caller, token, **{"case-postcode": "SW1A 1AA"}))
+
+    assert response.status_code == 400
+    assert (
+        "SW1A 1AA is not in Northmoor: contact Westminster City Council"
+        in response.content.decode()
+    )
+    assert not Case.objects.filter(resident=caller).exists()
+
+
+def test_a_call_is_placed_and_offered_only_reports_within_the_radius(
+    signed_in, world, caller, directory
+):
+    world.pothole.nearby_radius_metres = 50
+    world.pothole.save()
+    near = open_case(
+        world.pothole, postcode="PR1 8XJ", postcode_district="PR1", latitude="53.763400",
+        longitude="-2.703100",
+    )  # fmt: skip
+    far = open_case(
+        world.pothole, postcode="PR1 1AA", postcode_district="PR1", latitude="53.780000",
+        longitude="-2.703100",
+    )  # fmt: skip
+    client = signed_in(world.agent)
+    token = token_from(start(client, caller, action="new", service="report-a-pothole"))
+
+    warned = client.post(RECORD, pothole_post(caller, token, **{"case-postcode": "PR1 8XJ"}))
+
+    assert near.reference in warned.content.decode()
+    assert far.reference not in warned.content.decode()
+    pins = re.search(
+        r'id="place-map-config" type="application/json">(.*?)<', warned.content.decode()
+    )
+    assert [p["id"] for p in json.loads(pins.group(1))["reports"]] == [near.pk]
+    opened = client.post(
+        RECORD, pothole_post(caller, token, confirm_new="1", **{"case-postcode": "PR1 8XJ"})
+    )
+    assert opened.status_code == 302
+    case = Case.objects.get(resident=caller)
+    assert case.ward_name == "Ribbleton" and case.imd_decile == 1
+
+
+def test_the_nearby_list_shows_a_snippet_and_a_photo_thumbnail(signed_in, world, caller, directory):
+    from django.core.files.base import ContentFile
+
+    from enquiries.models import Attachment
+    from tests.factories import ContactFactory
+
+    near = open_case(
+        world.pothole, postcode="PR1 8XJ", latitude="53.763200", longitude="-2.703100",
+        description="Hole by the drain cover, about a foot across.",
+    )  # fmt: skip
+    photo = Attachment(
+        contact=ContactFactory(case=near),
+        original_name="hole.png",
+        content_type="image/png",
+        sha256="ab" * 32,
+    )
+    photo.file.save("hole.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    client = signed_in(world.agent)
+    token = token_from(start(client, caller, action="new", service="report-a-pothole"))
+
+    warned = client.post(RECORD, pothole_post(caller, token, **{"case-postcode": "PR1 8XJ"}))
+
+    page = warned.content.decode()
+    assert "Hole by the drain cover" in page
+    assert f'src="{reverse("staff:attachment", args=[photo.pk])}?inline=1"' in page

@@ -164,3 +164,39 @@ def test_each_partner_is_rate_limited(partner_client, settings):
     partner_client.partner.save()
     codes = [partner_client.get("/api/v1/services/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_a_place_outside_the_council_is_a_400_naming_the_field(partner_client, settings):
+    from tests.factories.places import load_directory
+
+    settings.COUNCIL_AREA_CODES = ["E10000099"]
+    load_directory()
+    service = ServiceFactory(questions=QUESTIONS)
+
+    response = partner_client.post(
+        "/api/v1/enquiries/",
+        enquiry(service, location={"postcode": "SW1A 1AA"}),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="outside-1",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "location": {"postcode": ["SW1A 1AA is not in Northmoor: contact Westminster City Council"]}
+    }
+    assert not Case.objects.exists()
+
+
+def test_a_partner_case_is_placed_from_its_postcode(partner_client, settings):
+    from tests.factories.places import load_directory
+
+    settings.COUNCIL_AREA_CODES = ["E10000099"]
+    load_directory()
+    service = ServiceFactory(questions=QUESTIONS)
+
+    response = partner_client.post(
+        "/api/v1/enquiries/", enquiry(service), format="json", HTTP_IDEMPOTENCY_KEY="placed-1"
+    )
+
+    case = Case.objects.get(reference=response.json()["reference"])
+    assert case.ward_name == "Ribbleton" and case.imd_decile == 1
