@@ -110,3 +110,8 @@ class QuestionType(models.TextChoices):
     LOCATION = "location", "Location"
     NUMBER = "number", "Whole number"
     MULTI_CHOICE = "multi_choice", "Choose any"
+
+
+#: On a Resident made from email whose sender could not be authenticated (DMARC/SPF/DKIM): the
+#: data-quality view lists them, as the details may not be the sender's own.
+UNVERIFIED_SENDER_FLAG = "unverified_sender"

@@ -32,7 +32,7 @@ from channels.inbound_email.models import InboundMessage, Mailbox
 from channels.inbound_email.parsing import ParsedEmail, parse_message
 from enquiries import outbox, services
 from enquiries.attachments import IncomingFile
-from enquiries.choices import Channel, EventKind, Status
+from enquiries.choices import UNVERIFIED_SENDER_FLAG, Channel, EventKind, Status
 from enquiries.intake import (
     MAX_DESCRIPTION,
     MAX_SUMMARY,
@@ -633,6 +633,7 @@ def _new_case(
             match_existing=trusted,
             # Nobody we cannot safely answer (machines, spoofing signs) gets automatic updates.
             consent_updates=trusted and not parsed.suppress_reply,
+            flags=() if trusted else (UNVERIFIED_SENDER_FLAG,),
         )
     summary = _summary(parsed)
     if follows is not None:

@@ -138,3 +138,14 @@ def test_the_verdict_reads_folded_headers_with_comments():
     ]
 
     assert verdict(fields, "ann.lee@example.org").authenticated
+
+
+def test_an_unauthenticated_sender_is_listed_for_the_data_protection_officer():
+    from enquiries import data_quality
+
+    trusted = pipe(_with_results((AR, f"{OURS}; dmarc=pass header.from=example.org"), RECEIVED))
+    spoofed = pipe(_with_results((AR, f"{OURS}; dmarc=fail header.from=example.org"), RECEIVED))
+
+    listed = data_quality.report().unverified_senders
+    assert spoofed.row.case.resident in listed
+    assert trusted.row.case.resident not in listed

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_the_officer_sees_each_kind_of_problem(client):
     bouncing = CaseFactory(resident=ResidentFactory(full_name="Bea Bounce", email_failing=True))
     silent = CaseFactory(resident=ResidentFactory(full_name="Nell Noroute", email="", phone=""))
+    CaseFactory(resident=ResidentFactory(full_name="Una Verified", flags=["unverified_sender"]))
     waiting = CaseFactory()
     PendingContactChange.objects.create(
         case=waiting,
@@ -37,6 +38,7 @@ def test_the_officer_sees_each_kind_of_problem(client):
 
     assert "Bea Bounce" in page and "email failing" in page
     assert "Nell Noroute" in page
+    assert "Unverified email senders (1)" in page and "Una Verified" in page
     assert waiting.reference in page and "unproven@example.com" not in page
     assert due.reference in page and held.reference not in page
     assert "1 case past retention is on legal hold" in page
