@@ -9,12 +9,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from django.conf import settings as django_settings
 
 from tests.conftest import wait_for
 from tests.factories import ServiceFactory
 from tests.integration.gunicorn_server import gunicorn
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+        reason="gunicorn's workers are separate processes: they need a shared database server",
+    ),
+]
 REQUESTS = 300
 
 
