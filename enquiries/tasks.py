@@ -185,6 +185,21 @@ def apply_retention() -> dict:
     return retention.apply_retention().as_dict()
 
 
+@shared_task(acks_late=True)
+def clear_expired_sessions() -> int:
+    """Hourly: an abandoned online form's answers live in its session; they go once it expires
+    (SESSION_COOKIE_AGE) rather than waiting for someone to run clearsessions."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    heartbeats.beat("clear-expired-sessions")
+    before = Session.objects.count() if "db" in settings.SESSION_ENGINE else 0
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return before - (Session.objects.count() if "db" in settings.SESSION_ENGINE else 0)
+
+
 @shared_task(base=OutboxTask, acks_late=True, **RETRY)
 def build_subject_access_export(export_id: int, outbox_id: int | None = None) -> bool:
     """Write one subject access ZIP (idempotent: a second delivery finds it ready)."""

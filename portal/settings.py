@@ -538,6 +538,12 @@ CELERY_BEAT_SCHEDULE["apply-retention"] = {
     "options": {"expires": float(RETENTION_RUN_SECONDS)},
 }
 SUBJECT_ACCESS_LINK_HOURS = env_int("SUBJECT_ACCESS_LINK_HOURS", 72)
+# Abandoned online forms keep their answers in the session: expired sessions go every hour.
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "enquiries.tasks.clear_expired_sessions",
+    "schedule": 3600.0,
+    "options": {"expires": 3600.0},
+}
 # The load test's floor (bench/web_journey.py): a bare ModelForm view, never on in production.
 PORTAL_BENCH_BASELINE = env_bool("PORTAL_BENCH_BASELINE", False) and not PRODUCTION
 
