@@ -107,6 +107,7 @@ class NewCase:
     partner: PartnerOrganisation | None = None  # filed through the partner API
     resolved_outcome: str = ""  # resolved at first contact: stored closed, with its outcome
     acknowledge: bool = True
+    shared_publicly: bool = False  # web journey consent: nearby reporters see text and photos
 
 
 @dataclass(frozen=True)
@@ -379,6 +380,7 @@ def _create_case(command: NewCase, resident: Resident) -> Case:
         priority=command.priority or (service.default_priority if service else "normal"),
         follows=command.follows,
         partner=command.partner,
+        shared_publicly=command.shared_publicly,
     )
 
 

@@ -273,6 +273,11 @@ class Case(models.Model):
     summary = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     answers = models.JSONField(default=dict, blank=True)
+    shared_publicly = models.BooleanField(
+        default=False,
+        help_text="The resident agreed that people reporting nearby may see the description and "
+        "photos (never who they are). Staff can withdraw it.",
+    )
     address = models.CharField(max_length=300, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     postcode_district = models.CharField(max_length=4, blank=True)

@@ -371,11 +371,21 @@ class DescribeForm(WebForm):
             field.label = "What is your enquiry about?"
             field.error_messages["required"] = "Enter what your enquiry is about"
         field.help_text = "Do not include bank details or passwords."
-        self.helper = helper(
+        layout = [
             Field.textarea(
                 "description", label_size=Size.LARGE, label_tag="h1", max_characters=MAX_TEXT
             )
-        )
+        ]
+        if service.is_location_based:  # "tell us once": others nearby may see it, if agreed
+            self.fields["share_publicly"] = forms.BooleanField(
+                required=False,
+                label="Let other people reporting a problem nearby see my description and "
+                "photos (never your name or contact details)",
+                help_text="This helps them tell whether it is the same problem. Leave it "
+                "unticked to keep them between you and the council.",
+            )
+            layout.append(Field.checkbox("share_publicly"))
+        self.helper = helper(*layout)
 
     def clean_description(self):
         return self.cleaned_data["description"].strip()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("track/<str:token>/details/", details.change_details, name="change_details"),
     path("track/<str:token>/details/confirm/", details.confirm_details, name="confirm_details"),
     path("places/postcode/", places.postcode_lookup, name="postcode_lookup"),
+    path("places/report-photo/<str:token>/", places.report_photo, name="report_photo"),
 ]
 
 if settings.PORTAL_BENCH_BASELINE:  # the load test's floor: never served otherwise

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from enquiries import access_log, places, policy, residents, services
+from enquiries import access_log, places, policy, public_reports, residents, services
 from enquiries import staff_selectors as selectors
 from enquiries.choices import Status
 from enquiries.lifecycle import IllegalTransition
@@ -201,3 +201,13 @@ def merge(request: HttpRequest, reference: str) -> HttpResponse:
         return _page(request, case, 409, merge_form=form)
     messages.success(request, f"{case.reference} merged into {into.reference}.")
     return redirect("staff:case", reference=into.reference)
+
+
+@staff_required
+@require_POST
+def withdraw_publication(request: HttpRequest, reference: str) -> HttpResponse:
+    """Stop showing the resident's description and photos to people reporting nearby."""
+    case = _case(request, reference, policy.CHANGE)
+    if public_reports.withdraw_publication(case=case, by=request.user):
+        messages.success(request, "Description and photos are no longer shown to residents.")
+    return _back(case)

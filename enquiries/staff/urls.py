@@ -60,6 +60,11 @@ urlpatterns = [
     path("cases/<str:reference>/reply/", case_views.reply, name="case_reply"),
     path("cases/<str:reference>/transfer/", case_views.transfer, name="case_transfer"),
     path("cases/<str:reference>/merge/", case_views.merge, name="case_merge"),
+    path(
+        "cases/<str:reference>/withdraw-publication/",
+        case_views.withdraw_publication,
+        name="case_withdraw_publication",
+    ),
     path("attachments/<int:pk>/", attachment_views.download, name="attachment"),
     path("api/cases/<str:reference>/", api.case_summary, name="api_case"),
     path("api/residents/", api.resident_search, name="api_residents"),

@@ -32,11 +32,32 @@
   var bounds = [];
   var layer = config.cluster && L.markerClusterGroup ? L.markerClusterGroup() : map;
   if (layer !== map) map.addLayer(layer);
+  // Built as elements with textContent: labels and snippets are residents' own words.
+  function tooltip(report) {
+    var box = document.createElement("div");
+    box.className = "place-map__tooltip";
+    var label = document.createElement("p");
+    label.textContent = report.label;
+    box.appendChild(label);
+    if (report.snippet) {
+      var text = document.createElement("p");
+      text.textContent = "\u201C" + report.snippet + "\u201D";
+      box.appendChild(text);
+    }
+    if (report.photo) {
+      var img = document.createElement("img");
+      img.src = report.photo;
+      img.alt = "Photo of the reported problem";
+      img.width = 160;
+      box.appendChild(img);
+    }
+    return box;
+  }
   config.reports.forEach(function (report) {
     var point = L.latLng(report.lat, report.lng);
     bounds.push(point);
     var pin = L.circleMarker(point, { radius: 9, color: "#1d70b8", weight: 3, fillOpacity: 0.6 })
-      .bindTooltip(report.label)
+      .bindTooltip(tooltip(report))
       .addTo(layer);
     pin.on("click", function () {
       var choice = form && form.querySelector("input[type=radio][value='" + report.id + "']");

@@ -35,7 +35,7 @@ from channels.web.journey import (
     step_url,
     steps,
 )
-from enquiries import intake, places, services
+from enquiries import intake, places, public_reports, services
 from enquiries.choices import Channel, UpdatePreference
 from enquiries.intake import ContactDetails, IntakeError, NewCase, ResidentDetails
 from enquiries.models import Case, Service
@@ -217,8 +217,24 @@ def _nearby(service: Service, where: dict) -> list[Case]:
     )
 
 
+def _public_reports(cases: list[Case]) -> list[dict]:
+    """Each nearby report as residents may see it: its label, and only with its resident's
+    consent a masked description snippet and a photo URL (public_reports)."""
+    photos = public_reports.public_photos(cases)
+    return [
+        {
+            "case": c,
+            "label": nearby_label(c),
+            "snippet": public_reports.public_description(c),
+            "photo": reverse("web:report_photo", args=[photos[c.pk]]) if c.pk in photos else "",
+        }
+        for c in cases
+    ]
+
+
 def _map_context(service: Service, where: dict, cases=()) -> dict:
     """What the map script needs: where to start, the tiles, and pins of known reports."""
+    shown = {r["case"].pk: r for r in _public_reports(list(cases))} if cases else {}
     point = places.point_for(
         where.get("postcode", ""), where.get("latitude"), where.get("longitude")
     )
@@ -234,6 +250,8 @@ def _map_context(service: Service, where: dict, cases=()) -> dict:
                 "lat": float(c.latitude),
                 "lng": float(c.longitude),
                 "label": nearby_label(c),
+                "snippet": shown[c.pk]["snippet"],
+                "photo": shown[c.pk]["photo"],
             }
             for c in cases
             if c.latitude is not None
@@ -262,6 +280,7 @@ def nearby_page(request, service, journey, step, all_steps, changing) -> HttpRes
         "web/journey/question.html",
         page_title="Is it one of these problems we already know about?",
         nearby_intro=True,
+        nearby_reports=[r for r in _public_reports(cases) if r["snippet"] or r["photo"]],
         map=_map_context(service, journey.data["where"], cases),
         map_mode="reports",
     )
@@ -271,10 +290,14 @@ def describe_page(request, service, journey, step, all_steps, changing) -> HttpR
     form = DescribeForm(
         request.POST or None,
         service=service,
-        initial={"description": journey.data["description"]},
+        initial={
+            "description": journey.data["description"],
+            "share_publicly": journey.data.get("share_publicly", False),
+        },
     )
     if request.method == "POST" and form.is_valid():
         journey.data["description"] = form.cleaned_data["description"]
+        journey.data["share_publicly"] = form.cleaned_data.get("share_publicly", False)
         return _next(service, journey, step, changing)
     return _render(
         request,
@@ -481,6 +504,7 @@ def _send(service: Service, journey: Journey, following: Case | None) -> Case:
             postcode=data["where"]["postcode"] if place else "",
             latitude=_decimal(data["where"].get("latitude")) if place else None,
             longitude=_decimal(data["where"].get("longitude")) if place else None,
+            shared_publicly=bool(place and data.get("share_publicly")),
         )
     )
     return result.case

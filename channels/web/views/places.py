@@ -1,10 +1,11 @@
 """The map's postcode search: a postcode's centre from the (open, OGL) postcode directory."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
+from PIL import Image
 
-from enquiries import places
+from enquiries import places, public_reports
 from enquiries.normalise import normalise_postcode
 
 
@@ -28,4 +29,25 @@ def postcode_lookup(request: HttpRequest) -> JsonResponse:
         body["outside"] = places.outside_message(place)
     response = JsonResponse(body)
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def report_photo(request: HttpRequest, token: str) -> HttpResponse:
+    """A nearby report's photo for "tell us once": a fresh small copy with no metadata (EXIF
+    GPS), only while its resident's consent stands and the report is open; else 404."""
+    attachment = public_reports.public_photo(token)
+    if attachment is None:
+        raise Http404("No such photo")
+    try:
+        body, content_type = public_reports.thumbnail_bytes(attachment)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise Http404("No such photo") from exc
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = 'inline; filename="photo"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    # Short and public-safe: consent can be withdrawn, so caches must not keep it for long.
+    response["Cache-Control"] = "public, max-age=300"
     return response
