@@ -185,3 +185,74 @@ def test_use_my_location_drops_the_pin_where_the_device_is(live_server, browser,
         assert pin(page) == (53.7651, -2.7012)
     finally:
         context.close()
+
+
+def shared_report_with_photo(pothole):
+    """An open report whose resident agreed to share, with a phone photo (EXIF GPS included)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from enquiries.models import Attachment
+    from tests.factories import ContactFactory
+
+    case = CaseFactory(
+        service=pothole,
+        address="Ribble Lane",
+        status=Status.OPEN,
+        latitude="53.763300",
+        longitude="-2.703100",
+        description="Hole by the drain cover, call 07700 900123 if you need more.",
+        shared_publicly=True,
+    )
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (53.0, 45.0, 47.5)})
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), (90, 90, 90)).save(out, format="JPEG", exif=exif)
+    photo = Attachment(
+        contact=ContactFactory(case=case),
+        original_name="IMG_0001.jpg",
+        content_type="image/jpeg",
+        sha256="12" * 32,
+    )
+    photo.file.save("IMG_0001.jpg", ContentFile(out.getvalue()), save=True)
+    return case
+
+
+def test_a_shared_reports_snippet_and_photo_show_in_the_list_and_the_pins_tooltip(
+    live_server, browser_page, assert_accessible, pothole, outside_requests
+):
+    shared_report_with_photo(pothole)
+    page = browser_page
+    page.goto(f"{live_server.url}/services/report-a-pothole/start/")
+    page.get_by_label("Postcode", exact=True).fill("PR1 8XJ")
+    continue_(page)
+
+    listed = page.locator(".nearby-reports")
+    expect(listed).to_contain_text("Hole by the drain cover, call [phone number removed]")
+    photo = listed.get_by_role("img", name="Photo of the reported problem")
+    expect(photo).to_be_visible()
+    page.wait_for_function("document.querySelector('.nearby-reports img').naturalWidth > 0")
+    assert photo.evaluate("img => img.naturalWidth") <= 320
+
+    page.locator("path.leaflet-interactive").hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text("Hole by the drain cover")
+    expect(tooltip.get_by_role("img", name="Photo of the reported problem")).to_be_visible()
+    assert_accessible(page, "nearby, shared snippet and photo")
+    assert outside_requests == []
+
+
+def test_without_javascript_the_shared_snippet_and_photo_are_in_the_list(
+    live_server, no_js_page, pothole
+):
+    shared_report_with_photo(pothole)
+    page = no_js_page
+    page.goto(f"{live_server.url}/services/report-a-pothole/start/")
+    page.get_by_label("Postcode", exact=True).fill("PR1 8XJ")
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.locator(".nearby-reports")).to_contain_text("Hole by the drain cover")
+    expect(page.get_by_role("img", name="Photo of the reported problem")).to_be_visible()
+    expect(page.locator("[data-place-map]")).to_be_hidden()
