@@ -564,6 +564,11 @@ def _summary(service: Service, journey: Journey, following: Case | None) -> list
                 )
             )
         rows.append(row("Description", data["description"], "describe", "the description"))
+        if service.is_location_based:
+            shared = "Yes, the description and photos" if data.get("share_publicly") else "No"
+            rows.append(
+                row("Shown to people reporting nearby", shared, "describe", "what others see")
+            )
         names = [f["name"] for f in data["files"]]
         rows.append({**row("Files", "None", "files", "the files"), "file_names": names})
         if not service.is_location_based:

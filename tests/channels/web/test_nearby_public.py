@@ -161,3 +161,18 @@ def test_staff_withdrawing_publication_hides_snippet_and_photo(walker, pothole, 
     page = nearby_page(walker)
     assert "Jo&#x27;s house" not in page and "Photo of the reported problem" not in page
     assert client.get(thumbnail_url(photo)).status_code == 404
+
+
+def test_check_your_answers_says_whether_the_report_is_shared(walker):
+    walk_pothole(walker, describe={"share_publicly": "on"})
+    page = walker.get("check").content.decode()
+    assert "Shown to people reporting nearby" in page
+    assert "Yes, the description and photos" in page
+
+
+def test_a_merged_reports_photo_is_not_found(pothole, client):
+    case, photo = reported(pothole, shared=True, description="Hole")
+    other = CaseFactory(service=pothole, status=Status.OPEN)
+    Case.objects.filter(pk=case.pk).update(merged_into=other)
+
+    assert client.get(thumbnail_url(photo)).status_code == 404
