@@ -176,3 +176,25 @@ def test_a_merged_reports_photo_is_not_found(pothole, client):
     Case.objects.filter(pk=case.pk).update(merged_into=other)
 
     assert client.get(thumbnail_url(photo)).status_code == 404
+
+
+def test_staff_of_another_department_cannot_withdraw_publication(pothole, world, client):  # noqa: F811
+    case, _ = reported(pothole, shared=True, description="Hole", department=world.highways)
+    staff = sign_in(client, world.waste_officer)
+
+    response = staff.post(reverse("staff:case_withdraw_publication", args=[case.reference]))
+
+    assert response.status_code in (403, 404)
+    case.refresh_from_db()
+    assert case.shared_publicly is True
+    assert not CaseEvent.objects.filter(case=case, data__publication="withdrawn").exists()
+
+
+def test_the_case_page_offers_withdrawal_only_for_a_shared_report(pothole, world, client):  # noqa: F811
+    shared, _ = reported(pothole, shared=True, description="Hole", department=world.highways)
+    private, _ = reported(pothole, shared=False, description="Hole", department=world.highways)
+    staff = sign_in(client, world.highways_officer)
+    button = "Stop showing description and photos to residents"
+
+    assert button in staff.get(reverse("staff:case", args=[shared.reference])).content.decode()
+    assert button not in staff.get(reverse("staff:case", args=[private.reference])).content.decode()
