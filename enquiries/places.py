@@ -455,8 +455,9 @@ def public_snippet(case: Case, service: Service | None = None) -> str:
     """What other residents may read about a report: the answers it gave to the service's
     fixed-choice questions (depth, on a bus route…), which cannot carry personal data.
 
-    The free-text description is never shown: residents wrote it to the council, not to the
-    public, and it often names people or homes.
+    The free-text description is not part of it: residents wrote it to the council, and it often
+    names people or homes. Only with the resident's consent does a masked snippet show, through
+    enquiries.public_reports.
     """
     questions = (service or case.service).questions if (service or case.service) else []
     parts = []
