@@ -484,6 +484,8 @@ WEB_RATE_LIMITS = {
     # Anonymous uploads (journey and replies), per address: files, and megabytes.
     "upload": env_str("WEB_RATE_LIMIT_UPLOAD", "30/h"),
     "upload_mb": env_str("WEB_RATE_LIMIT_UPLOAD_MB", "100/h"),
+    # Nearby reports' photos are re-encoded on each request (no metadata survives): per address.
+    "report_photo": env_str("WEB_RATE_LIMIT_REPORT_PHOTO", "600/h"),
 }
 # Uploads over one journey's life, files removed again included (5 can be kept at once).
 WEB_UPLOAD_JOURNEY_MAX_FILES = env_int("WEB_UPLOAD_JOURNEY_MAX_FILES", 15)

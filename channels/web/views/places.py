@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from PIL import Image
 
+from channels.web import ratelimit
 from enquiries import places, public_reports
 from enquiries.normalise import normalise_postcode
 
@@ -36,6 +37,10 @@ def postcode_lookup(request: HttpRequest) -> JsonResponse:
 def report_photo(request: HttpRequest, token: str) -> HttpResponse:
     """A nearby report's photo for "tell us once": a fresh small copy with no metadata (EXIF
     GPS), only while its resident's consent stands and the report is open; else 404."""
+    if not ratelimit.allow(request, "report_photo"):
+        response = HttpResponse("Too many requests for photos: try again later.", status=429)
+        response["Retry-After"] = str(ratelimit.retry_after("report_photo"))
+        return response
     attachment = public_reports.public_photo(token)
     if attachment is None:
         raise Http404("No such photo")

@@ -45,6 +45,7 @@ def _generous_rate_limits(settings):
         "reply": "1000/h",
         "upload": "1000/h",
         "upload_mb": "1000/h",
+        "report_photo": "1000/h",
     }
 
 

@@ -198,3 +198,12 @@ def test_the_case_page_offers_withdrawal_only_for_a_shared_report(pothole, world
 
     assert button in staff.get(reverse("staff:case", args=[shared.reference])).content.decode()
     assert button not in staff.get(reverse("staff:case", args=[private.reference])).content.decode()
+
+
+def test_photos_are_rate_limited_per_address(pothole, client, settings):
+    _, photo = reported(pothole, shared=True, description="Hole")
+    settings.WEB_RATE_LIMITS = {**settings.WEB_RATE_LIMITS, "report_photo": "2/h"}
+
+    answers = [client.get(thumbnail_url(photo)).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
