@@ -18,6 +18,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
+from portal.context_processors import council_details
+
 _MARK = "_portal_database_down"
 
 
@@ -51,9 +53,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     else:
-        page = loader.get_template("503.html").render(
-            {"council_name": settings.COUNCIL_NAME, "council_phone": settings.COUNCIL_PHONE}
-        )
+        page = loader.get_template("503.html").render(council_details())
         response = HttpResponse(page, status=503)
     response["Retry-After"] = retry_after
     response["Cache-Control"] = "no-store"
