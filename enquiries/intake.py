@@ -122,10 +122,10 @@ def submit(command: NewCase) -> IntakeResult:
     existing = _existing(command.idempotency_key)
     if existing:
         return existing
-    _validate_new_case(command)
+    place = _validate_new_case(command)
     for attempt in range(REFERENCE_ATTEMPTS):
         try:
-            return _submit_once(command)
+            return _submit_once(command, place)
         except IntegrityError:
             again = _existing(command.idempotency_key)
             if again:  # a concurrent double click won the race: return its case
@@ -137,10 +137,10 @@ def submit(command: NewCase) -> IntakeResult:
     raise AssertionError("unreachable")
 
 
-def _submit_once(command: NewCase) -> IntakeResult:
+def _submit_once(command: NewCase, place: places.Place | None) -> IntakeResult:
     with transaction.atomic(durable=True):
         resident = _resident_for(command.resident)
-        case = _create_case(command, resident)
+        case = _create_case(command, resident, place)
         contact = _create_contact(case, resident, command.contact, command.idempotency_key)
         record_event(
             case=case,
@@ -265,7 +265,9 @@ def _validate_contact(contact: ContactDetails) -> None:
         raise IntakeError(errors)
 
 
-def _validate_new_case(command: NewCase) -> None:
+def _validate_new_case(command: NewCase) -> places.Place | None:
+    """Raise IntakeError for bad input; else the directory's place for the postcode (looked up
+    once: the area check and the case's place fields both use it)."""
     _validate_contact(command.contact)
     errors: dict[str, list[str]] = {}
     summary = clean_line(command.summary).strip()  # measured as it will be stored
@@ -284,7 +286,9 @@ def _validate_new_case(command: NewCase) -> None:
             normalise_postcode(command.postcode)
         except ValidationError as exc:
             errors["postcode"] = exc.messages
+    place = None
     if "postcode" not in errors:  # inside the council's area (enquiries/places.py)
+        place = places.lookup(normalise_postcode(command.postcode))
         errors.update(
             places.check_place(
                 service=command.service,
@@ -292,6 +296,7 @@ def _validate_new_case(command: NewCase) -> None:
                 latitude=command.latitude,
                 longitude=command.longitude,
                 channel=command.contact.channel,
+                place=place,
             )
         )
     if command.resolved_outcome and command.resolved_outcome not in Outcome.values:
@@ -311,6 +316,7 @@ def _validate_new_case(command: NewCase) -> None:
             errors["full_name"] = ["Your name must be 200 characters or fewer."]
     if errors:
         raise IntakeError(errors)
+    return place
 
 
 def _resident_for(details: ResidentDetails | Resident) -> Resident:
@@ -353,11 +359,11 @@ def _resident_for(details: ResidentDetails | Resident) -> Resident:
         consent_updates=details.consent_updates,
         flags=list(details.flags),
     )
-    record_possible_matches(resident)
+    record_possible_matches(resident, new=True)
     return resident
 
 
-def _create_case(command: NewCase, resident: Resident) -> Case:
+def _create_case(command: NewCase, resident: Resident, place: places.Place | None) -> Case:
     postcode = normalise_postcode(command.postcode)
     service = command.service
     reference = generate_reference()
@@ -376,7 +382,9 @@ def _create_case(command: NewCase, resident: Resident) -> Case:
         address=clean_line(command.address).strip(),
         postcode=postcode,
         postcode_district=postcode_district(postcode),
-        **places.placing(postcode=postcode, latitude=command.latitude, longitude=command.longitude),
+        **places.placing(
+            postcode=postcode, latitude=command.latitude, longitude=command.longitude, place=place
+        ),
         priority=command.priority or (service.default_priority if service else "normal"),
         follows=command.follows,
         partner=command.partner,

@@ -72,8 +72,10 @@ def lookup(postcode: str) -> Place | None:
     if not postcode:
         return None
     row = PostcodeUnit.objects.filter(postcode=postcode).first()
-    if row is None:
-        return None
+    return _place(row) if row is not None else None
+
+
+def _place(row: PostcodeUnit) -> Place:
     return Place(
         postcode=row.postcode,
         latitude=row.latitude,
@@ -105,7 +107,7 @@ def nearest_place(latitude: float, longitude: float) -> Place | None:
         key=lambda r: distance_metres(latitude, longitude, r.latitude, r.longitude),
         default=None,
     )
-    return lookup(best.postcode) if best is not None else None
+    return _place(best) if best is not None else None
 
 
 def directory_loaded() -> bool:
@@ -199,6 +201,10 @@ def point_in_boundary(latitude: float, longitude: float) -> bool | None:
 # --- The checks intake and the forms share -------------------------------------------------------
 
 
+#: check_place/placing look the postcode up themselves unless given the looked-up place.
+LOOK_UP: Any = object()
+
+
 def check_place(
     *,
     service: Service | None,
@@ -206,6 +212,7 @@ def check_place(
     latitude: Decimal | float | None,
     longitude: Decimal | float | None,
     channel: str = Channel.WEB,
+    place: Place | None = LOOK_UP,
 ) -> dict[str, list[str]]:
     """Errors keyed by field for a place the council cannot act on; empty when it can.
 
@@ -225,7 +232,8 @@ def check_place(
         return errors
     if service is not None and service.accepts_outside_area:
         return errors
-    place = lookup(postcode)
+    if place is LOOK_UP:
+        place = lookup(postcode)
     if place is not None and not in_council_area(place):
         errors["postcode"] = [outside_message(place)]
     if latitude is not None and place is None:  # a pin alone: is it inside?
@@ -259,6 +267,7 @@ def placing(
     postcode: str,
     latitude: Decimal | float | None,
     longitude: Decimal | float | None,
+    place: Place | None = LOOK_UP,
 ) -> dict[str, Any]:
     """The place fields stored on a case: coordinates (a pin wins over the postcode's
     centre), ward, LSOA, deprivation decile, and a note for staff when something is odd."""
@@ -273,11 +282,10 @@ def placing(
     }
     if not postcode and fields["latitude"] is None:
         return fields
-    place = (
-        lookup(postcode)
-        if postcode
-        else nearest_place(float(fields["latitude"]), float(fields["longitude"]))
-    )
+    if not postcode:
+        place = nearest_place(float(fields["latitude"]), float(fields["longitude"]))
+    elif place is LOOK_UP:
+        place = lookup(postcode)
     if place is None and not postcode:
         return fields
     if place is None:

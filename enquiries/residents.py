@@ -59,9 +59,11 @@ Via = ResidentChange.Via
 # --- possible matches ----------------------------------------------------------------------------
 
 
-def record_possible_matches(resident: Resident) -> list[PossibleMatch]:
+def record_possible_matches(resident: Resident, *, new: bool = False) -> list[PossibleMatch]:
     """A possible match for each existing record with this record's email or phone, or a
-    similar name at the same postcode (never twice for one pair, whichever way round)."""
+    similar name at the same postcode (never twice for one pair, whichever way round).
+
+    ``new``: the record was made just now (intake), so it has no pairs yet to look up."""
     query = Q(pk__in=[])
     if resident.email:
         query |= Q(email__iexact=resident.email)
@@ -73,9 +75,12 @@ def record_possible_matches(resident: Resident) -> list[PossibleMatch]:
         .order_by("id")
         .only("id", "email", "phone")[:MAX_MATCHES]
     )
-    paired = set(
-        PossibleMatch.objects.filter(other=resident).values_list("resident_id", flat=True)
-    ) | set(PossibleMatch.objects.filter(resident=resident).values_list("other_id", flat=True))
+    paired: set[int] = set()
+    if not new:
+        for one, two in PossibleMatch.objects.filter(
+            Q(resident=resident) | Q(other=resident)
+        ).values_list("resident_id", "other_id"):
+            paired.add(two if one == resident.pk else one)
     rows = []
     for other in others:
         if other.pk in paired:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from enquiries import services
 from enquiries.models import Case
@@ -46,7 +47,7 @@ def test_the_tracking_page_reflows_at_375px_with_long_links_and_words(
     page = context.new_page()
     try:
         page.goto(live_server.url + wordy_case.tracking_path())
-        assert page.get_by_text("Please read", exact=False).is_visible()
+        expect(page.get_by_text("Please read", exact=False)).to_be_visible()
 
         assert page_width(page) <= 375
         assert_accessible(page, "tracking page at 375px")
@@ -80,5 +81,5 @@ def test_the_expired_link_page_passes_axe(live_server, browser_page, wordy_case,
     response = browser_page.goto(live_server.url + wordy_case.tracking_path())
 
     assert response.status == 410
-    assert browser_page.get_by_role("heading", name="This link has expired").is_visible()
+    expect(browser_page.get_by_role("heading", name="This link has expired")).to_be_visible()
     assert_accessible(browser_page, "expired link")

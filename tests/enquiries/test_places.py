@@ -167,3 +167,33 @@ def test_a_pin_far_from_any_postcode_is_kept_without_a_ward():
     case = report(latitude=Decimal("54.5"), longitude=Decimal("-3.5"))
 
     assert case.latitude == Decimal("54.500000") and case.ward_code == ""
+
+
+def test_intake_looks_the_postcode_up_once_for_the_area_check_and_the_place_fields():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enquiries.models import PostcodeUnit
+
+    service = ServiceFactory(is_location_based=True)
+    table = PostcodeUnit._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        case = report(postcode="PR1 8XJ", service=service)
+
+    lookups = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert len(lookups) == 1, lookups
+    assert case.ward_code == "E05099001"
+
+
+def test_a_new_record_from_intake_looks_for_matches_without_reading_pairs_it_cannot_have():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enquiries.models import PossibleMatch
+
+    with CaptureQueriesContext(connection) as queries:
+        report(postcode="PR1 8XJ")
+
+    table = PossibleMatch._meta.db_table
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if f'FROM "{table}"' in sql]
