@@ -36,13 +36,9 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 # The embedded demo: SQLite and a file-based broker, with a real Celery worker and beat beside it.
+# Links in emails use PORTAL_BASE_URL, or http://HOST:PORT when it is not set; Ctrl-C stops all three.
 run: demo
-	@mkdir -p var/log
-	@echo "Starting worker and beat (logs in var/log/), then the portal on http://$(HOST):$(PORT)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A portal worker --loglevel=INFO --concurrency=2 --pool=prefork > var/log/worker.log 2>&1 & \
-	$(VENV)/bin/celery -A portal beat --loglevel=INFO > var/log/beat.log 2>&1 & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) scripts/run_demo.py --host $(HOST) --port $(PORT)
 
 worker: install
 	$(VENV)/bin/celery -A portal worker --loglevel=INFO

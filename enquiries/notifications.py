@@ -84,14 +84,19 @@ def choose_medium(resident: Resident) -> str | None:
     can_email = bool(resident.email) and not resident.email_failing
     can_sms = bool(resident.phone) and not resident.phone_failing
     if resident.preferred_channel == UpdatePreference.SMS and can_sms:
-        if settings.NOTIFY_API_KEY:
+        if texts_available():
             return Medium.SMS
         return Medium.EMAIL if can_email else None  # no text message provider configured
     if can_email:
         return Medium.EMAIL
-    if can_sms and settings.NOTIFY_API_KEY:
+    if can_sms and texts_available():
         return Medium.SMS
     return None
+
+
+def texts_available() -> bool:
+    """A text can be sent: GOV.UK Notify is configured, or (in the demo) the outbox stands in."""
+    return bool(settings.NOTIFY_API_KEY) or settings.SMS_MODE == "outbox"
 
 
 def _why_not_sent(resident: Resident) -> str:
@@ -506,6 +511,14 @@ def _notify_client(api_key: str, base_url: str):
     return NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
 
 
+def _text_client():
+    if not settings.NOTIFY_API_KEY and settings.SMS_MODE == "outbox":
+        from enquiries.demo_outbox import DemoTextClient
+
+        return DemoTextClient()
+    return _notify_client(settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL)
+
+
 #: Notify statuses of a message that did not reach the phone (a resend is not a duplicate).
 NOTIFY_FAILED = PERMANENT_FAILURES | TEMPORARY_FAILURES
 
@@ -522,7 +535,7 @@ def _accepted_by_notify(client, reference: str) -> str:
 def _send_sms(row: Notification, case: Case, *, uncertain: bool = False) -> None:
     from notifications_python_client.errors import APIError
 
-    client = _notify_client(settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL)
+    client = _text_client()
     reference = row.idempotency_key[:100]
     try:
         if uncertain:
@@ -748,7 +761,7 @@ def send_tracking_link(*, reference: str, fingerprint: str, key: str) -> Notific
         if resident.email and contact_fingerprint(resident.email) == fingerprint:
             medium = Notification.Medium.EMAIL
         elif resident.phone and contact_fingerprint(resident.phone) == fingerprint:
-            if settings.NOTIFY_API_KEY:
+            if texts_available():
                 medium = Notification.Medium.SMS
             elif resident.email:  # no text message provider yet: their own email instead
                 medium = Notification.Medium.EMAIL

@@ -312,6 +312,13 @@ def can_review_held_email(user: Any) -> bool:
     return bool(roles(user) & {CONTACT_CENTRE, MANAGER, ADMIN})
 
 
+def can_read_demo_outbox(user: Any) -> bool:
+    """The demo's outbox (development only): every staff role, to follow the demo end to end."""
+    from enquiries import demo_outbox
+
+    return demo_outbox.enabled() and is_portal_staff(user)
+
+
 # --- partner organisations (Open311; the /api/v1/ views keep their own partner_case) ----------
 
 

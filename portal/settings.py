@@ -244,7 +244,13 @@ else:
     }
 
 # --- Email --------------------------------------------------------------------------------------
-EMAIL_MODE = env_str("EMAIL_MODE", "smtp" if PRODUCTION else "console")
+# "outbox" (the demo's default) keeps messages for the staff page /staff/outbox/ instead of sending.
+EMAIL_MODE = env_str(
+    "EMAIL_MODE",
+    "smtp" if PRODUCTION else "outbox" if PORTAL_ENV == "development" else "console",
+)
+if PRODUCTION and EMAIL_MODE == "outbox":
+    raise ValueError("EMAIL_MODE=outbox is for the demo only: use smtp in production")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{COUNCIL_NAME} <contact@northmoor.example>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 if EMAIL_MODE == "smtp":
@@ -261,6 +267,8 @@ if EMAIL_MODE == "smtp":
             },
         }
     }
+elif EMAIL_MODE == "outbox":
+    MAILERS = {"default": {"BACKEND": "enquiries.demo_outbox.DemoOutboxEmailBackend"}}
 elif EMAIL_MODE == "file":
     MAILERS = {
         "default": {
@@ -419,6 +427,14 @@ OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "Ask partner support for a 
 DEFAULT_SLA_DAYS = 10  # cases with no service yet (free-text email in triage)
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# Text messages: through GOV.UK Notify when NOTIFY_API_KEY is set; the demo keeps them in its outbox
+# (/staff/outbox/) so `make run` shows texts too; elsewhere, residents who prefer texts get email.
+SMS_MODE = env_str(
+    "SMS_MODE",
+    "notify" if NOTIFY_API_KEY else "outbox" if PORTAL_ENV == "development" else "off",
+)
+if PRODUCTION and SMS_MODE == "outbox":
+    raise ValueError("SMS_MODE=outbox is for the demo only")
 NOTIFY_CALLBACK_TOKEN = env_str(
     "NOTIFY_CALLBACK_TOKEN", required=PRODUCTION and bool(NOTIFY_API_KEY)
 )

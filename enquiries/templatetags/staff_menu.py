@@ -12,3 +12,8 @@ register = template.Library()
 @register.filter
 def may_review_held_email(user: Any) -> bool:
     return policy.can_review_held_email(user)
+
+
+@register.filter
+def may_read_demo_outbox(user: Any) -> bool:
+    return policy.can_read_demo_outbox(user)
