@@ -504,6 +504,8 @@ WEB_RATE_LIMITS = {
     "report_photo": env_str("WEB_RATE_LIMIT_REPORT_PHOTO", "600/h"),
 }
 # Uploads over one journey's life, files removed again included (5 can be kept at once).
+# The question pages warn this long before a resident's answers would be cleared (WCAG 2.2.1).
+JOURNEY_TIME_WARNING_SECONDS = env_int("JOURNEY_TIME_WARNING_SECONDS", 5 * 60)
 WEB_UPLOAD_JOURNEY_MAX_FILES = env_int("WEB_UPLOAD_JOURNEY_MAX_FILES", 15)
 WEB_UPLOAD_JOURNEY_MAX_MB = env_int("WEB_UPLOAD_JOURNEY_MAX_MB", 75)
 WEB_UPLOAD_TTL_HOURS = env_int("WEB_UPLOAD_TTL_HOURS", 24)

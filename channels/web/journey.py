@@ -81,6 +81,20 @@ class Journey:
         self.request.session[SENT] = sent
 
 
+def has_answers(request: HttpRequest) -> bool:
+    return bool(request.session.get(JOURNEYS))
+
+
+def keep_answers(request: HttpRequest) -> int:
+    """Restart the idle clock on the resident's answers; the seconds they are now kept for.
+
+    Answers live in the session, which ends SESSION_COOKIE_AGE after the last request that saves
+    it (WCAG 2.2.1: the page warns before then and lets the resident ask for more time).
+    """
+    request.session.modified = True
+    return request.session.get_expiry_age()
+
+
 def sent_record(request: HttpRequest, service: Service) -> dict | None:
     return request.session.get(SENT, {}).get(service.slug)
 

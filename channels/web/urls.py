@@ -13,6 +13,7 @@ urlpatterns = [
     path("services/<slug:slug>/start/", journey.start, name="start"),
     path("services/<slug:slug>/report/sent/", journey.sent, name="sent"),
     path("services/<slug:slug>/report/<slug:step>/", journey.step, name="step"),
+    path("keep-my-answers/", journey.keep, name="keep_answers"),
     path("accessibility/", info.accessibility, name="accessibility"),
     path("privacy/", info.privacy, name="privacy"),
     path("cookies/", info.cookies, name="cookies"),

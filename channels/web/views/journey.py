@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from channels.web import ratelimit, spam, uploads
 from channels.web.forms import (
@@ -30,6 +30,8 @@ from channels.web.forms import (
 from channels.web.journey import (
     Journey,
     first_unfinished,
+    has_answers,
+    keep_answers,
     question_for,
     sent_record,
     step_url,
@@ -89,6 +91,7 @@ def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     journey = Journey.get(request, service)
     if journey is None:
         return _timed_out(request, service)
+    keep_answers(request)  # every page the resident sees restarts the clock on their answers
     all_steps = steps(service, journey)
     if step not in all_steps:
         raise Http404("This question is not part of this form.")
@@ -637,6 +640,15 @@ def sent(request: HttpRequest, slug: str) -> HttpResponse:
         )
         context["tracking_url"] = case.tracking_path()
     return render(request, "web/journey/sent.html", context)
+
+
+@never_cache
+@require_POST
+def keep(request: HttpRequest) -> HttpResponse:
+    """ "Keep my answers" in the time-limit warning: more time without leaving the page."""
+    if not has_answers(request):
+        return JsonResponse({"kept": False}, status=410)
+    return JsonResponse({"kept": True, "seconds": keep_answers(request)})
 
 
 def rate_limited(request: HttpRequest, scope: str) -> HttpResponse:
