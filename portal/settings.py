@@ -37,6 +37,9 @@ if PRODUCTION and not env_list("ALLOWED_HOSTS"):
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Northmoor County Council")
+# Topics another council handles (two-tier areas: council tax, bin collections, planning...):
+# search signposts them. A JSON file shaped like channels/web/signposts.py DEFAULT_SIGNPOSTS.
+SIGNPOSTS_FILE = env_str("SIGNPOSTS_FILE", "")
 COUNCIL_PHONE = env_str("COUNCIL_PHONE", "0300 123 6701")
 # The council's own details on the error, accessibility, privacy and cookies pages.
 COUNCIL_ADDRESS = env_str("COUNCIL_ADDRESS", "County Hall, Market Street, Northmoor, NM1 1AA")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from channels.web import spam
 from channels.web.forms import SelfServiceForm
 from channels.web.search import MAX_QUERY, search_services
+from channels.web.signposts import signposts_for
 from enquiries import services
 from enquiries.models import Service, Topic
 
@@ -27,7 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     results = search_services(query) if query else []
-    return render(request, "web/search.html", {"query": query, "results": results})
+    elsewhere = signposts_for(query) if query else []
+    return render(
+        request,
+        "web/search.html",
+        {"query": query, "results": results, "signposts": elsewhere},
+    )
 
 
 def _service(slug: str) -> Service:
