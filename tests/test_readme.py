@@ -35,3 +35,28 @@ def test_readme_make_targets_exist(target):
     assert re.search(rf"^{re.escape(target)}( [a-z-]+)*:", makefile, flags=re.M) or re.search(
         rf"^[a-z -]*\b{re.escape(target)}\b[a-z -]*:", makefile, flags=re.M
     ), f"README mentions make {target}, which the Makefile does not define"
+
+
+def test_readme_webhook_verifier_accepts_our_signature_and_rejects_a_forgery():
+    """The partner-facing Python example, run as written against enquiries.webhooks.sign."""
+    import time
+
+    from enquiries.webhooks import sign
+
+    [snippet] = [
+        b for b in re.findall(r"```python\n(.*?)```", README, flags=re.S) if "def verify" in b
+    ]
+    namespace: dict = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    verify = namespace["verify"]
+    body = b'{"event": "case.updated"}'
+    timestamp = int(time.time())
+    headers = {
+        "X-Northmoor-Timestamp": str(timestamp),
+        "X-Northmoor-Signature": sign("s3cret", timestamp, body),
+    }
+    assert verify("s3cret", headers, body)
+    assert not verify("other", headers, body)
+    assert not verify("s3cret", headers, body + b" ")
+    stale = {**headers, "X-Northmoor-Timestamp": str(timestamp - 3600)}
+    assert not verify("s3cret", stale, body)
