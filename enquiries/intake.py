@@ -39,7 +39,7 @@ from enquiries.normalise import (
 )
 from enquiries.references import generate_reference
 from enquiries.residents import record_possible_matches
-from enquiries.services import case_transition, record_event, reopen_if_recent
+from enquiries.services import case_transition, record_event, reopen_if_recent, subscribe
 from enquiries.text import clean_line, clean_text, clean_value
 
 MAX_SUMMARY = 200
@@ -239,6 +239,15 @@ def already_on_case(case: Case, details: ResidentDetails) -> Resident | None:
         if person.email.lower() == email.lower() and person.phone == phone:
             return person
     return None
+
+
+@transaction.atomic
+def follow_case(*, case: Case, details: ResidentDetails, channel: str, by: Any = None) -> bool:
+    """Tell us once: a new follower record (typed details never link to anyone else), unless
+    the same email and phone already follow or reported this case."""
+    if already_on_case(case, details) is not None:
+        return False
+    return subscribe(case=case, resident=resident_from_details(details), channel=channel, by=by)
 
 
 # --- helpers ------------------------------------------------------------------------------------

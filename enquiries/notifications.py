@@ -11,16 +11,26 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from enquiries import notification_templates
+from enquiries import notification_templates, outbox
+from enquiries.case_events import record_event
 from enquiries.choices import Channel, Direction, EventKind, UpdatePreference
-from enquiries.models import Case, Contact, Notification, Resident
-from enquiries.services import record_event
+from enquiries.models import (
+    Case,
+    Contact,
+    Notification,
+    OutboxTask,
+    PendingContactChange,
+    Resident,
+)
+from enquiries.residents import CODE_MINUTES, confirmation_code
+from enquiries.tracking import reissue_tracking_link
 
 logger = logging.getLogger(__name__)
 
@@ -201,9 +211,15 @@ def _suppressed(case: Case, resident: Resident, kind: str, key: str) -> Notifica
     return row
 
 
-def optout_url(case: Case, resident: Resident) -> str:
-    from enquiries.optout import optout_token
+OPTOUT_SALT = "enquiries.optout"
 
+
+def optout_token(case: Case, resident: Resident) -> str:
+    """Signed ids, no secret: the link's view (enquiries.optout) checks the signature."""
+    return signing.Signer(salt=OPTOUT_SALT).sign(f"{case.pk}.{resident.pk}")
+
+
+def optout_url(case: Case, resident: Resident) -> str:
     return settings.PORTAL_BASE_URL + reverse("optout", args=[optout_token(case, resident)])
 
 
@@ -640,8 +656,6 @@ def record_receipt(*, provider_ref: str, status: str, detail: str = "") -> Notif
 def _after_technical_failure(row: Notification) -> None:
     """Notify never retries a technical failure: we send it once more through the outbox and,
     if that fails too, send the same update by email (inside the receipt's transaction)."""
-    from enquiries import outbox
-
     resent = outbox.enqueue(
         "enquiries.tasks.resend_notification",
         dedupe_key=f"resend:{row.pk}",
@@ -678,8 +692,6 @@ def resend_notification(*, notification_id: int, stage: str) -> Notification | N
 
 def _same_update_by_email(row: Notification, case: Case, resident: Resident) -> Notification:
     """The update this text message carried, worded for email, sent once (its own key)."""
-    from enquiries.models import OutboxTask
-
     event_key = row.idempotency_key.rsplit(":", 2)[0]
     task = OutboxTask.objects.filter(dedupe_key=event_key).only("kwargs").first()
     original = task.kwargs if task else {}
@@ -763,11 +775,12 @@ def send_tracking_link(*, reference: str, fingerprint: str, key: str) -> Notific
                 "person who made the report, but we will keep sending you our updates about it."
             )
         row_key = f"{key}:{resident.pk}"
-        if resident.pk == case.resident_id:  # a fresh link; the old (maybe expired) one stops
-            from enquiries.tracking import reissue_tracking_link
-
-            if not Notification.objects.filter(idempotency_key=row_key).exists():
-                reissue_tracking_link(case)
+        # the reporter gets a fresh link; the old (maybe expired) one stops
+        if (
+            resident.pk == case.resident_id
+            and not Notification.objects.filter(idempotency_key=row_key).exists()
+        ):
+            reissue_tracking_link(case)
         row = _row_for(case, resident, "tracking_link", medium, text, row_key)
         if row.state in UNSENT:
             _send(row, case)
@@ -781,9 +794,6 @@ def send_confirmation_code(*, pending_id: int) -> Notification | None:
     The row's body is sent with the code, then kept with the code masked: the code is derived
     from the pending change and never stored.
     """
-    from enquiries.models import PendingContactChange
-    from enquiries.residents import CODE_MINUTES, confirmation_code
-
     pending = (
         PendingContactChange.objects.select_related("case", "case__resident")
         .filter(pk=pending_id, confirmed_at__isnull=True, expires_at__gt=timezone.now())

@@ -14,6 +14,7 @@ import re
 from django.core import signing
 from django.db import transaction
 
+from enquiries.case_events import record_event
 from enquiries.choices import OPEN_STATUSES, EventKind
 from enquiries.models import Attachment, Case
 
@@ -128,8 +129,6 @@ def withdraw_publication(*, case: Case, by) -> bool:
         case.shared_publicly = False
         if not updated:
             return False
-        from enquiries.services import record_event
-
         record_event(
             case=case,
             kind=EventKind.NOTE,

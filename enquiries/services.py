@@ -12,7 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from enquiries import lifecycle, outbox, webhooks
-from enquiries.choices import EventKind, Outcome, SlaState, Status
+from enquiries.case_events import record_event
+from enquiries.choices import Channel, Direction, EventKind, Outcome, SlaState, Status
 from enquiries.models import (
     Case,
     CaseEvent,
@@ -21,7 +22,13 @@ from enquiries.models import (
     Department,
     Resident,
     RoutingRule,
+    SelfServiceOutcome,
 )
+from enquiries.notifications import choose_medium
+from enquiries.questions import answers_as_text
+from enquiries.residents import resident_update_details
+from enquiries.routing import CaseFacts, RuleSpec, decide
+from enquiries.sla import OfficeHours, WorkingCalendar
 
 PUBLIC_STATUS_MESSAGES = {
     Status.OPEN: "Your enquiry is with the {department} team.",
@@ -43,34 +50,9 @@ NOTIFY_ON = {
 @lru_cache(maxsize=1)
 def calendar():
     """The working calendar for SLA clocks (England and Wales bank holidays, office hours)."""
-    from enquiries.sla import OfficeHours, WorkingCalendar
-
     start = time.fromisoformat(settings.OFFICE_HOURS_START)
     end = time.fromisoformat(settings.OFFICE_HOURS_END)
     return WorkingCalendar(OfficeHours(start=start, end=end, tz=settings.TIME_ZONE))
-
-
-def record_event(
-    *,
-    case: Case,
-    kind: str,
-    message: str,
-    public: str = "",
-    by=None,
-    from_status: str = "",
-    to_status: str = "",
-    data: dict | None = None,
-) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        message=message,
-        public_message=public,
-        actor=by,
-        from_status=from_status,
-        to_status=to_status,
-        data=data or {},
-    )
 
 
 def _in_transaction(func):
@@ -389,9 +371,6 @@ def reopen_if_recent(*, case: Case, by=None) -> Case:
 @_in_transaction
 def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     """Claim a received case and place it by the routing rules. False if already routed."""
-    from enquiries.questions import answers_as_text
-    from enquiries.routing import CaseFacts, decide
-
     now = now or timezone.now()
     claimed = Case.objects.filter(pk=case_id, status=Status.RECEIVED).update(
         status=Status.OPEN, routed_at=now
@@ -482,8 +461,6 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
 
 
 def rule_spec(rule: RoutingRule):
-    from enquiries.routing import RuleSpec
-
     def split(text: str) -> tuple[str, ...]:
         return tuple(part.strip() for part in text.split(",") if part.strip())
 
@@ -509,9 +486,6 @@ def rule_spec(rule: RoutingRule):
 @_in_transaction
 def reply_to_resident(*, case: Case, body: str, by) -> Contact:
     """A staff reply: public on the tracking page at once, sent by the resident's channel."""
-    from enquiries.choices import Channel, Direction
-    from enquiries.notifications import choose_medium
-
     medium = choose_medium(case.resident)
     # The contact records how the reply reaches the resident: by email, text, or (with no
     # working detail) only on their tracking page.
@@ -549,17 +523,6 @@ def reply_to_resident(*, case: Case, body: str, by) -> Contact:
 
 
 @_in_transaction
-def follow_case(*, case: Case, details, channel: str, by=None) -> bool:
-    """Tell us once: a new follower record (typed details never link to anyone else), unless
-    the same email and phone already follow or reported this case."""
-    from enquiries.intake import already_on_case, resident_from_details
-
-    if already_on_case(case, details) is not None:
-        return False
-    return subscribe(case=case, resident=resident_from_details(details), channel=channel, by=by)
-
-
-@_in_transaction
 def stop_updates(
     *, case: Case, resident: Resident, by=None, channel: str = "tracking_link"
 ) -> None:
@@ -567,8 +530,6 @@ def stop_updates(
 
     Recorded in the resident's change history like any change to their stored details.
     """
-    from enquiries.residents import resident_update_details
-
     if resident.anonymised_at is None:  # an anonymised record is never sent anything anyway
         resident_update_details(
             resident=resident,
@@ -588,8 +549,6 @@ def stop_updates(
 
 def record_self_service(*, service, answered: bool):
     """A "Did this answer your question?" click, counted per service (no personal data)."""
-    from enquiries.models import SelfServiceOutcome
-
     return SelfServiceOutcome.objects.create(service=service, answered=answered)
 
 
@@ -616,8 +575,6 @@ def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = N
 @_in_transaction
 def record_email_complaint(*, resident: Resident, case: Case, detail: str = "") -> None:
     """The resident marked our email as spam: send them no more updates, and say so on the case."""
-    from enquiries.residents import resident_update_details
-
     if resident.anonymised_at is None:
         resident_update_details(
             resident=resident,
