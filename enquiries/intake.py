@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -73,7 +72,7 @@ class ContactDetails:
     body: str = ""
     subject: str = ""
     direction: str = Direction.INBOUND
-    recorded_by: AbstractBaseUser | None = None
+    recorded_by: Any = None  # the staff user (AUTH_USER_MODEL) who keyed a call or visit
     occurred_at: datetime | None = None
     call_duration_seconds: int | None = None
     office: str = ""
@@ -465,7 +464,7 @@ def _contact_summary(contact: Contact) -> str:
     return what + (" (chasing progress)" if contact.is_chaser else "")
 
 
-def _close_at_first_contact(case: Case, outcome: str, by) -> None:
+def _close_at_first_contact(case: Case, outcome: str, by: Any) -> None:
     case_transition(
         case=case,
         to=Status.CLOSED,
@@ -476,7 +475,7 @@ def _close_at_first_contact(case: Case, outcome: str, by) -> None:
     )
 
 
-def _wake_for_reply(case: Case, by) -> None:
+def _wake_for_reply(case: Case, by: Any) -> None:
     """A reply from the resident moves a waiting case back to work, and reopens a finished one."""
     if case.status == Status.AWAITING_RESIDENT:
         case_transition(case=case, to=Status.IN_PROGRESS, by=by, reason="The resident replied")

@@ -8,9 +8,10 @@ files only, so an edit in the admin can never drop the opt-out link.
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.template import TemplateDoesNotExist
+from django.template.backends.django import Template
 from django.template.loader import get_template
 
 from enquiries.models import NotificationTemplate
@@ -42,10 +43,15 @@ class Wording:
     body: str
 
 
+def _source(name: str) -> str:
+    """A template file's text (the Django backend's templates keep it)."""
+    return cast(Template, get_template(name)).template.source
+
+
 def _file_wording(kind: str, medium: str) -> tuple[str, str] | None:
     """(subject source, body source) from the files, or None when the kind has no file."""
     try:
-        source = get_template(f"notifications/kinds/{kind}.txt").template.source
+        source = _source(f"notifications/kinds/{kind}.txt")
     except TemplateDoesNotExist:
         return None
     subject, body = "", source
@@ -55,7 +61,7 @@ def _file_wording(kind: str, medium: str) -> tuple[str, str] | None:
         body = rest.split("---\n", 1)[1] if rest.startswith("---\n") else rest
     if medium == "sms":
         with contextlib.suppress(TemplateDoesNotExist):
-            body = get_template(f"notifications/kinds/{kind}.sms.txt").template.source
+            body = _source(f"notifications/kinds/{kind}.sms.txt")
     return subject, body
 
 

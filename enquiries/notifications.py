@@ -9,6 +9,7 @@ status updates back for one digest so that nobody is flooded.
 import logging
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -223,7 +224,9 @@ def optout_url(case: Case, resident: Resident) -> str:
     return settings.PORTAL_BASE_URL + reverse("optout", args=[optout_token(case, resident)])
 
 
-def _context(case: Case, resident: Resident | None, kind: str, text: str, note: str) -> dict:
+def _context(
+    case: Case, resident: Resident | None, kind: str, text: str, note: str
+) -> dict[str, Any]:
     previous = None
     is_reporter = resident is None or resident.pk == case.resident_id
     if kind == "expected_date_changed":
@@ -247,7 +250,7 @@ def _context(case: Case, resident: Resident | None, kind: str, text: str, note: 
     }
 
 
-def _parse_when(value) -> datetime | None:
+def _parse_when(value: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(value) if value else None
     except (TypeError, ValueError):
@@ -378,7 +381,7 @@ def notify_managers(*, case_id: int, key: str) -> list[Notification]:
     """Email the managers of the case's department (else its team mailbox) once per escalation."""
     case = Case.objects.select_related("department", "service", "resident").get(pk=case_id)
     addresses: dict[str, str] = {}
-    if case.department_id:
+    if case.department is not None:
         for user in case.department.managers.filter(is_active=True).exclude(email=""):
             addresses.setdefault(user.email.lower(), f"user{user.pk}")
         if not addresses and case.department.email:
@@ -492,7 +495,7 @@ def _send_email(row: Notification, case: Case) -> None:
     if row.kind not in HUMAN_KINDS:  # RFC 3834: only machine-written mail says it is automatic
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
-    if row.resident_id:  # residents can stop updates from their mail program (RFC 8058)
+    if row.resident is not None:  # residents can stop updates from their mail program (RFC 8058)
         headers["List-Unsubscribe"] = f"<{optout_url(case, row.resident)}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         references = _thread_ids(case)
@@ -514,7 +517,7 @@ def _send_email(row: Notification, case: Case) -> None:
 
 
 @lru_cache(maxsize=4)
-def _notify_client(api_key: str, base_url: str):
+def _notify_client(api_key: str, base_url: str) -> Any:  # the client library has no types
     """One client (and HTTP connection pool) per process and key."""
     from notifications_python_client.notifications import NotificationsAPIClient
 
@@ -526,7 +529,7 @@ def _notify_client(api_key: str, base_url: str):
 NOTIFY_FAILED = PERMANENT_FAILURES | TEMPORARY_FAILURES
 
 
-def _accepted_by_notify(client, reference: str) -> str:
+def _accepted_by_notify(client: Any, reference: str) -> str:
     """The id of a message Notify accepted under this reference (not failed), or ""."""
     found = client.get_all_notifications(reference=reference, template_type="sms")
     for item in found.get("notifications", []):
@@ -673,8 +676,8 @@ def _after_technical_failure(row: Notification) -> None:
 
 def resend_notification(*, notification_id: int, stage: str) -> Notification | None:
     """After a technical failure: ``resend`` the same message once, or send it by ``email``."""
-    row = Notification.objects.select_related("case", "resident").filter(pk=notification_id)
-    row = row.first()
+    rows = Notification.objects.select_related("case", "resident").filter(pk=notification_id)
+    row = rows.first()
     if row is None or row.state != State.FAILED or row.resident is None:
         return None
     case = Case.objects.select_related("resident", "department", "service").get(pk=row.case_id)
@@ -716,6 +719,8 @@ def _same_update_by_email(row: Notification, case: Case, resident: Resident) -> 
 
 def _mark_detail_failing(row: Notification) -> None:
     """Staff see the flag at the next contact; the next update uses the other channel."""
+    if row.resident_id is None:  # callers check: a staff message has no resident to flag
+        return
     field = "phone_failing" if row.medium == Medium.SMS else "email_failing"
     what = "mobile number" if row.medium == Medium.SMS else "email address"
     Resident.objects.filter(pk=row.resident_id).update(**{field: True}, updated_at=timezone.now())

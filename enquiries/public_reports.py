@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from django.core import signing
 from django.db import transaction
@@ -104,8 +105,8 @@ def thumbnail_bytes(attachment: Attachment) -> tuple[bytes, str]:
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    with attachment.file.open("rb") as handle, Image.open(handle) as image:
-        image = ImageOps.exif_transpose(image)  # keep it upright once orientation is dropped
+    with attachment.file.open("rb") as handle, Image.open(handle) as opened:
+        image = ImageOps.exif_transpose(opened)  # keep it upright once orientation is dropped
         image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         fmt = THUMBNAIL_TYPES[attachment.content_type]
         wanted = "RGB" if fmt == "JPEG" or image.mode in ("RGB", "L", "CMYK", "YCbCr") else "RGBA"
@@ -117,7 +118,7 @@ def thumbnail_bytes(attachment: Attachment) -> tuple[bytes, str]:
     return out.getvalue(), attachment.content_type
 
 
-def withdraw_publication(*, case: Case, by) -> bool:
+def withdraw_publication(*, case: Case, by: Any) -> bool:
     """Stop showing a report's description and photos to other residents (it names someone).
 
     Returns False when nothing was shown. Logged on the timeline for staff only.
