@@ -12,12 +12,14 @@ PYTHON ?= $(shell for c in $$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install run serve worker beat migrate demo test test-fast lint format check vendor clean
+.PHONY: help venv install run serve worker beat migrate demo test test-fast lint layers typecheck format check vendor clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with worker and beat"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff lint and format check"
+	@echo "make layers - import contracts (import-linter, [tool.importlinter] in pyproject.toml)"
+	@echo "make typecheck - mypy with django-stubs ([tool.mypy] in pyproject.toml)"
 	@echo "make vendor - refresh GOV.UK Frontend, Leaflet and axe-core from the npm registry"
 
 $(VENV)/.installed: pyproject.toml
@@ -55,6 +57,13 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The import contracts: which module may import which (ADR 0013).
+layers: install
+	$(VENV)/bin/lint-imports
+
+typecheck: install
+	PORTAL_ENV=test $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -14,7 +14,7 @@ class Status(models.TextChoices):
 
 
 # What residents read: the same statuses in their words (staff see the labels above).
-RESIDENT_STATUS_LABELS = {
+RESIDENT_STATUS_LABELS: dict[str, str] = {
     Status.RECEIVED: "Received",
     Status.OPEN: "With the right team",
     Status.IN_PROGRESS: "In progress",

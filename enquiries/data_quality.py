@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
@@ -38,7 +38,7 @@ class DataQuality:
     held_count: int
 
 
-def report(now=None) -> DataQuality:
+def report(now: datetime | None = None) -> DataQuality:
     """Each list capped at LIMIT rows (counts are exact)."""
     now = now or timezone.now()
     live = Resident.objects.filter(anonymised_at__isnull=True)

@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -39,7 +38,7 @@ from enquiries.normalise import (
 )
 from enquiries.references import generate_reference
 from enquiries.residents import record_possible_matches
-from enquiries.services import case_transition, record_event, reopen_if_recent
+from enquiries.services import case_transition, record_event, reopen_if_recent, subscribe
 from enquiries.text import clean_line, clean_text, clean_value
 
 MAX_SUMMARY = 200
@@ -73,7 +72,7 @@ class ContactDetails:
     body: str = ""
     subject: str = ""
     direction: str = Direction.INBOUND
-    recorded_by: AbstractBaseUser | None = None
+    recorded_by: Any = None  # the staff user (AUTH_USER_MODEL) who keyed a call or visit
     occurred_at: datetime | None = None
     call_duration_seconds: int | None = None
     office: str = ""
@@ -239,6 +238,15 @@ def already_on_case(case: Case, details: ResidentDetails) -> Resident | None:
         if person.email.lower() == email.lower() and person.phone == phone:
             return person
     return None
+
+
+@transaction.atomic
+def follow_case(*, case: Case, details: ResidentDetails, channel: str, by: Any = None) -> bool:
+    """Tell us once: a new follower record (typed details never link to anyone else), unless
+    the same email and phone already follow or reported this case."""
+    if already_on_case(case, details) is not None:
+        return False
+    return subscribe(case=case, resident=resident_from_details(details), channel=channel, by=by)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -456,7 +464,7 @@ def _contact_summary(contact: Contact) -> str:
     return what + (" (chasing progress)" if contact.is_chaser else "")
 
 
-def _close_at_first_contact(case: Case, outcome: str, by) -> None:
+def _close_at_first_contact(case: Case, outcome: str, by: Any) -> None:
     case_transition(
         case=case,
         to=Status.CLOSED,
@@ -467,7 +475,7 @@ def _close_at_first_contact(case: Case, outcome: str, by) -> None:
     )
 
 
-def _wake_for_reply(case: Case, by) -> None:
+def _wake_for_reply(case: Case, by: Any) -> None:
     """A reply from the resident moves a waiting case back to work, and reopens a finished one."""
     if case.status == Status.AWAITING_RESIDENT:
         case_transition(case=case, to=Status.IN_PROGRESS, by=by, reason="The resident replied")

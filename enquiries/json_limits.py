@@ -7,7 +7,8 @@ No genuine request nests more than a handful of levels; MAX_DEPTH leaves ample r
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -28,6 +29,7 @@ def check_depth(value: Any, max_depth: int = MAX_DEPTH) -> None:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):
@@ -52,7 +54,12 @@ def loads(data: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
 class DepthLimitedJSONParser(JSONParser):
     """DRF's JSON parser with the depth limit: a ParseError (400) names the problem."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", "utf-8")
         try:

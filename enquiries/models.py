@@ -29,6 +29,7 @@ from enquiries.choices import (
     UpdatePreference,
 )
 from enquiries.questions import validate_question_schema
+from enquiries.template_text import template_errors
 
 
 class Department(models.Model):
@@ -759,8 +760,6 @@ class NotificationTemplate(models.Model):
         return f"{self.kind} ({self.get_medium_display()})"
 
     def clean(self) -> None:
-        from enquiries.notification_templates import template_errors
-
         errors = template_errors(self.subject, self.body)
         if errors:
             raise ValidationError(errors)

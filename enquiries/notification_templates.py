@@ -8,11 +8,14 @@ files only, so an edit in the admin can never drop the opt-out link.
 
 import contextlib
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template import TemplateDoesNotExist
+from django.template.backends.django import Template
 from django.template.loader import get_template
+
+from enquiries.models import NotificationTemplate
+from enquiries.template_text import compiled
 
 DEFAULT_KIND = "update"
 #: What admins can pick; routing rules may name further kinds (acknowledgement templates).
@@ -40,27 +43,15 @@ class Wording:
     body: str
 
 
-@lru_cache(maxsize=256)
-def _from_string(text: str):
-    """Compiled once per process and wording (admin edits change the text, hence the key)."""
-    return engines["django"].from_string("{% autoescape off %}" + text + "{% endautoescape %}")
-
-
-def template_errors(subject: str, body: str) -> dict[str, list[str]]:
-    """Syntax errors an admin should see before saving a template."""
-    errors: dict[str, list[str]] = {}
-    for field, text in (("subject", subject), ("body", body)):
-        try:
-            _from_string(text)
-        except TemplateSyntaxError as exc:
-            errors[field] = [f"This is not valid template text: {exc}"]
-    return errors
+def _source(name: str) -> str:
+    """A template file's text (the Django backend's templates keep it)."""
+    return cast(Template, get_template(name)).template.source
 
 
 def _file_wording(kind: str, medium: str) -> tuple[str, str] | None:
     """(subject source, body source) from the files, or None when the kind has no file."""
     try:
-        source = get_template(f"notifications/kinds/{kind}.txt").template.source
+        source = _source(f"notifications/kinds/{kind}.txt")
     except TemplateDoesNotExist:
         return None
     subject, body = "", source
@@ -70,14 +61,12 @@ def _file_wording(kind: str, medium: str) -> tuple[str, str] | None:
         body = rest.split("---\n", 1)[1] if rest.startswith("---\n") else rest
     if medium == "sms":
         with contextlib.suppress(TemplateDoesNotExist):
-            body = get_template(f"notifications/kinds/{kind}.sms.txt").template.source
+            body = _source(f"notifications/kinds/{kind}.sms.txt")
     return subject, body
 
 
 def _sources(kind: str, medium: str, fallback_kind: str) -> tuple[str, str]:
     """An active admin row wins, then the files; an unknown kind falls back (e.g. to "open")."""
-    from enquiries.models import NotificationTemplate
-
     candidates = list(dict.fromkeys([kind, fallback_kind, DEFAULT_KIND]))
     rows = {
         (row.kind, row.medium): row
@@ -105,11 +94,11 @@ def render(
 ) -> Wording:
     """Subject (with the case reference) and full body, laid out for the medium."""
     subject_src, body_src = _sources(kind, medium, fallback_kind)
-    subject = " ".join(_from_string(subject_src).render(context).split())
+    subject = " ".join(compiled(subject_src).render(context).split())
     reference = context["case"].reference if context.get("case") is not None else ""
     if reference and reference not in subject:
         subject = f"{subject} [{reference}]"
-    message = _from_string(body_src).render(context).strip()
+    message = compiled(body_src).render(context).strip()
     layout = {
         "email": "notifications/email_layout.txt",
         "sms": "notifications/sms_layout.txt",

@@ -9,18 +9,29 @@ status updates back for one digest so that nobody is flooded.
 import logging
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers, make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from enquiries import notification_templates
+from enquiries import notification_templates, outbox
+from enquiries.case_events import record_event
 from enquiries.choices import Channel, Direction, EventKind, UpdatePreference
-from enquiries.models import Case, Contact, Notification, Resident
-from enquiries.services import record_event
+from enquiries.models import (
+    Case,
+    Contact,
+    Notification,
+    OutboxTask,
+    PendingContactChange,
+    Resident,
+)
+from enquiries.residents import CODE_MINUTES, confirmation_code
+from enquiries.tracking import reissue_tracking_link
 
 logger = logging.getLogger(__name__)
 
@@ -206,13 +217,21 @@ def _suppressed(case: Case, resident: Resident, kind: str, key: str) -> Notifica
     return row
 
 
-def optout_url(case: Case, resident: Resident) -> str:
-    from enquiries.optout import optout_token
+OPTOUT_SALT = "enquiries.optout"
 
+
+def optout_token(case: Case, resident: Resident) -> str:
+    """Signed ids, no secret: the link's view (enquiries.optout) checks the signature."""
+    return signing.Signer(salt=OPTOUT_SALT).sign(f"{case.pk}.{resident.pk}")
+
+
+def optout_url(case: Case, resident: Resident) -> str:
     return settings.PORTAL_BASE_URL + reverse("optout", args=[optout_token(case, resident)])
 
 
-def _context(case: Case, resident: Resident | None, kind: str, text: str, note: str) -> dict:
+def _context(
+    case: Case, resident: Resident | None, kind: str, text: str, note: str
+) -> dict[str, Any]:
     previous = None
     is_reporter = resident is None or resident.pk == case.resident_id
     if kind == "expected_date_changed":
@@ -236,7 +255,7 @@ def _context(case: Case, resident: Resident | None, kind: str, text: str, note: 
     }
 
 
-def _parse_when(value) -> datetime | None:
+def _parse_when(value: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(value) if value else None
     except (TypeError, ValueError):
@@ -367,7 +386,7 @@ def notify_managers(*, case_id: int, key: str) -> list[Notification]:
     """Email the managers of the case's department (else its team mailbox) once per escalation."""
     case = Case.objects.select_related("department", "service", "resident").get(pk=case_id)
     addresses: dict[str, str] = {}
-    if case.department_id:
+    if case.department is not None:
         for user in case.department.managers.filter(is_active=True).exclude(email=""):
             addresses.setdefault(user.email.lower(), f"user{user.pk}")
         if not addresses and case.department.email:
@@ -481,7 +500,7 @@ def _send_email(row: Notification, case: Case) -> None:
     if row.kind not in HUMAN_KINDS:  # RFC 3834: only machine-written mail says it is automatic
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
-    if row.resident_id:  # residents can stop updates from their mail program (RFC 8058)
+    if row.resident is not None:  # residents can stop updates from their mail program (RFC 8058)
         headers["List-Unsubscribe"] = f"<{optout_url(case, row.resident)}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         references = _thread_ids(case)
@@ -503,7 +522,7 @@ def _send_email(row: Notification, case: Case) -> None:
 
 
 @lru_cache(maxsize=4)
-def _notify_client(api_key: str, base_url: str):
+def _notify_client(api_key: str, base_url: str) -> Any:  # the client library has no types
     """One client (and HTTP connection pool) per process and key."""
     from notifications_python_client.notifications import NotificationsAPIClient
 
@@ -523,7 +542,7 @@ def _text_client():
 NOTIFY_FAILED = PERMANENT_FAILURES | TEMPORARY_FAILURES
 
 
-def _accepted_by_notify(client, reference: str) -> str:
+def _accepted_by_notify(client: Any, reference: str) -> str:
     """The id of a message Notify accepted under this reference (not failed), or ""."""
     found = client.get_all_notifications(reference=reference, template_type="sms")
     for item in found.get("notifications", []):
@@ -653,8 +672,6 @@ def record_receipt(*, provider_ref: str, status: str, detail: str = "") -> Notif
 def _after_technical_failure(row: Notification) -> None:
     """Notify never retries a technical failure: we send it once more through the outbox and,
     if that fails too, send the same update by email (inside the receipt's transaction)."""
-    from enquiries import outbox
-
     resent = outbox.enqueue(
         "enquiries.tasks.resend_notification",
         dedupe_key=f"resend:{row.pk}",
@@ -672,8 +689,8 @@ def _after_technical_failure(row: Notification) -> None:
 
 def resend_notification(*, notification_id: int, stage: str) -> Notification | None:
     """After a technical failure: ``resend`` the same message once, or send it by ``email``."""
-    row = Notification.objects.select_related("case", "resident").filter(pk=notification_id)
-    row = row.first()
+    rows = Notification.objects.select_related("case", "resident").filter(pk=notification_id)
+    row = rows.first()
     if row is None or row.state != State.FAILED or row.resident is None:
         return None
     case = Case.objects.select_related("resident", "department", "service").get(pk=row.case_id)
@@ -691,8 +708,6 @@ def resend_notification(*, notification_id: int, stage: str) -> Notification | N
 
 def _same_update_by_email(row: Notification, case: Case, resident: Resident) -> Notification:
     """The update this text message carried, worded for email, sent once (its own key)."""
-    from enquiries.models import OutboxTask
-
     event_key = row.idempotency_key.rsplit(":", 2)[0]
     task = OutboxTask.objects.filter(dedupe_key=event_key).only("kwargs").first()
     original = task.kwargs if task else {}
@@ -717,6 +732,8 @@ def _same_update_by_email(row: Notification, case: Case, resident: Resident) -> 
 
 def _mark_detail_failing(row: Notification) -> None:
     """Staff see the flag at the next contact; the next update uses the other channel."""
+    if row.resident_id is None:  # callers check: a staff message has no resident to flag
+        return
     field = "phone_failing" if row.medium == Medium.SMS else "email_failing"
     what = "mobile number" if row.medium == Medium.SMS else "email address"
     Resident.objects.filter(pk=row.resident_id).update(**{field: True}, updated_at=timezone.now())
@@ -776,11 +793,12 @@ def send_tracking_link(*, reference: str, fingerprint: str, key: str) -> Notific
                 "person who made the report, but we will keep sending you our updates about it."
             )
         row_key = f"{key}:{resident.pk}"
-        if resident.pk == case.resident_id:  # a fresh link; the old (maybe expired) one stops
-            from enquiries.tracking import reissue_tracking_link
-
-            if not Notification.objects.filter(idempotency_key=row_key).exists():
-                reissue_tracking_link(case)
+        # the reporter gets a fresh link; the old (maybe expired) one stops
+        if (
+            resident.pk == case.resident_id
+            and not Notification.objects.filter(idempotency_key=row_key).exists()
+        ):
+            reissue_tracking_link(case)
         row = _row_for(case, resident, "tracking_link", medium, text, row_key)
         if row.state in UNSENT:
             _send(row, case)
@@ -794,9 +812,6 @@ def send_confirmation_code(*, pending_id: int) -> Notification | None:
     The row's body is sent with the code, then kept with the code masked: the code is derived
     from the pending change and never stored.
     """
-    from enquiries.models import PendingContactChange
-    from enquiries.residents import CODE_MINUTES, confirmation_code
-
     pending = (
         PendingContactChange.objects.select_related("case", "case__resident")
         .filter(pk=pending_id, confirmed_at__isnull=True, expires_at__gt=timezone.now())

@@ -14,17 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from enquiries import services
 from enquiries.models import Case, Resident
-
-SALT = "enquiries.optout"
-
-
-def optout_token(case: Case, resident: Resident) -> str:
-    return signing.Signer(salt=SALT).sign(f"{case.pk}.{resident.pk}")
+from enquiries.notifications import OPTOUT_SALT
 
 
 def _unsign(token: str) -> tuple[Case, Resident]:
     try:
-        case_id, resident_id = signing.Signer(salt=SALT).unsign(token).split(".")
+        case_id, resident_id = signing.Signer(salt=OPTOUT_SALT).unsign(token).split(".")
         case = Case.objects.get(pk=int(case_id))
         resident = Resident.objects.get(pk=int(resident_id))
     except (signing.BadSignature, ValueError, Case.DoesNotExist, Resident.DoesNotExist) as exc:

@@ -9,12 +9,13 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection as default_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from enquiries.models import OutboxTask
@@ -57,7 +58,7 @@ def reset_circuit() -> None:
     _broker_down_until = 0.0
 
 
-def enqueue(task_name: str, *, dedupe_key: str, **kwargs) -> OutboxTask | None:
+def enqueue(task_name: str, *, dedupe_key: str, **kwargs: Any) -> OutboxTask | None:
     """Record work for after commit. Must run inside the transaction that causes the work.
 
     One round trip (INSERT … ON CONFLICT DO NOTHING RETURNING, on PostgreSQL and SQLite), no
@@ -105,7 +106,7 @@ def enqueue(task_name: str, *, dedupe_key: str, **kwargs) -> OutboxTask | None:
     return row
 
 
-def _batch_for(connection) -> list[OutboxTask]:
+def _batch_for(connection: Any) -> list[OutboxTask]:
     """The rows recorded in the current transaction, published together once it commits.
 
     The batch lives as long as its on_commit callback is still registered: Django drops that
@@ -113,9 +114,9 @@ def _batch_for(connection) -> list[OutboxTask]:
     """
     pending = getattr(connection, "_outbox_pending", None)
     if pending is not None:
-        flush, batch = pending
-        if any(entry[1] is flush for entry in connection.run_on_commit):
-            return batch
+        registered, current = cast(tuple[object, list[OutboxTask]], pending)
+        if any(entry[1] is registered for entry in connection.run_on_commit):
+            return current
     batch: list[OutboxTask] = []
 
     def flush() -> None:
@@ -204,7 +205,7 @@ def finish_delivery(outbox_id: int | None, *, retry_in: float | None = None) -> 
     """
     if not outbox_id:
         return
-    changes: dict = {"finished_deliveries": F("finished_deliveries") + 1}
+    changes: dict[str, Any] = {"finished_deliveries": F("finished_deliveries") + 1}
     if retry_in:
         changes["dispatched_at"] = timezone.now() + timedelta(seconds=retry_in)
     OutboxTask.objects.filter(pk=outbox_id).update(**changes)
@@ -245,7 +246,7 @@ def failed_count() -> int:
     return OutboxTask.objects.filter(state=OutboxTask.State.FAILED).count()
 
 
-def dead_letters():
+def dead_letters() -> QuerySet[OutboxTask]:
     """Work a worker died running too often (newest first), for staff and the health check."""
     return OutboxTask.objects.filter(state=OutboxTask.State.DEAD).order_by("-completed_at")
 
@@ -294,7 +295,9 @@ def broker_backlog() -> int | None:
             channel = conn.default_channel
             for name in settings.CELERY_TASK_QUEUES:
                 try:
-                    total += channel.queue_declare(queue=name, passive=True).message_count
+                    # every kombu transport's channel has queue_declare; the StdChannel stub not
+                    declared = channel.queue_declare(queue=name, passive=True)  # type: ignore[attr-defined]
+                    total += declared.message_count
                 except ChannelError:  # no such queue (a flushed Redis): nothing waiting in it
                     continue
     except Exception:  # broker down: publishing will fail too, and say so
@@ -302,7 +305,7 @@ def broker_backlog() -> int | None:
     return total
 
 
-def sweep(now=None) -> int:
+def sweep(now: datetime | None = None) -> int:
     """Re-send work the broker never got, or that a lost worker never finished.
 
     Work dispatched (or last started) OUTBOX_STALE_DISPATCHED seconds ago and not done, when the

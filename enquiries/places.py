@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -104,7 +104,8 @@ def nearest_place(latitude: float, longitude: float) -> Place | None:
     )[:2000]
     best = min(
         rows,
-        key=lambda r: distance_metres(latitude, longitude, r.latitude, r.longitude),
+        # every row has coordinates: the bounding box filters on them
+        key=lambda r: distance_metres(latitude, longitude, r.latitude or 0.0, r.longitude or 0.0),
         default=None,
     )
     return _place(best) if best is not None else None
@@ -173,7 +174,7 @@ def _polygons(path: str) -> tuple[tuple[tuple[tuple[float, float], ...], ...], .
     return tuple(polygons)
 
 
-def _in_ring(lon: float, lat: float, ring) -> bool:
+def _in_ring(lon: float, lat: float, ring: tuple[tuple[float, float], ...]) -> bool:
     inside = False
     j = len(ring) - 1
     for i in range(len(ring)):
@@ -236,7 +237,7 @@ def check_place(
         place = lookup(postcode)
     if place is not None and not in_council_area(place):
         errors["postcode"] = [outside_message(place)]
-    if latitude is not None and place is None:  # a pin alone: is it inside?
+    if latitude is not None and longitude is not None and place is None:  # a pin alone: inside?
         outside = _pin_outside(float(latitude), float(longitude))
         if outside:
             errors["latitude"] = [outside]
@@ -315,6 +316,10 @@ def placing(
     return fields
 
 
+@overload
+def _decimal(value: Decimal | float) -> Decimal: ...
+@overload
+def _decimal(value: None) -> None: ...
 def _decimal(value: Decimal | float | None) -> Decimal | None:
     if value is None:
         return None
@@ -398,6 +403,8 @@ def open_cases_near(
     )
     found = []
     for case in rows.order_by()[:500]:  # no ORDER BY: the index answers, Python sorts
+        if case.latitude is None or case.longitude is None:  # filtered out above
+            continue
         d = distance_metres(lat, lon, float(case.latitude), float(case.longitude))
         if d <= radius:
             found.append(NearbyCase(case=case, distance_m=d))
@@ -408,7 +415,7 @@ def open_cases_near(
 def centre_of(postcode: str) -> tuple[Decimal, Decimal] | None:
     """A postcode's coordinates, for searching the map by postcode."""
     place = lookup(postcode)
-    if place is None or place.latitude is None:
+    if place is None or place.latitude is None or place.longitude is None:
         return None
     return _decimal(place.latitude), _decimal(place.longitude)
 
@@ -420,7 +427,7 @@ def point_for(
     if latitude not in (None, "") and longitude not in (None, ""):
         return float(latitude), float(longitude)
     place = lookup(postcode)
-    if place is not None and place.latitude is not None:
+    if place is not None and place.latitude is not None and place.longitude is not None:
         return place.latitude, place.longitude
     return None
 
@@ -467,7 +474,8 @@ def public_snippet(case: Case, service: Service | None = None) -> str:
     names people or homes. Only with the resident's consent does a masked snippet show, through
     enquiries.public_reports.
     """
-    questions = (service or case.service).questions if (service or case.service) else []
+    source = service or case.service
+    questions = source.questions if source else []
     parts = []
     for question in questions:
         value = (case.answers or {}).get(question["name"])
@@ -484,7 +492,7 @@ MAP_PIN_LIMIT = 5000
 
 
 def map_config(
-    *, centre: tuple[float, float] | None, reports: list[dict], zoomed: bool = False
+    *, centre: tuple[float, float] | None, reports: list[dict[str, Any]], zoomed: bool = False
 ) -> dict[str, Any]:
     """The settings the map script (static/js/place-map.js) reads, for any page with a map."""
     return {

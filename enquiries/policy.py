@@ -30,6 +30,7 @@ from enquiries.models import (
     Department,
     PossibleMatch,
     Resident,
+    Service,
 )
 from enquiries.references import InvalidReference, normalise_reference
 
@@ -61,7 +62,7 @@ User = AbstractBaseUser | AnonymousUser
 def roles(user: Any) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    cached = user.__dict__.get("_policy_roles")
+    cached: frozenset[str] | None = user.__dict__.get("_policy_roles")
     if cached is None:
         names = set(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
         if user.is_superuser:
@@ -76,7 +77,7 @@ def is_portal_staff(user: Any) -> bool:
 
 def _departments(user: Any) -> tuple[frozenset[int], frozenset[int]]:
     """(every department the user works in, the ones they manage), in one query."""
-    cached = user.__dict__.get("_policy_departments")
+    cached: tuple[frozenset[int], frozenset[int]] | None = user.__dict__.get("_policy_departments")
     if cached is None:
         member, managed = set(), set()
         rows = Department.objects.filter(Q(members=user) | Q(managers=user)).values_list(
@@ -322,10 +323,10 @@ def can_read_demo_outbox(user: Any) -> bool:
 # --- partner organisations (Open311; the /api/v1/ views keep their own partner_case) ----------
 
 
-def partner_services(partner: Any | None, queryset: QuerySet | None = None) -> QuerySet:
+def partner_services(
+    partner: Any | None, queryset: QuerySet[Service] | None = None
+) -> QuerySet[Service]:
     """The services a partner may file into: its allowed list, or every active one."""
-    from enquiries.models import Service
-
     services = Service.objects.filter(is_active=True) if queryset is None else queryset
     if partner is not None:
         allowed = partner.allowed_services.all()

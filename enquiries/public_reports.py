@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from django.core import signing
 from django.db import transaction
 
+from enquiries.case_events import record_event
 from enquiries.choices import OPEN_STATUSES, EventKind
 from enquiries.models import Attachment, Case
 
@@ -103,8 +105,8 @@ def thumbnail_bytes(attachment: Attachment) -> tuple[bytes, str]:
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    with attachment.file.open("rb") as handle, Image.open(handle) as image:
-        image = ImageOps.exif_transpose(image)  # keep it upright once orientation is dropped
+    with attachment.file.open("rb") as handle, Image.open(handle) as opened:
+        image = ImageOps.exif_transpose(opened)  # keep it upright once orientation is dropped
         image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         fmt = THUMBNAIL_TYPES[attachment.content_type]
         wanted = "RGB" if fmt == "JPEG" or image.mode in ("RGB", "L", "CMYK", "YCbCr") else "RGBA"
@@ -116,7 +118,7 @@ def thumbnail_bytes(attachment: Attachment) -> tuple[bytes, str]:
     return out.getvalue(), attachment.content_type
 
 
-def withdraw_publication(*, case: Case, by) -> bool:
+def withdraw_publication(*, case: Case, by: Any) -> bool:
     """Stop showing a report's description and photos to other residents (it names someone).
 
     Returns False when nothing was shown. Logged on the timeline for staff only.
@@ -128,8 +130,6 @@ def withdraw_publication(*, case: Case, by) -> bool:
         case.shared_publicly = False
         if not updated:
             return False
-        from enquiries.services import record_event
-
         record_event(
             case=case,
             kind=EventKind.NOTE,

@@ -70,7 +70,8 @@ class ServiceQuestionsForm(forms.Form):
             self.fields[question["name"]] = question_field(question)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for question in self.service.questions or []:
             if question["type"] == QuestionType.DATE:
                 value = cleaned.get(question["name"])

@@ -72,7 +72,7 @@ def validate_question_schema(schema: Any) -> None:
         raise ValidationError(problems)
 
 
-def answers_as_text(schema: list[dict], answers: dict[str, Any]) -> str:
+def answers_as_text(schema: list[dict[str, Any]], answers: dict[str, Any]) -> str:
     """Questions and answers as plain lines, for routing keywords and staff reading."""
     lines = []
     for question in schema:
@@ -101,7 +101,7 @@ def clean_number(value: Any) -> int | None:
     return None
 
 
-def clean_answers(schema: list[dict], answers: Any) -> dict[str, Any]:
+def clean_answers(schema: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
     """Validate answers sent as JSON (the partner API): the same rules as the forms apply.
 
     Returns the answers in the stored shape (text as str, yes/no as bool, dates as ISO strings)
@@ -163,7 +163,7 @@ def clean_answers(schema: list[dict], answers: Any) -> dict[str, Any]:
     return cleaned
 
 
-def non_personal_answers(schema: list[dict], answers: dict[str, Any]) -> dict[str, Any]:
+def non_personal_answers(schema: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
     """The answers retention may keep: those to questions in the schema not marked personal.
 
     An answer to a question no longer in the schema is dropped: nothing says it is safe.

@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from enquiries import outbox
+from enquiries.case_events import record_event
 from enquiries.choices import EventKind, UpdatePreference
 from enquiries.models import (
     Case,
@@ -323,8 +324,6 @@ def change_own_details(*, case: Case, changes: Mapping[str, Any]) -> list[Reside
             resident=resident, changes=cleaned, by=None, channel=Via.TRACKING_LINK, case=locked
         )
         if rows:
-            from enquiries.services import record_event
-
             record_event(
                 case=locked,
                 kind=EventKind.NOTE,

@@ -123,10 +123,10 @@ def _delete_files(attachments: Iterable[Attachment]) -> int:
 
 
 def _scrub_admin_log(model: type, ids: Iterable[int]) -> None:
-    ids = [str(pk) for pk in ids]
-    if ids:
+    object_ids = [str(pk) for pk in ids]
+    if object_ids:
         LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+            content_type=ContentType.objects.get_for_model(model), object_id__in=object_ids
         ).update(object_repr="", change_message="")
 
 

@@ -3,8 +3,10 @@
 Keyword-only arguments; the acting user is passed explicitly as ``by`` (None for the system).
 """
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -12,7 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from enquiries import lifecycle, outbox, webhooks
-from enquiries.choices import EventKind, Outcome, SlaState, Status
+from enquiries.case_events import record_event as record_event  # also written from here
+from enquiries.choices import Channel, Direction, EventKind, Outcome, SlaState, Status
 from enquiries.models import (
     Case,
     CaseEvent,
@@ -21,9 +24,16 @@ from enquiries.models import (
     Department,
     Resident,
     RoutingRule,
+    SelfServiceOutcome,
+    Service,
 )
+from enquiries.notifications import choose_medium
+from enquiries.questions import answers_as_text
+from enquiries.residents import resident_update_details
+from enquiries.routing import CaseFacts, RuleSpec, decide
+from enquiries.sla import OfficeHours, WorkingCalendar
 
-PUBLIC_STATUS_MESSAGES = {
+PUBLIC_STATUS_MESSAGES: dict[str, str] = {
     Status.OPEN: "Your enquiry is with the {department} team.",
     Status.IN_PROGRESS: "We are working on your enquiry.",
     Status.AWAITING_RESIDENT: "We need more information from you. Please reply.",
@@ -41,42 +51,17 @@ NOTIFY_ON = {
 
 
 @lru_cache(maxsize=1)
-def calendar():
+def calendar() -> WorkingCalendar:
     """The working calendar for SLA clocks (England and Wales bank holidays, office hours)."""
-    from enquiries.sla import OfficeHours, WorkingCalendar
-
     start = time.fromisoformat(settings.OFFICE_HOURS_START)
     end = time.fromisoformat(settings.OFFICE_HOURS_END)
     return WorkingCalendar(OfficeHours(start=start, end=end, tz=settings.TIME_ZONE))
 
 
-def record_event(
-    *,
-    case: Case,
-    kind: str,
-    message: str,
-    public: str = "",
-    by=None,
-    from_status: str = "",
-    to_status: str = "",
-    data: dict | None = None,
-) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        message=message,
-        public_message=public,
-        actor=by,
-        from_status=from_status,
-        to_status=to_status,
-        data=data or {},
-    )
-
-
-def _in_transaction(func):
+def _in_transaction[**P, R](func: Callable[P, R]) -> Callable[P, R]:
     """Run in the caller's transaction if there is one, else in a new one."""
 
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with transaction.atomic():
             return func(*args, **kwargs)
 
@@ -90,7 +75,7 @@ def case_transition(
     *,
     case: Case,
     to: str,
-    by=None,
+    by: Any = None,
     reason: str = "",
     outcome: str = "",
     notify: bool = True,
@@ -134,7 +119,7 @@ def case_transition(
         case.escalated_at = None
         fields += ["resolved_at", "closed_at", "outcome", "escalated_at"]
         # A fresh clock for the person who picks it up again (the old due date has passed).
-        case.sla_due_at = calendar().due_date(now, case.service.sla_days if case.service_id else 10)
+        case.sla_due_at = calendar().due_date(now, case.service.sla_days if case.service else 10)
         case.expected_at = None
         case.sla_state = SlaState.ON_TRACK
         case.progress_update_sent_at = None
@@ -142,7 +127,7 @@ def case_transition(
     case.status = to
     case.save(update_fields=list(dict.fromkeys(fields)))
     public = PUBLIC_STATUS_MESSAGES.get(to, "").format(
-        department=case.department.name if case.department_id else "council"
+        department=case.department.name if case.department else "council"
     )
     event = record_event(
         case=case,
@@ -180,7 +165,7 @@ def queue_update(*, case: Case, kind: str, key_suffix: str = "", **extra: str) -
     )
 
 
-def _expected_date_moved(case: Case, before, reason: str, by=None) -> str:
+def _expected_date_moved(case: Case, before: datetime | None, reason: str, by: Any = None) -> str:
     """Write the timeline entry when the resident's expected date moves; returns the reason."""
     after = case.expected_by
     if before is None or after is None or before == after:
@@ -199,7 +184,7 @@ def _expected_date_moved(case: Case, before, reason: str, by=None) -> str:
 
 @_in_transaction
 def change_expected_date(
-    *, case: Case, expected_at: datetime, reason: str, by=None, notify: bool = True
+    *, case: Case, expected_at: datetime, reason: str, by: Any = None, notify: bool = True
 ) -> Case:
     """Move the date the resident is promised (not the SLA target) and tell them why."""
     if not reason.strip():
@@ -225,14 +210,14 @@ def change_expected_date(
 
 def _recompute_due(case: Case) -> None:
     if case.routed_at:
-        sla_days = case.service.sla_days if case.service_id else settings.DEFAULT_SLA_DAYS
+        sla_days = case.service.sla_days if case.service else settings.DEFAULT_SLA_DAYS
         case.sla_due_at = calendar().due_date(
             case.created_at, sla_days, paused_seconds=case.sla_paused_seconds
         )
 
 
 @_in_transaction
-def case_assign(*, case: Case, assignee, by) -> Case:
+def case_assign(*, case: Case, assignee: Any, by: Any) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     previous = case.assignee
     case.assignee = assignee
@@ -252,13 +237,13 @@ def case_assign(*, case: Case, assignee, by) -> Case:
 
 
 @_in_transaction
-def add_note(*, case: Case, body: str, by) -> CaseEvent:
+def add_note(*, case: Case, body: str, by: Any) -> CaseEvent:
     """An internal note: never shown to the resident."""
     return record_event(case=case, kind=EventKind.NOTE, message=body.strip(), by=by)
 
 
 @_in_transaction
-def transfer(*, case: Case, to_department: Department, reason: str, by) -> Case:
+def transfer(*, case: Case, to_department: Department, reason: str, by: Any) -> Case:
     """Move a case to another team without asking the resident again; counts as a re-route."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to_department.pk == case.department_id:
@@ -294,11 +279,11 @@ def transfer(*, case: Case, to_department: Department, reason: str, by) -> Case:
 
 
 @_in_transaction
-def merge(*, duplicate: Case, into: Case, by, reason: str = "") -> Case:
+def merge(*, duplicate: Case, into: Case, by: Any, reason: str = "") -> Case:
     """Fold a duplicate into the main case: contacts and followers move; the duplicate closes."""
     if duplicate.pk == into.pk:
         raise ValueError("A case cannot be merged into itself.")
-    if into.merged_into_id:
+    if into.merged_into is not None:
         raise ValueError(
             f"{into.reference} was itself merged; merge into {into.merged_into.reference}."
         )
@@ -349,7 +334,7 @@ def merge(*, duplicate: Case, into: Case, by, reason: str = "") -> Case:
 
 
 @_in_transaction
-def subscribe(*, case: Case, resident: Resident, channel: str, by=None) -> bool:
+def subscribe(*, case: Case, resident: Resident, channel: str, by: Any = None) -> bool:
     """Add a resident to an existing case instead of opening a duplicate ("tell us once")."""
     if resident.pk == case.resident_id:
         return False
@@ -374,7 +359,7 @@ def reopen_window_open(case: Case, now: datetime | None = None) -> bool:
 
 
 @_in_transaction
-def reopen_if_recent(*, case: Case, by=None) -> Case:
+def reopen_if_recent(*, case: Case, by: Any = None) -> Case:
     """Reopen a finished case the resident replied to, within the reopen window."""
     if case.status in (Status.RESOLVED, Status.CLOSED) and reopen_window_open(case):
         return case_transition(
@@ -389,9 +374,6 @@ def reopen_if_recent(*, case: Case, by=None) -> Case:
 @_in_transaction
 def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     """Claim a received case and place it by the routing rules. False if already routed."""
-    from enquiries.questions import answers_as_text
-    from enquiries.routing import CaseFacts, decide
-
     now = now or timezone.now()
     claimed = Case.objects.filter(pk=case_id, status=Status.RECEIVED).update(
         status=Status.OPEN, routed_at=now
@@ -408,12 +390,12 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         .prefetch_related("services")
     ]
     facts = CaseFacts(
-        service_slug=case.service.slug if case.service_id else None,
+        service_slug=case.service.slug if case.service else None,
         text="\n".join(
             [
                 case.summary,
                 case.description,
-                answers_as_text(case.service.questions if case.service_id else [], case.answers),
+                answers_as_text(case.service.questions if case.service else [], case.answers),
             ]
         ),
         postcode_district=case.postcode_district or case.resident.postcode_district or None,
@@ -421,8 +403,8 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         resident_flags=frozenset(case.resident.flags or [])
         | ({"email_failing"} if case.resident.email_failing else set()),
     )
-    preset_department = case.department.slug if case.department_id else None
-    service_department = case.service.department.slug if case.service_id else preset_department
+    preset_department = case.department.slug if case.department else None
+    service_department = case.service.department.slug if case.service else preset_department
     decision = decide(
         facts,
         rules,
@@ -440,7 +422,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     if decision.priority:
         case.priority = decision.priority
     # The promise runs from receipt, not from routing: a slow queue must not extend it.
-    sla_days = case.service.sla_days if case.service_id else settings.DEFAULT_SLA_DAYS
+    sla_days = case.service.sla_days if case.service else settings.DEFAULT_SLA_DAYS
     case.sla_due_at = calendar().due_date(case.created_at, sla_days)
     case.save(update_fields=["department", "routing_rule", "priority", "sla_due_at", "updated_at"])
     record_event(
@@ -481,9 +463,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-def rule_spec(rule: RoutingRule):
-    from enquiries.routing import RuleSpec
-
+def rule_spec(rule: RoutingRule) -> RuleSpec:
     def split(text: str) -> tuple[str, ...]:
         return tuple(part.strip() for part in text.split(",") if part.strip())
 
@@ -498,7 +478,7 @@ def rule_spec(rule: RoutingRule):
         postcode_districts=frozenset(p.upper() for p in split(rule.postcode_districts)),
         channels=frozenset(rule.channels or []),
         resident_flags_all=frozenset(rule.resident_flags or []),
-        department_slug=rule.department.slug if rule.department_id else None,
+        department_slug=rule.department.slug if rule.department else None,
         priority=rule.priority or None,
         ack_template=rule.ack_template or None,
         auto_resolve=rule.auto_resolve,
@@ -507,11 +487,8 @@ def rule_spec(rule: RoutingRule):
 
 
 @_in_transaction
-def reply_to_resident(*, case: Case, body: str, by) -> Contact:
+def reply_to_resident(*, case: Case, body: str, by: Any) -> Contact:
     """A staff reply: public on the tracking page at once, sent by the resident's channel."""
-    from enquiries.choices import Channel, Direction
-    from enquiries.notifications import choose_medium
-
     medium = choose_medium(case.resident)
     # The contact records how the reply reaches the resident: by email, text, or (with no
     # working detail) only on their tracking page.
@@ -549,26 +526,13 @@ def reply_to_resident(*, case: Case, body: str, by) -> Contact:
 
 
 @_in_transaction
-def follow_case(*, case: Case, details, channel: str, by=None) -> bool:
-    """Tell us once: a new follower record (typed details never link to anyone else), unless
-    the same email and phone already follow or reported this case."""
-    from enquiries.intake import already_on_case, resident_from_details
-
-    if already_on_case(case, details) is not None:
-        return False
-    return subscribe(case=case, resident=resident_from_details(details), channel=channel, by=by)
-
-
-@_in_transaction
 def stop_updates(
-    *, case: Case, resident: Resident, by=None, channel: str = "tracking_link"
+    *, case: Case, resident: Resident, by: Any = None, channel: str = "tracking_link"
 ) -> None:
     """The resident asked for no more updates: automation checks consent_updates before sending.
 
     Recorded in the resident's change history like any change to their stored details.
     """
-    from enquiries.residents import resident_update_details
-
     if resident.anonymised_at is None:  # an anonymised record is never sent anything anyway
         resident_update_details(
             resident=resident,
@@ -586,10 +550,8 @@ def stop_updates(
     )
 
 
-def record_self_service(*, service, answered: bool):
+def record_self_service(*, service: Service, answered: bool) -> SelfServiceOutcome:
     """A "Did this answer your question?" click, counted per service (no personal data)."""
-    from enquiries.models import SelfServiceOutcome
-
     return SelfServiceOutcome.objects.create(service=service, answered=answered)
 
 
@@ -616,8 +578,6 @@ def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = N
 @_in_transaction
 def record_email_complaint(*, resident: Resident, case: Case, detail: str = "") -> None:
     """The resident marked our email as spam: send them no more updates, and say so on the case."""
-    from enquiries.residents import resident_update_details
-
     if resident.anonymised_at is None:
         resident_update_details(
             resident=resident,

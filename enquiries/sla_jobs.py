@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from enquiries import outbox, services
@@ -58,7 +58,7 @@ def run(now: datetime | None = None) -> RunSummary:
 # --- 1. due soon and breached ------------------------------------------------------------------
 
 
-def _running():
+def _running() -> QuerySet[Case]:
     return Case.objects.filter(
         status__in=RUNNING,
         sla_due_at__isnull=False,
@@ -73,6 +73,8 @@ def mark_states(now: datetime, summary: RunSummary | None = None) -> int:
     changed = 0
     cases = _running().only("id", "sla_due_at", "sla_state", "routed_at", "created_at")
     for case in cases.iterator(chunk_size=500):
+        if case.sla_due_at is None:  # _running() has only cases with a due date
+            continue
         state = calendar.sla_state(now, case.sla_due_at, case.routed_at or case.created_at)
         if state == case.sla_state:
             continue
@@ -124,7 +126,7 @@ def escalate(*, case_id: int, now: datetime) -> bool:
     if not claimed:
         return False
     case = Case.objects.select_related("department").get(pk=case_id)
-    managers = list(case.department.managers.all()) if case.department_id else []
+    managers = list(case.department.managers.all()) if case.department else []
     names = ", ".join(m.get_full_name() or m.get_username() for m in managers)
     round_ = CaseEvent.objects.filter(case=case, kind=EventKind.ESCALATED).count()
     services.record_event(
@@ -134,7 +136,10 @@ def escalate(*, case_id: int, now: datetime) -> bool:
             f"Passed its due date ({timezone.localtime(case.sla_due_at):%d %b %Y %H:%M}): "
             + (f"escalated to {names}" if names else "escalated to the team mailbox")
         ),
-        data={"managers": [m.pk for m in managers], "due": case.sla_due_at.isoformat()},
+        data={
+            "managers": [m.pk for m in managers],
+            "due": case.sla_due_at.isoformat() if case.sla_due_at else None,
+        },
     )
     outbox.enqueue(
         "enquiries.tasks.notify_managers",
@@ -180,7 +185,9 @@ def halfway_without_progress(now: datetime) -> list[int]:
     return [
         case.pk
         for case in candidates.iterator(chunk_size=500)
-        if now >= calendar.halfway_point(case.routed_at, case.sla_due_at)
+        if case.routed_at is not None  # both filtered on above
+        and case.sla_due_at is not None
+        and now >= calendar.halfway_point(case.routed_at, case.sla_due_at)
     ]
 
 

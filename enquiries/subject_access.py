@@ -15,7 +15,7 @@ import json
 import re
 import secrets
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -97,7 +97,7 @@ def delete_exports_of(resident: Resident) -> int:
 # --- gathering -----------------------------------------------------------------------------------
 
 
-def _when(value) -> str | None:
+def _when(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 

@@ -8,6 +8,7 @@ retry it (OutboxTask admin).
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from celery import Task, shared_task
 from celery.exceptions import Retry
@@ -21,7 +22,7 @@ from enquiries.notifications import send_tracking_link as send_tracking_link_now
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (TransientSendError, ConnectionError, TimeoutError, OperationalError, InterfaceError)
-RETRY = {
+RETRY: dict[str, Any] = {
     "autoretry_for": TRANSIENT,
     "retry_backoff": 2,
     "retry_backoff_max": 300,

@@ -16,6 +16,7 @@ import json
 import secrets
 import time
 import uuid
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -76,7 +77,7 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return "v1=" + mac.hexdigest()
 
 
-def case_changed(*, case: Case, event: str, source_key: str, data: dict) -> int:
+def case_changed(*, case: Case, event: str, source_key: str, data: dict[str, Any]) -> int:
     """Record a delivery per subscribed endpoint of the case's partner (call inside the
     transaction that made the change). Returns how many were recorded."""
     if not case.partner_id:
@@ -95,7 +96,7 @@ def case_changed(*, case: Case, event: str, source_key: str, data: dict) -> int:
                     "reference": case.reference,
                     "status": case.status,
                     "status_label": case.resident_status_label,
-                    "service": case.service.slug if case.service_id else None,
+                    "service": case.service.slug if case.service else None,
                 },
                 "data": data,
             },

@@ -105,7 +105,7 @@ def check_beat() -> Check:
         return Check("beat", False, type(exc).__name__)
     age = _age(last, timezone.now())
     data = {"last_run": last.isoformat() if last else None, "age_seconds": age}
-    if last is None:
+    if last is None or age is None:
         return Check("beat", False, "no periodic job has run yet", data)
     if age > settings.HEALTH_BEAT_MAX_AGE_SECONDS:
         return Check("beat", False, f"last run {age:.0f} s ago", data)

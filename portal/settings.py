@@ -153,7 +153,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "portal.sqlite3",
+            "NAME": str(VAR_DIR / "portal.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE takes the write
                 # lock at BEGIN so two processes never deadlock upgrading a read lock.
@@ -340,7 +340,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
@@ -449,7 +449,7 @@ NOTIFICATION_DIGEST_TIME = env_str("NOTIFICATION_DIGEST_TIME", "18:00")
 SLA_BREACH_EXTENSION_DAYS = env_int("SLA_BREACH_EXTENSION_DAYS", 3)
 # Routing has its own queue so that a new case never waits behind a backlog of updates; workers
 # consume every queue listed here unless started with -Q.
-CELERY_TASK_QUEUES = {"routing": {}, "celery": {}, "webhooks": {}}
+CELERY_TASK_QUEUES: dict[str, dict[str, str]] = {"routing": {}, "celery": {}, "webhooks": {}}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "enquiries.tasks.route_case": {"queue": "routing"},

@@ -96,7 +96,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Case")
     def case_link(self, obj: InboundMessage):
-        if not obj.case_id:
+        if obj.case is None:
             return "—"
         url = reverse("admin:enquiries_case_change", args=[obj.case_id])
         return format_html('<a href="{}">{}</a>', url, obj.case.reference)

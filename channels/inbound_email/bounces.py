@@ -354,7 +354,8 @@ def plain_bounce(
             recipient = found[0]
             break
     if recipient is None:
-        start = (failure or delay).start() if (failure or delay) else 0
+        match = failure or delay
+        start = match.start() if match else 0
         candidates = [a for a in emails_in_text(text[start:]) if a.lower() not in own]
         recipient = candidates[0] if candidates else None
 

@@ -37,7 +37,7 @@ def cases_by_message_ids(ids: list[str]) -> list[Case]:
     wanted = [i.strip("<>") for i in ids if i][-100:]
     if not wanted:
         return []
-    found: dict[str, int] = {}
+    found: dict[str, int | None] = {}
     for mid, case_id in Contact.objects.filter(message_id__in=wanted).values_list(
         "message_id", "case_id"
     ):
@@ -48,9 +48,9 @@ def cases_by_message_ids(ids: list[str]) -> list[Case]:
         found.setdefault(mid, case_id)
     ordered: list[int] = []
     for mid in reversed(wanted):  # In-Reply-To / the last reference is the closest parent
-        case_id = found.get(mid)
-        if case_id and case_id not in ordered:
-            ordered.append(case_id)
+        found_id = found.get(mid)
+        if found_id and found_id not in ordered:
+            ordered.append(found_id)
     cases = Case.objects.select_related("resident").in_bulk(ordered)
     return [cases[pk] for pk in ordered if pk in cases]
 

@@ -7,6 +7,8 @@ is sent to the sender automatically (it may be a machine), and the case goes to 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -35,7 +37,7 @@ def held_messages(*, status: str = "") -> QuerySet[InboundMessage]:
     )
 
 
-def open_case_from_held(row: InboundMessage, *, by) -> InboundMessage:
+def open_case_from_held(row: InboundMessage, *, by: Any) -> InboundMessage:
     """Staff judged a held message real: open a triage case from it (once), never acknowledged."""
     if row.status not in HELD:
         raise CannotOpen(f"this message is {row.get_status_display().lower()}, not held")

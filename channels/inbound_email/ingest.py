@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -94,7 +94,7 @@ class _Finish:
     contact: Contact | None = None
     acknowledged: bool = False
     line: str = ""
-    effects: list[Callable[[], None]] = field(default_factory=list)
+    effects: list[Callable[[], object]] = field(default_factory=list)  # results unused
     facts: dict[str, object] = field(default_factory=dict)  # staff_facts() of the message
 
 
@@ -159,7 +159,7 @@ def ingest(*, mailbox: Mailbox, raw: bytes, source: str) -> IngestResult:
     parsed = safe_parse(raw)
     row, created = store_raw(mailbox=mailbox, raw=raw, source=source, parsed=parsed, claim=True)
     if not created and row.status != RowStatus.STORED:
-        where = f" (case {row.case.reference})" if row.case_id else ""
+        where = f" (case {row.case.reference})" if row.case else ""
         return IngestResult(row=row, line=f"duplicate of message #{row.pk}{where}", duplicate=True)
     return process(row, parsed=parsed, claimed=created)
 
@@ -229,7 +229,7 @@ def process(
 
 
 @contextmanager
-def relaxed_commits():
+def relaxed_commits() -> Iterator[None]:
     """After the raw message is durably stored, the commits that process it need not wait for
     the disk: PostgreSQL's per-session ``synchronous_commit = off`` can lose only the last few
     hundred milliseconds of them in a database crash, which leaves the row ``stored`` and the
@@ -505,7 +505,7 @@ def _delivery_report(parsed: ParsedEmail) -> _Finish:
             same_address = resident is not None and resident.email.lower() == (
                 notification.to_address.lower()
             )
-            if same_address:
+            if same_address and resident is not None:
                 services.mark_email_failing(resident=resident, reason=detail or what)
 
     failing = " (resident's email marked failing)" if permanent and resident else ""

@@ -16,6 +16,7 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from aiosmtpd.lmtp import LMTP
 from django.db import close_old_connections, connections
@@ -65,11 +66,13 @@ class Handler:
         self.store_pool = ThreadPoolExecutor(workers, thread_name_prefix="lmtp-store")
         self.process_pool = ThreadPoolExecutor(workers, thread_name_prefix="lmtp-process")
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         loop = asyncio.get_running_loop()
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import binascii
 import contextlib
+import email.message
 import email.parser
 import email.policy
 import io
@@ -62,7 +63,7 @@ def decode_base64(data: memoryview) -> bytes:
     return out.getvalue()
 
 
-def _headers(block: bytes):
+def _headers(block: bytes) -> email.message.Message:
     return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(block)
 
 

@@ -58,5 +58,7 @@ def held_open_case(request: HttpRequest, pk: int) -> HttpResponse:
     except held.CannotOpen as exc:
         messages.error(request, f"No case was opened: {exc}")
         return redirect("inbound_email_staff:held_detail", pk=pk)
-    messages.success(request, f"Case {row.case.reference} opened in triage.")
-    return redirect("staff:case", row.case.reference)
+    case = row.case
+    assert case is not None  # open_case_from_held links the new case or raises CannotOpen
+    messages.success(request, f"Case {case.reference} opened in triage.")
+    return redirect("staff:case", case.reference)

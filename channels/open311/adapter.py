@@ -7,6 +7,7 @@ the partner and the exact form it posted (a client retrying after a lost respons
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
@@ -64,9 +65,7 @@ def _summary(service: Service, description: str) -> str:
     return (first or service.name)[: intake.MAX_SUMMARY].strip()
 
 
-def _coordinate(posted: Posted, name: str, limit: int):
-    from decimal import Decimal, InvalidOperation
-
+def _coordinate(posted: Posted, name: str, limit: int) -> Decimal | None:
     raw = posted.get(name)
     if not raw:
         return None

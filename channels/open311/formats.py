@@ -52,7 +52,8 @@ def _fill(element: ET.Element, name: str, value: Any) -> None:
 def to_xml(root: str, value: Any) -> bytes:
     element = ET.Element(root)
     _fill(element, root, value)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8")
+    body: bytes = ET.tostring(element, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
 
 
 def render(fmt: str, root: str, value: Any, status: int = 200) -> HttpResponse:

@@ -50,7 +50,7 @@ def service_entry(service: Service) -> dict[str, Any]:
     }
 
 
-def attribute(question: dict, order: int) -> dict[str, Any]:
+def attribute(question: dict[str, Any], order: int) -> dict[str, Any]:
     qtype = question["type"]
     values: list[dict[str, str]] = []
     if qtype == QuestionType.CHOICE:

@@ -30,14 +30,14 @@ def client_ip(request: HttpRequest) -> str:
     Without proxies, REMOTE_ADDR."""
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = [
+        forwarded: list[str] = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
 
 
 def allow(request: HttpRequest, scope: str) -> bool:

@@ -1,5 +1,7 @@
 """The partner API: interfaces only. Validate, call intake or a selector, serialise."""
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -57,7 +59,7 @@ class PartnerAPIView(APIView):
 
     @property
     def partner(self) -> PartnerOrganisation:
-        return self.request.auth
+        return cast(PartnerOrganisation, self.request.auth)  # set by PartnerTokenAuthentication
 
     def idempotency_key(self) -> str:
         key = self.request.headers.get("Idempotency-Key", "").strip()

@@ -13,21 +13,22 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from enquiries import policy
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
     """True while a signed-in user still owes a one-time code for this session."""
     if not settings.STAFF_REQUIRE_2FA:
         return False
-    return not request.user.is_verified()
+    return not request.user.is_verified()  # type: ignore[union-attr]  # django_otp's middleware adds it
 
 
 def second_factor_url(request: HttpRequest) -> str:
@@ -42,7 +43,7 @@ def staff_required(view: View) -> View:
 
     @wraps(view)
     @never_cache
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not policy.is_portal_staff(request.user):
@@ -60,7 +61,7 @@ def staff_api(view: View) -> View:
 
     @wraps(view)
     @never_cache
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated or not policy.is_portal_staff(request.user):
             return JsonResponse({"error": "Sign in as a member of staff."}, status=401)
         if needs_second_factor(request):

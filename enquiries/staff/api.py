@@ -29,12 +29,12 @@ def case_summary(request: HttpRequest, reference: str) -> JsonResponse:
             "summary": case.summary,
             "status": case.status,
             "status_label": case.get_status_display(),
-            "service": case.service.name if case.service_id else None,
-            "department": case.department.name if case.department_id else None,
+            "service": case.service.name if case.service else None,
+            "department": case.department.name if case.department else None,
             "expected_by": case.expected_by.isoformat() if case.expected_by else None,
             "sla_state": selectors.sla_state_now(case),
             "assignee": (case.assignee.get_full_name() or case.assignee.get_username())
-            if case.assignee_id
+            if case.assignee
             else None,
             "resident": {"id": case.resident_id, "name": case.resident.full_name},
             "can_change": policy.can_change_case(request.user, case),

@@ -50,7 +50,7 @@ def export_status(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 
 @staff_required
-def export_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def export_download(request: HttpRequest, pk: int, token: str) -> FileResponse:
     export = _export(request, pk, token)
     if export.state != SubjectAccessExport.State.READY or not export.file:
         raise Http404("The export is not ready yet.")

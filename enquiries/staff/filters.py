@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, QuerySet
+from django.db.models import F, OrderBy, QuerySet
 
 from enquiries.choices import OPEN_STATUSES, Channel, Priority, SlaState, Status
 from enquiries.models import Case, Service
@@ -16,7 +16,7 @@ from enquiries.staff_selectors import SlaCutoffs, filter_sla
 OPEN = "open"
 ALL = "all"
 STATUS_CHOICES = [(OPEN, "All open"), *Status.choices, (ALL, "Any status")]
-SORTS = {
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "due": (F("sla_due_at").asc(nulls_last=True), "id"),
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),

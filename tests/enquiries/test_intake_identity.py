@@ -150,7 +150,7 @@ def test_joining_a_report_with_alices_email_makes_a_new_follower(alice_case):
     alice = alice_case.resident
     before = stored(alice)
     other = file_case(alice_case.service, email="reporter@example.com")
-    services.follow_case(
+    intake.follow_case(
         case=other,
         details=ResidentDetails(
             full_name="Mallory", email="alice@example.com", phone="07700900666"
@@ -167,10 +167,10 @@ def test_joining_a_report_with_alices_email_makes_a_new_follower(alice_case):
 def test_joining_the_same_report_twice_with_the_same_details_follows_it_once(alice_case):
     other = file_case(alice_case.service, email="reporter@example.com")
     details = ResidentDetails(full_name="Neil", email="neil@example.com", phone="07700900777")
-    assert services.follow_case(case=other, details=details, channel=Channel.WEB)
-    assert not services.follow_case(case=other, details=details, channel=Channel.WEB)
+    assert intake.follow_case(case=other, details=details, channel=Channel.WEB)
+    assert not intake.follow_case(case=other, details=details, channel=Channel.WEB)
     assert other.subscriptions.count() == 1
-    assert not services.follow_case(
+    assert not intake.follow_case(
         case=other, details=ResidentDetails(email="REPORTER@example.com"), channel=Channel.WEB
     )
     assert other.subscriptions.count() == 1

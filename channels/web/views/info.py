@@ -1,6 +1,8 @@
 """The pages every public-sector site must have: accessibility statement, privacy notice and
 cookies. The council-specific parts come from settings (environment), documented in README."""
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_GET
 from enquiries.models import Service
 
 
-def _details() -> dict:
+def _details() -> dict[str, Any]:
     return {
         "base_url": settings.PORTAL_BASE_URL,
         "dpo_email": settings.COUNCIL_DPO_EMAIL,
@@ -34,7 +36,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/info/accessibility.html", context)
 
 
-def _retention_exceptions() -> list[dict]:
+def _retention_exceptions() -> list[dict[str, Any]]:
     """Services whose records are kept longer or shorter than the default (set in the admin)."""
     default = Service._meta.get_field("retention_days").default
     return [

@@ -1,7 +1,7 @@
 """The enquiry journey: question pages, "Check your answers", the confirmation.
 
 Thin views: each page validates one form, keeps the answers in the session (channels.web.journey)
-and moves on; only the final POST writes, through enquiries.intake (or services.follow_case for
+and moves on; only the final POST writes, through enquiries.intake (or intake.follow_case for
 "tell us once"), with the journey key as the idempotency key.
 """
 
@@ -475,7 +475,7 @@ def _send(service: Service, journey: Journey, following: Case | None) -> Case:
     """The one write of the journey: a new case through intake, or joining a known report."""
     if following is not None:
         details = _resident(service, journey)
-        services.follow_case(case=following, details=details, channel=Channel.WEB)
+        intake.follow_case(case=following, details=details, channel=Channel.WEB)
         return following
     files = [uploads.load(record) for record in journey.data["files"]]
     if any(f is None for f in files):
