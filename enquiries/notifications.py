@@ -19,7 +19,7 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from enquiries import notification_templates, outbox
+from enquiries import demo_outbox, notification_templates, outbox
 from enquiries.case_events import record_event
 from enquiries.choices import Channel, Direction, EventKind, UpdatePreference
 from enquiries.models import (
@@ -530,11 +530,10 @@ def _notify_client(api_key: str, base_url: str) -> Any:  # the client library ha
     return NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
 
 
-def _text_client():
+def _text_client() -> Any:
+    """GOV.UK Notify, or in the demo the outbox that stands in for it."""
     if not settings.NOTIFY_API_KEY and settings.SMS_MODE == "outbox":
-        from enquiries.demo_outbox import DemoTextClient
-
-        return DemoTextClient()
+        return demo_outbox.DemoTextClient()
     return _notify_client(settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL)
 
 

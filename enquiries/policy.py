@@ -22,7 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from enquiries import access_log
+from enquiries import access_log, demo_outbox
 from enquiries.models import (
     Attachment,
     Case,
@@ -315,8 +315,6 @@ def can_review_held_email(user: Any) -> bool:
 
 def can_read_demo_outbox(user: Any) -> bool:
     """The demo's outbox (development only): every staff role, to follow the demo end to end."""
-    from enquiries import demo_outbox
-
     return demo_outbox.enabled() and is_portal_staff(user)
 
 
