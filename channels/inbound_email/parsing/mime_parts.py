@@ -45,6 +45,14 @@ def trace_headers(message: Part) -> list[tuple[str, str]]:
     return out
 
 
+def raw_header(part: Part, name: str) -> str | None:
+    """The first raw value of one header (``name`` lower-case), without copying them all."""
+    for key, value in part.raw_items():
+        if str(key).strip().lower() == name:
+            return str(value)
+    return None
+
+
 def first(headers: dict[str, list[str]], name: str) -> str | None:
     """The first value of a header, or None when the message has none."""
     values = headers.get(name)
@@ -84,13 +92,13 @@ def charset(part: Part) -> str | None:
     try:
         declared = part.get_content_charset()
     except Exception:
-        declared = charset_hint(first(raw_headers(part), "content-type") or "")
+        declared = charset_hint(raw_header(part, "content-type") or "")
     return fix_surrogates(declared) if declared else None
 
 
 def disposition(part: Part) -> str | None:
     """ "inline", "attachment" (or whatever was written), lower-cased; None if not given."""
-    raw = first(raw_headers(part), "content-disposition")
+    raw = raw_header(part, "content-disposition")
     if raw is None:
         return None
     value = unfold(fix_surrogates(raw)).split(";", 1)[0].strip().lower()
@@ -99,7 +107,7 @@ def disposition(part: Part) -> str | None:
 
 def content_id(part: Part) -> str | None:
     """The Content-ID without its angle brackets (what HTML ``cid:`` links name)."""
-    raw = first(raw_headers(part), "content-id")
+    raw = raw_header(part, "content-id")
     if not raw:
         return None
     return clean_text(unfold(raw), keep_newlines=False).strip("<> ")[:250] or None

@@ -378,7 +378,7 @@ def _related_root(part: Part, kids: list[Part]) -> int:
     if not start:
         return 0
     for index, child in enumerate(kids):
-        cid = mime_parts.first(mime_parts.raw_headers(child), "content-id") or ""
+        cid = mime_parts.raw_header(child, "content-id") or ""
         if cid.strip() == start.strip():
             return index
     return 0
