@@ -12,7 +12,7 @@ from typing import cast
 from .. import spool
 from ..charsets import clean_text, fix_surrogates
 from . import limits
-from .bodies import assemble_body
+from .bodies import Body, assemble_body
 from .classification import MessageFacts, classify
 from .envelope import Headers, read_envelope
 from .limits import MAX_DEPTH, OVERSIZE_HEADER_BYTES
@@ -20,7 +20,13 @@ from .mime_parts import charset_hint, first, raw_headers, trace_headers
 from .mime_tree import TreeWalker
 from .prescan import limits_reason, not_mime_reason, size_reason
 from .result import KIND_MESSAGE, Notes, ParsedEmail, dedupe_key, unusable
-from .sender import read_recipients, read_return_path, read_sender, return_path_mismatch
+from .sender import (
+    Sender,
+    read_recipients,
+    read_return_path,
+    read_sender,
+    return_path_mismatch,
+)
 
 
 def parse_message(raw: bytes) -> ParsedEmail:
@@ -86,21 +92,11 @@ def _parse_message_tree(
     return_path = read_return_path(headers, hint)
     recipients = read_recipients(headers, hint)
 
-    walker = TreeWalker()
-    if limit_reason is None:
-        walker.visit(message, 0)
-    quarantine_reason = limit_reason or walker.quarantine_reason
-    _note_walk(walker, notes)
+    walker = _walk_body(message, limit_reason, notes)
     body = assemble_body(walker, notes)
-    if quarantine_reason is None and _nothing_recovered(walker, body.has_text):
-        quarantine_reason = (
-            "the multipart body has no parseable parts and no text could be recovered"
-        )
-
     facts = MessageFacts(headers, envelope, sender, return_path, recipients.to, body, walker)
     classification = classify(facts)
-    if sender.address is None and quarantine_reason is None:
-        quarantine_reason = "no usable sender: the From header is missing or has no valid address"
+    quarantine_reason = _quarantine_reason(limit_reason, walker, body, sender)
     unverified = sender.unverified_reasons + return_path_mismatch(
         return_path.address, sender.address
     )
@@ -145,9 +141,35 @@ def _parse_message_tree(
     )
 
 
-def _nothing_recovered(walker: TreeWalker, has_text: bool) -> bool:
-    """A broken multipart body that yielded neither text nor files: nothing for staff to read."""
-    return walker.unparseable_multipart and not has_text and not walker.attachments
+def _walk_body(
+    message: email.message.Message, limit_reason: str | None, notes: Notes
+) -> TreeWalker:
+    """Walk the MIME tree (unless a limit already refused the body) and note what it found."""
+    walker = TreeWalker()
+    if limit_reason is None:
+        walker.visit(message, 0)
+    for text in walker.defects:
+        notes.add(text)
+    if walker.attachments_omitted:
+        omitted = walker.attachments_omitted
+        notes.add(
+            f"{omitted + len(walker.attachments)} attachments: only the first "
+            f"{limits.MAX_ATTACHMENTS} were kept ({omitted} left in the raw message)"
+        )
+    return walker
+
+
+def _quarantine_reason(
+    limit_reason: str | None, walker: TreeWalker, body: Body, sender: Sender
+) -> str | None:
+    """Why the message cannot be used, the first that applies; None if it can."""
+    if limit_reason or walker.quarantine_reason:
+        return limit_reason or walker.quarantine_reason
+    if walker.unparseable_multipart and not body.has_text and not walker.attachments:
+        return "the multipart body has no parseable parts and no text could be recovered"
+    if sender.address is None:
+        return "no usable sender: the From header is missing or has no valid address"
+    return None
 
 
 def _header_text(message: email.message.Message) -> tuple[Headers, str | None]:
@@ -169,15 +191,3 @@ def _mime_defects(message: email.message.Message) -> list[str]:
         words = re.sub(r"(?<!^)(?=[A-Z])", " ", type(defect).__name__).lower()
         notes.add(f"MIME problem: {words.removesuffix(' defect')}")
     return notes
-
-
-def _note_walk(walker: TreeWalker, notes: Notes) -> None:
-    """Carry the walk's defects over, and say how many attachments were left out."""
-    for text in walker.defects:
-        notes.add(text)
-    if walker.attachments_omitted:
-        omitted = walker.attachments_omitted
-        notes.add(
-            f"{omitted + len(walker.attachments)} attachments: only the first "
-            f"{limits.MAX_ATTACHMENTS} were kept ({omitted} left in the raw message)"
-        )
