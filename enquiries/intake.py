@@ -273,7 +273,7 @@ def _validate_contact(contact: ContactDetails) -> None:
         raise IntakeError(errors)
 
 
-def _validate_new_case(command: NewCase) -> places.Place | None:
+def _validate_new_case(command: NewCase) -> places.Place | None:  # noqa: C901  a flat list of input checks
     """Raise IntakeError for bad input; else the directory's place for the postcode (looked up
     once: the area check and the case's place fields both use it)."""
     _validate_contact(command.contact)

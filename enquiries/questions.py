@@ -19,7 +19,7 @@ ALLOWED_KEYS = {"name", "label", "type", "required", "hint", "choices", "max_len
 RESERVED_NAMES = {"description", "summary", "postcode", "address", "email", "phone", "name"}
 
 
-def validate_question_schema(schema: Any) -> None:
+def validate_question_schema(schema: Any) -> None:  # noqa: C901  a flat list of independent checks, read top to bottom
     """Raise ValidationError listing every problem, so an admin can fix them in one go."""
     problems: list[str] = []
     if not isinstance(schema, list):
@@ -107,8 +107,6 @@ def clean_answers(schema: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
     Returns the answers in the stored shape (text as str, yes/no as bool, dates as ISO strings)
     or raises ValidationError keyed by question name.
     """
-    from datetime import date
-
     if not isinstance(answers, dict):
         raise ValidationError({"answers": ["Answers must be an object keyed by question name."]})
     by_name = {q["name"]: q for q in schema}
@@ -119,48 +117,53 @@ def clean_answers(schema: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for name, question in by_name.items():
         value = answers.get(name)
-        label = question["label"]
         if value in (None, "", []):
             if question.get("required"):
-                errors[name] = [f"Answer the question: {label}"]
+                errors[name] = [f"Answer the question: {question['label']}"]
             continue
-        qtype = question["type"]
-        if qtype == QuestionType.YES_NO:
-            if not isinstance(value, bool):
-                errors[name] = [f"{label}: answer true or false."]
-                continue
-        elif qtype == QuestionType.CHOICE:
-            if value not in question["choices"]:
-                errors[name] = [f"{label}: choose one of {', '.join(question['choices'])}."]
-                continue
-        elif qtype == QuestionType.NUMBER:
-            number = clean_number(value)
-            if number is None:
-                errors[name] = [f"{label}: give a whole number from 0 to {MAX_NUMBER:,}."]
-                continue
-            value = number
-        elif qtype == QuestionType.MULTI_CHOICE:
-            picked = value if isinstance(value, list) else [value]
-            if not all(isinstance(v, str) and v in question["choices"] for v in picked):
-                errors[name] = [f"{label}: choose any of {', '.join(question['choices'])}."]
-                continue
-            value = [c for c in question["choices"] if c in picked]  # catalogue order, once
-        elif qtype == QuestionType.DATE:
-            try:
-                value = date.fromisoformat(str(value)).isoformat()
-            except ValueError:
-                errors[name] = [f"{label}: give a date as YYYY-MM-DD."]
-                continue
+        value, error = _clean_answer(question, value)
+        if error:
+            errors[name] = [error]
         else:
-            limit = question.get("max_length") or 500
-            if not isinstance(value, str) or len(value) > limit:
-                errors[name] = [f"{label}: give text of at most {limit} characters."]
-                continue
-            value = value.strip()
-        cleaned[name] = value
+            cleaned[name] = value
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _clean_answer(question: dict[str, Any], value: Any) -> tuple[Any, str | None]:
+    """One given answer in its stored shape, or the error to show for it."""
+    from datetime import date
+
+    label, qtype = question["label"], question["type"]
+    choices: list[str] = question.get("choices") or []
+    if qtype == QuestionType.YES_NO:
+        return (
+            (value, None) if isinstance(value, bool) else (None, f"{label}: answer true or false.")
+        )
+    if qtype == QuestionType.CHOICE:
+        if value not in choices:
+            return None, f"{label}: choose one of {', '.join(choices)}."
+        return value, None
+    if qtype == QuestionType.NUMBER:
+        number = clean_number(value)
+        if number is None:
+            return None, f"{label}: give a whole number from 0 to {MAX_NUMBER:,}."
+        return number, None
+    if qtype == QuestionType.MULTI_CHOICE:
+        picked = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) and v in choices for v in picked):
+            return None, f"{label}: choose any of {', '.join(choices)}."
+        return [c for c in choices if c in picked], None  # catalogue order, once
+    if qtype == QuestionType.DATE:
+        try:
+            return date.fromisoformat(str(value)).isoformat(), None
+        except ValueError:
+            return None, f"{label}: give a date as YYYY-MM-DD."
+    limit = question.get("max_length") or 500
+    if not isinstance(value, str) or len(value) > limit:
+        return None, f"{label}: give text of at most {limit} characters."
+    return value.strip(), None
 
 
 def non_personal_answers(schema: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:

@@ -201,7 +201,7 @@ def _quote_list(items: Iterable[str]) -> str:
     return ", ".join(f'"{item}"' for item in items)
 
 
-def _match(rule: RuleSpec, facts: CaseFacts, tokens: Sequence[str]) -> tuple[str, ...] | None:
+def _match(rule: RuleSpec, facts: CaseFacts, tokens: Sequence[str]) -> tuple[str, ...] | None:  # noqa: C901  one guard per rule condition, in the order reasons are shown
     """The conditions that held (for the reason), or None if any failed."""
     matched: list[str] = []
     if rule.services:
@@ -356,7 +356,7 @@ def _decision_for(
 # --- validation ---------------------------------------------------------------------------
 
 
-def validate_rule(spec: RuleSpec) -> list[str]:
+def validate_rule(spec: RuleSpec) -> list[str]:  # noqa: C901  a flat list of independent checks
     """Problems an editor should see before saving a rule.
 
     Blocking problems are plain sentences; advisory ones start with ``"Warning: "`` so a form

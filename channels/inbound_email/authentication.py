@@ -83,46 +83,60 @@ def _domain(value: str) -> str:
 
 
 def verdict(raw_headers: list[tuple[str, str]], from_address: str | None) -> Verdict:
-    """Decide whether the From domain is authenticated by our server's results."""
-    if not authserv_ids():
-        headers: list[str] = []
-    else:
-        headers = trusted_results(raw_headers)
-    required = bool(getattr(settings, "EMAIL_AUTH_RESULTS_REQUIRED", True))
+    """Decide whether the From domain is authenticated by our server's results.
+
+    The first conclusive DMARC result decides; without one, an SPF or DKIM pass for the From
+    address's organisational domain (alignment) authenticates it.
+    """
+    headers = trusted_results(raw_headers) if authserv_ids() else []
     if not headers:
-        if not required:
-            return Verdict(True, False, "authentication not checked (no results expected)")
-        return Verdict(
-            False,
-            True,
-            "no Authentication-Results from our receiving server "
-            f"({', '.join(sorted(authserv_ids())) or 'EMAIL_AUTHSERV_ID not set'})",
-        )
+        return _no_results()
+    results = [found for header in headers for found in _results(header)]
     from_org = org_domain(_domain(from_address or ""))
-    aligned: list[str] = []
-    seen: list[str] = []
-    for header in headers:
-        for method, result, props in _results(header):
-            seen.append(f"{method}={result}")
-            if method == "dmarc":
-                if result == "pass":
-                    return Verdict(True, True, "DMARC pass")
-                if result in {"fail", "quarantine", "reject"}:
-                    return Verdict(False, True, f"DMARC {result} for {from_org or 'the sender'}")
-            if result != "pass" or not from_org:
-                continue
-            if method == "spf":
-                domain = _domain(props.get("smtp.mailfrom", "") or props.get("smtp.helo", ""))
-            elif method == "dkim":
-                domain = _domain(props.get("header.d", "") or props.get("header.i", ""))
-            else:
-                continue
-            if domain and org_domain(domain) == from_org:
-                aligned.append(f"{method}=pass ({domain})")
+    dmarc = _dmarc_verdict(results, from_org)
+    if dmarc is not None:
+        return dmarc
+    aligned = [line for line in (_aligned(*found, from_org) for found in results) if line]
     if aligned:
         return Verdict(True, True, "aligned " + ", ".join(aligned))
+    seen = ", ".join(f"{method}={result}" for method, result, _ in results)
+    return Verdict(
+        False, True, f"not authenticated for {from_org or 'the sender'} ({seen or 'no results'})"
+    )
+
+
+def _no_results() -> Verdict:
+    """No results from our own server: fine only where none are expected (development)."""
+    if not bool(getattr(settings, "EMAIL_AUTH_RESULTS_REQUIRED", True)):
+        return Verdict(True, False, "authentication not checked (no results expected)")
     return Verdict(
         False,
         True,
-        f"not authenticated for {from_org or 'the sender'} ({', '.join(seen) or 'no results'})",
+        "no Authentication-Results from our receiving server "
+        f"({', '.join(sorted(authserv_ids())) or 'EMAIL_AUTHSERV_ID not set'})",
     )
+
+
+def _dmarc_verdict(results: list[tuple[str, str, dict[str, str]]], from_org: str) -> Verdict | None:
+    """The first conclusive DMARC result (pass, or fail/quarantine/reject), if any."""
+    for method, result, _ in results:
+        if method != "dmarc":
+            continue
+        if result == "pass":
+            return Verdict(True, True, "DMARC pass")
+        if result in {"fail", "quarantine", "reject"}:
+            return Verdict(False, True, f"DMARC {result} for {from_org or 'the sender'}")
+    return None
+
+
+def _aligned(method: str, result: str, props: dict[str, str], from_org: str) -> str | None:
+    """ "spf=pass (domain)" when an SPF or DKIM pass is for the From organisation, else None."""
+    if result != "pass" or not from_org:
+        return None
+    if method == "spf":
+        domain = _domain(props.get("smtp.mailfrom", "") or props.get("smtp.helo", ""))
+    elif method == "dkim":
+        domain = _domain(props.get("header.d", "") or props.get("header.i", ""))
+    else:
+        return None
+    return f"{method}=pass ({domain})" if domain and org_domain(domain) == from_org else None

@@ -129,6 +129,14 @@ def auto_reasons(
 
     ``headers`` maps lower-case header names to their raw values.
     """
+    return [
+        *_auto_header_reasons(headers),
+        *_machine_sender_reasons(from_address, return_path, null_return_path),
+    ]
+
+
+def _auto_header_reasons(headers: Mapping[str, Sequence[str]]) -> list[str]:
+    """Header fields that only automatic and list mail carries."""
     reasons: list[str] = []
     for value in headers.get("auto-submitted", ()):
         word = _first_word(value)
@@ -141,19 +149,31 @@ def auto_reasons(
         if word in {"bulk", "junk", "list", "auto_reply", "auto-reply"}:
             reasons.append(f"Precedence: {word}")
             break
-    if headers.get("list-id"):
-        reasons.append("List-Id")
-    if headers.get("list-unsubscribe"):
-        reasons.append("List-Unsubscribe")
-    if headers.get("x-auto-response-suppress"):
-        reasons.append("X-Auto-Response-Suppress")
+    signals = (
+        ("List-Id", bool(headers.get("list-id"))),
+        ("List-Unsubscribe", bool(headers.get("list-unsubscribe"))),
+        ("X-Auto-Response-Suppress", bool(headers.get("x-auto-response-suppress"))),
+        ("X-Autoreply", _autoreply_header(headers)),
+        ("X-Failed-Recipients", bool(headers.get("x-failed-recipients"))),
+    )
+    reasons.extend(reason for reason, present in signals if present)
+    return reasons
+
+
+def _autoreply_header(headers: Mapping[str, Sequence[str]]) -> bool:
+    """An X-Autoreply-style field (several vendors' names) that does not say "no"."""
     for name in _AUTOREPLY_HEADERS:
         values = headers.get(name, ())
         if values and _first_word(values[0]) not in {"no", "false", "0"}:
-            reasons.append("X-Autoreply")
-            break
-    if headers.get("x-failed-recipients"):
-        reasons.append("X-Failed-Recipients")
+            return True
+    return False
+
+
+def _machine_sender_reasons(
+    from_address: str | None, return_path: str | None, null_return_path: bool
+) -> list[str]:
+    """A role address (mailer-daemon, noreply...) as sender or return path, or a null path."""
+    reasons: list[str] = []
     role = role_of(from_address)
     if role:
         reasons.append(f"sender is {role}")
@@ -170,10 +190,8 @@ def is_auto_reply(headers: Mapping[str, Sequence[str]], subject: str) -> str | N
     for value in headers.get("auto-submitted", ()):
         if _first_word(value) == "auto-replied":
             return "Auto-Submitted: auto-replied"
-    for name in _AUTOREPLY_HEADERS:
-        values = headers.get(name, ())
-        if values and _first_word(values[0]) not in {"no", "false", "0"}:
-            return "X-Autoreply"
+    if _autoreply_header(headers):
+        return "X-Autoreply"
     if _AUTO_REPLY_SUBJECT.match(subject):
         return "subject looks like an automatic reply"
     return None

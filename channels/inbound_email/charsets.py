@@ -207,50 +207,79 @@ def decode_text(data: bytes, charset: object = None, *, hint: str | None = None)
         return Decoded("", "ascii", declared)
     codec = normalise_charset(charset)
     if codec is not None:
-        try:
-            text = data.decode(codec)
-        except (UnicodeDecodeError, LookupError, ValueError):
-            text = None
-        if text is not None:
-            if codec in _PERMISSIVE and not data.isascii():
-                try:
-                    return Decoded(data.decode("utf-8"), "utf-8", declared, detected=True)
-                except UnicodeDecodeError:
-                    pass
-                if _mojibake(text):
-                    found = _detect(data, declared, not_codec=codec)
-                    if found is not None and not found.lossy:
-                        return found
-            return Decoded(text, codec, declared)
-        garbled = not _mostly_utf8(data) and _mojibake(data.decode("cp1252", errors="replace"))
-        if codec not in _PERMISSIVE and codec != "utf-8" or garbled:
-            found = _detect(data, declared)
-            if found is not None and not found.lossy:
-                return found
-        if codec not in _PERMISSIVE:
-            try:
-                text = data.decode(codec, errors="replace")
-                return Decoded(text, codec, declared, lossy="\ufffd" in text)
-            except (LookupError, ValueError, TypeError):
-                pass
-    # Nothing usable declared (or a failed Western label): UTF-8, the hint, then detection.
+        found = _decode_declared(data, codec, declared)
+        if found is not None:
+            return found
+    return _decode_undeclared(data, declared, hint, relabelled=codec is not None)
+
+
+def _strict(data: bytes, codec: str) -> str | None:
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", declared, detected=codec is not None)
-    except UnicodeDecodeError:
-        pass
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError, ValueError):
+        return None
+
+
+def _detect_cleanly(
+    data: bytes, declared: str | None, *, not_codec: str | None = None
+) -> Decoded | None:
+    """A detected charset that decodes every byte; a lossy guess is no better than ours."""
+    found = _detect(data, declared, not_codec=not_codec)
+    return found if found is not None and not found.lossy else None
+
+
+def _decode_declared(data: bytes, codec: str, declared: str | None) -> Decoded | None:
+    """Decode with the declared codec, or None to fall back to the undeclared route."""
+    text = _strict(data, codec)
+    if text is None:
+        return _decode_mislabelled(data, codec, declared)
+    if codec in _PERMISSIVE and not data.isascii():
+        # A Western default label decodes anything, so it proves nothing: check for better.
+        utf8 = _strict(data, "utf-8")
+        if utf8 is not None:
+            return Decoded(utf8, "utf-8", declared, detected=True)
+        if _mojibake(text):
+            found = _detect_cleanly(data, declared, not_codec=codec)
+            if found is not None:
+                return found
+    return Decoded(text, codec, declared)
+
+
+def _decode_mislabelled(data: bytes, codec: str, declared: str | None) -> Decoded | None:
+    """The declared codec fails on these bytes: detect, else decode with it lossily."""
+    garbled = not _mostly_utf8(data) and _mojibake(data.decode("cp1252", errors="replace"))
+    if codec not in _PERMISSIVE and codec != "utf-8" or garbled:
+        found = _detect_cleanly(data, declared)
+        if found is not None:
+            return found
+    if codec in _PERMISSIVE:
+        return None
+    try:
+        text = data.decode(codec, errors="replace")
+    except (LookupError, ValueError, TypeError):
+        return None
+    return Decoded(text, codec, declared, lossy="\ufffd" in text)
+
+
+def _decode_undeclared(
+    data: bytes, declared: str | None, hint: str | None, *, relabelled: bool
+) -> Decoded:
+    """Nothing usable declared (or a failed Western label): UTF-8, the hint, then detection."""
+    utf8 = _strict(data, "utf-8")
+    if utf8 is not None:
+        return Decoded(utf8, "utf-8", declared, detected=relabelled)
     hinted = normalise_charset(hint)
     if hinted and hinted != "utf-8":
-        try:
-            return Decoded(data.decode(hinted), hinted, declared)
-        except (UnicodeDecodeError, LookupError, ValueError):
-            pass
+        text = _strict(data, hinted)
+        if text is not None:
+            return Decoded(text, hinted, declared)
     if _mostly_utf8(data):
         text = data.decode("utf-8", errors="replace")
         return Decoded(text, "utf-8", declared, lossy="\ufffd" in text)
     text = data.decode("cp1252", errors="replace")
     if _mojibake(text) or "\ufffd" in text:
-        found = _detect(data, declared, not_codec="cp1252")
-        if found is not None and not found.lossy:
+        found = _detect_cleanly(data, declared, not_codec="cp1252")
+        if found is not None:
             return found
     return Decoded(text, "cp1252", declared, lossy="\ufffd" in text)
 

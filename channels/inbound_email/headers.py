@@ -152,39 +152,13 @@ def _split_elements(value: str) -> list[str]:
     elements: list[str] = []
     current: list[str] = []
     index = 0
-    length = len(value)
-    while index < length:
+    while index < len(value):
+        end = _token_end(value, index)
+        if end is not None:  # commas and colons inside it are not separators
+            current.append(value[index : end + 1])
+            index = end + 1
+            continue
         char = value[index]
-        if char == '"':
-            end = index + 1
-            while end < length and value[end] != '"':
-                end += 2 if value[end] == "\\" else 1
-            current.append(value[index : end + 1])
-            index = end + 1
-            continue
-        if char == "(":
-            depth = 0
-            end = index
-            while end < length:
-                if value[end] == "\\":
-                    end += 2
-                    continue
-                if value[end] == "(":
-                    depth += 1
-                elif value[end] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                end += 1
-            current.append(value[index : end + 1])
-            index = end + 1
-            continue
-        if char == "<":
-            end = value.find(">", index)
-            end = length - 1 if end == -1 else end
-            current.append(value[index : end + 1])
-            index = end + 1
-            continue
         if char in ",;":
             elements.append("".join(current))
             current = []
@@ -196,6 +170,40 @@ def _split_elements(value: str) -> list[str]:
         index += 1
     elements.append("".join(current))
     return [element.strip() for element in elements if element.strip()]
+
+
+def _token_end(value: str, index: int) -> int | None:
+    """Where a quoted string, comment or angle-addr starting at ``index`` ends (inclusive)."""
+    char = value[index]
+    if char == '"':
+        end = index + 1
+        while end < len(value) and value[end] != '"':
+            end += 2 if value[end] == "\\" else 1
+        return end
+    if char == "(":
+        return _comment_end(value, index)
+    if char == "<":
+        end = value.find(">", index)
+        return len(value) - 1 if end == -1 else end
+    return None
+
+
+def _comment_end(value: str, index: int) -> int:
+    """The closing parenthesis of a (possibly nested) comment, or the end of the value."""
+    depth = 0
+    end = index
+    while end < len(value):
+        if value[end] == "\\":
+            end += 2
+            continue
+        if value[end] == "(":
+            depth += 1
+        elif value[end] == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        end += 1
+    return end
 
 
 def _unquote(text: str) -> str:

@@ -71,26 +71,28 @@ class _TextExtractor(HTMLParser):
     # -- parser callbacks -----------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
+        if self._skips_start(tag) or self._start_block(tag):
+            return
+        self._start_inline(tag, {name.lower(): (value or "") for name, value in attrs})
+
+    def _skips_start(self, tag: str) -> bool:
+        """Track content never shown (head, script, style); True if this tag adds nothing."""
         if tag == "body":
             # Broken mail often leaves <head> unclosed; the body is always readable text.
             self.skip_depth = 0
-            return
+            return True
         if tag in _SKIP_CONTENT:
             if tag not in _VOID:
                 self.skip_depth = min(self.skip_depth + 1, _MAX_NESTING)
-            return
-        if self.skip_depth:
-            return
-        attributes = {name.lower(): (value or "") for name, value in attrs}
+            return True
+        return bool(self.skip_depth)
+
+    def _start_block(self, tag: str) -> bool:
+        """Line breaks for paragraphs, quotes, lists and tables; False for any other tag."""
         if tag == "br":
             self._newline(force=True)
         elif tag in _PARAGRAPH:
-            self._newline(blank=True)
-            if tag == "hr":
-                self._text("----")
-                self._newline(blank=True)
-            elif tag == "pre":
-                self.pre_depth = min(self.pre_depth + 1, _MAX_NESTING)
+            self._start_paragraph(tag)
         elif tag == "blockquote":
             self._newline(blank=True)
             self.quote_depth = min(self.quote_depth + 1, _MAX_NESTING)
@@ -100,13 +102,25 @@ class _TextExtractor(HTMLParser):
         elif tag in {"ul", "ol"}:
             self._newline()
             self.list_depth += 1
-        elif tag == "tr":
-            self._newline()
         elif tag in {"td", "th"}:
             self._text(" ")
-        elif tag in _BLOCK:
+        elif tag in _BLOCK or tag == "tr":
             self._newline()
-        elif tag == "a":
+        else:
+            return False
+        return True
+
+    def _start_paragraph(self, tag: str) -> None:
+        self._newline(blank=True)
+        if tag == "hr":
+            self._text("----")
+            self._newline(blank=True)
+        elif tag == "pre":
+            self.pre_depth = min(self.pre_depth + 1, _MAX_NESTING)
+
+    def _start_inline(self, tag: str, attributes: dict[str, str]) -> None:
+        """Remember where a link's text starts; show an image's alt text."""
+        if tag == "a":
             if len(self.links) < _MAX_NESTING:
                 href = attributes.get("href", "").strip()
                 self.links.append((href, len("".join(self.current))))

@@ -44,7 +44,7 @@ from enquiries.intake import (
     add_contact,
     submit,
 )
-from enquiries.models import Case, Contact, Department, Notification, Resident
+from enquiries.models import Case, Contact, Department, Notification, Resident, Service
 from enquiries.normalise import normalise_email
 
 logger = logging.getLogger(__name__)
@@ -616,38 +616,13 @@ def _new_case(
         department = triage_department()
     # Unauthenticated mail is never linked to a resident we already know (it may be spoofed).
     trusted = not (parsed.unverified_sender or parsed.from_ambiguous or unauthenticated)
-    resident: ResidentDetails | Resident
-    # The followed case's record, only when it reaches no one but this authenticated address (as
-    # intake's rule for authenticated email): a phone typed there may be someone else's.
-    if (
-        trusted
-        and follows is not None
-        and (follows.resident.email or "").lower() == email
-        and not follows.resident.phone
-    ):
-        resident = follows.resident
-    else:
-        resident = ResidentDetails(
-            full_name=parsed.from_name[:200],
-            email=email,
-            match_existing=trusted,
-            # Nobody we cannot safely answer (machines, spoofing signs) gets automatic updates.
-            consent_updates=trusted and not parsed.suppress_reply,
-            flags=() if trusted else (UNVERIFIED_SENDER_FLAG,),
-        )
-    summary = _summary(parsed)
-    if follows is not None:
-        summary = f"Follow-up to {follows.reference}: {summary}"[:MAX_SUMMARY]
-    service = follows.service if follows is not None and follows.service_id else None
-    if service is not None and not service.is_active:
-        service = None
     command = NewCase(
         idempotency_key=_intake_key(row),
         contact=_contact_details(row, parsed),
-        resident=resident,
-        summary=summary,
+        resident=_sender_as_resident(parsed, email, follows, trusted=trusted),
+        summary=_new_case_summary(parsed, follows),
         description=_body(parsed),
-        service=service,
+        service=_follow_on_service(follows),
         department=department,
         follows=follows,
         acknowledge=acknowledge,
@@ -656,8 +631,68 @@ def _new_case(
         result = submit(command)
     except IntakeError as exc:
         return _quarantine(f"the message could not become a case: {'; '.join(exc.messages)}")
+    reasons = _new_case_reasons(parsed, verdict, note=note, follows=follows)
+    if not acknowledge:
+        reasons.append(f"not acknowledged: {why_not}")
+    finish = _Finish(
+        status=RowStatus.PROCESSED,
+        outcome=_new_case_outcome(note=note, unauthenticated=unauthenticated, follows=follows),
+        case=result.case,
+        contact=result.contact,
+        acknowledged=acknowledge,
+        reason="; ".join(reasons) or "new case",
+        line=_new_case_line(
+            result.case, note=note, unauthenticated=unauthenticated, follows=follows
+        ),
+    )
+    _add_new_case_notes(finish, result, parsed, verdict, note=note)
+    if acknowledge:
+        _tell_about_skipped_files(row, parsed, finish, email)
+    return finish
+
+
+def _sender_as_resident(
+    parsed: ParsedEmail, email: str, follows: Case | None, *, trusted: bool
+) -> ResidentDetails | Resident:
+    """Who the new case is for: the followed case's resident, or details from the message."""
+    # The followed case's record, only when it reaches no one but this authenticated address (as
+    # intake's rule for authenticated email): a phone typed there may be someone else's.
+    if (
+        trusted
+        and follows is not None
+        and (follows.resident.email or "").lower() == email
+        and not follows.resident.phone
+    ):
+        return follows.resident
+    return ResidentDetails(
+        full_name=parsed.from_name[:200],
+        email=email,
+        match_existing=trusted,
+        # Nobody we cannot safely answer (machines, spoofing signs) gets automatic updates.
+        consent_updates=trusted and not parsed.suppress_reply,
+        flags=() if trusted else (UNVERIFIED_SENDER_FLAG,),
+    )
+
+
+def _new_case_summary(parsed: ParsedEmail, follows: Case | None) -> str:
+    summary = _summary(parsed)
+    if follows is None:
+        return summary
+    return f"Follow-up to {follows.reference}: {summary}"[:MAX_SUMMARY]
+
+
+def _follow_on_service(follows: Case | None) -> Service | None:
+    """The followed case's service, while it is still offered."""
+    service = follows.service if follows is not None and follows.service_id else None
+    return service if service is not None and service.is_active else None
+
+
+def _new_case_reasons(
+    parsed: ParsedEmail, verdict: Verdict, *, note: str, follows: Case | None
+) -> list[str]:
+    """Why the case was opened the way it was, for the inbound message's record."""
     reasons = []
-    if unauthenticated:
+    if not verdict.authenticated:
         reasons.append(
             f"unauthenticated sender ({verdict.reason}): not linked to any known "
             "resident or case, sent to triage"
@@ -670,25 +705,33 @@ def _new_case(
         )
     if parsed.unverified_sender:
         reasons.append("unverified sender: " + "; ".join(parsed.unverified_reasons))
-    if not acknowledge:
-        reasons.append(f"not acknowledged: {why_not}")
-    finish = _Finish(
-        status=RowStatus.PROCESSED,
-        outcome=(
-            Outcome.TRIAGE_NOT_PARTY
-            if note
-            else Outcome.UNAUTHENTICATED
-            if unauthenticated
-            else Outcome.FOLLOW_ON
-            if follows is not None
-            else Outcome.NEW_CASE
-        ),
-        case=result.case,
-        contact=result.contact,
-        acknowledged=acknowledge,
-        reason="; ".join(reasons) or "new case",
-    )
+    return reasons
+
+
+def _new_case_outcome(*, note: str, unauthenticated: bool, follows: Case | None) -> str:
+    if note:
+        return Outcome.TRIAGE_NOT_PARTY
     if unauthenticated:
+        return Outcome.UNAUTHENTICATED
+    return Outcome.FOLLOW_ON if follows is not None else Outcome.NEW_CASE
+
+
+def _new_case_line(case: Case, *, note: str, unauthenticated: bool, follows: Case | None) -> str:
+    """The one line the ingest command prints for this message."""
+    if note:
+        return f"new case {case.reference} in triage ({note})"
+    if unauthenticated:
+        return f"new case {case.reference} in triage (unauthenticated sender)"
+    if follows is not None:
+        return f"new case {case.reference} following closed case {follows.reference}"
+    return f"new case {case.reference}"
+
+
+def _add_new_case_notes(
+    finish: _Finish, result: IntakeResult, parsed: ParsedEmail, verdict: Verdict, *, note: str
+) -> None:
+    """Case notes staff need, written after commit: unauthenticated, triage, unverified sender."""
+    if not verdict.authenticated:
         finish.effects.append(
             lambda: services.record_event(
                 case=result.case,
@@ -699,15 +742,8 @@ def _new_case(
             )
         )
     if note:
-        finish.line = f"new case {result.case.reference} in triage ({note})"
         finish.effects.append(lambda: _mark_for_triage(result, note))
-    elif unauthenticated:
-        finish.line = f"new case {result.case.reference} in triage (unauthenticated sender)"
-    elif follows is not None:
-        finish.line = f"new case {result.case.reference} following closed case {follows.reference}"
-    else:
-        finish.line = f"new case {result.case.reference}"
-    if parsed.unverified_sender and not to_triage:
+    if parsed.unverified_sender and not note and verdict.authenticated:
         finish.effects.append(
             lambda: services.record_event(
                 case=result.case,
@@ -715,9 +751,6 @@ def _new_case(
                 message="Unverified sender: " + "; ".join(parsed.unverified_reasons),
             )
         )
-    if acknowledge:
-        _tell_about_skipped_files(row, parsed, finish, email)
-    return finish
 
 
 def _mark_for_triage(result: IntakeResult, note: str) -> None:

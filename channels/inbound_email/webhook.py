@@ -85,6 +85,24 @@ def load_form(request: HttpRequest, *, limit: int) -> None:
     on the request (``inbound_raw_mime``) exactly as posted, and anymail is given only their
     header block (it needs the recipients, not a second parsed copy of a 30 MB message).
     """
+    body = _read_body(request, limit)
+    post, files = QueryDict(mutable=True), MultiValueDict()
+    raw_mime: bytes | None = None
+    if request.content_type == "multipart/form-data":
+        raw_mime = _multipart_fields(body, request.META.get("CONTENT_TYPE", ""), post, files)
+    elif request.content_type == "application/x-www-form-urlencoded":
+        raw_mime = _urlencoded_fields(body, post)
+    else:
+        request._body = body  # JSON or anything else: anymail reads request.body
+    del body
+    if raw_mime is not None:
+        post["body-mime"] = _header_block(raw_mime).decode("utf-8", "replace")
+    request._post, request._files = post, files
+    request.inbound_raw_mime = raw_mime
+
+
+def _read_body(request: HttpRequest, limit: int) -> bytes:
+    """The request body, refused as soon as it (or its declared length) passes ``limit``."""
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     if declared > limit:
         raise BodyTooLarge(f"request body of {declared} bytes is over the {limit}-byte limit")
@@ -94,38 +112,38 @@ def load_form(request: HttpRequest, *, limit: int) -> None:
         if size > limit:
             raise BodyTooLarge(f"request body is over the {limit}-byte limit")
         buffer.write(chunk)
-    body = buffer.getvalue()
-    del buffer
-    post, files = QueryDict(mutable=True), MultiValueDict()
-    raw_mime: bytes | None = None
-    if request.content_type == "multipart/form-data":
-        for headers, data in _form_parts(body, request.META.get("CONTENT_TYPE", "")):
-            name = headers.get_param("name", header="content-disposition")
-            if not name:
-                continue
-            filename = headers.get_filename()
-            if filename:
-                files.appendlist(
-                    name, SimpleUploadedFile(filename, data, headers.get_content_type())
-                )
-            elif name == "body-mime":
-                raw_mime = data
-            else:
-                post.appendlist(name, data.decode("utf-8", "replace"))
-    elif request.content_type == "application/x-www-form-urlencoded":
-        for name, value in urllib.parse.parse_qsl(body, keep_blank_values=True):
-            key = name.decode("utf-8", "replace")
-            if key == "body-mime":
-                raw_mime = value
-            else:
-                post.appendlist(key, value.decode("utf-8", "replace"))
-    else:
-        request._body = body  # JSON or anything else: anymail reads request.body
-    del body
-    if raw_mime is not None:
-        post["body-mime"] = _header_block(raw_mime).decode("utf-8", "replace")
-    request._post, request._files = post, files
-    request.inbound_raw_mime = raw_mime
+    return buffer.getvalue()
+
+
+def _multipart_fields(
+    body: bytes, content_type: str, post: QueryDict, files: MultiValueDict
+) -> bytes | None:
+    """Fill ``post`` and ``files`` from a form-data body; return the raw ``body-mime`` bytes."""
+    raw_mime = None
+    for headers, data in _form_parts(body, content_type):
+        name = headers.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        filename = headers.get_filename()
+        if filename:
+            files.appendlist(name, SimpleUploadedFile(filename, data, headers.get_content_type()))
+        elif name == "body-mime":
+            raw_mime = data
+        else:
+            post.appendlist(name, data.decode("utf-8", "replace"))
+    return raw_mime
+
+
+def _urlencoded_fields(body: bytes, post: QueryDict) -> bytes | None:
+    """Fill ``post`` from a urlencoded body; return the raw ``body-mime`` bytes."""
+    raw_mime = None
+    for name, value in urllib.parse.parse_qsl(body, keep_blank_values=True):
+        key = name.decode("utf-8", "replace")
+        if key == "body-mime":
+            raw_mime = value
+        else:
+            post.appendlist(key, value.decode("utf-8", "replace"))
+    return raw_mime
 
 
 def _header_block(raw: bytes) -> bytes:

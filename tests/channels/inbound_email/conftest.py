@@ -22,6 +22,52 @@ FIXTURES = REPO_ROOT / "tests" / "fixtures" / "emails"
 # The shared corpus sits beside the repository (in development and in CI), never inside it.
 # EMAIL_CORPUS points elsewhere (a worktree whose parent does not hold it).
 CORPUS = Path(os.environ.get("EMAIL_CORPUS") or REPO_ROOT.parent / "shared" / "email-corpus")
+CORPUS_MARKER = "email_corpus"
+
+
+def corpus_required() -> bool:
+    """Under CI=true or REQUIRE_REAL_SERVICES=1 a missing corpus is a failure, never a skip:
+    otherwise a misconfigured runner would pass while ~130 email tests silently did nothing."""
+    ci = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+    return ci or os.environ.get("REQUIRE_REAL_SERVICES") == "1"
+
+
+def corpus_missing() -> str | None:
+    """Why the shared corpus cannot be read, with how to provide it; None when it is there."""
+    if (CORPUS / "INDEX.md").is_file():
+        return None
+    return (
+        f"the shared email corpus is not at {CORPUS} (no INDEX.md there): set EMAIL_CORPUS "
+        "to its directory, or put it at ../shared/email-corpus beside the repository"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{CORPUS_MARKER}: needs the shared email corpus (EMAIL_CORPUS or "
+        "../shared/email-corpus); skipped without it, failed under CI=true or "
+        "REQUIRE_REAL_SERVICES=1",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``email_corpus`` skip without the corpus (unless it is required)."""
+    reason = _missing_for(item)
+    if reason is not None and not corpus_required():
+        pytest.skip(reason)
+
+
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """...and fail, as the test itself, where it is required (runs before the test body)."""
+    reason = _missing_for(item)
+    if reason is not None:
+        pytest.fail(f"{reason} (required under CI=true or REQUIRE_REAL_SERVICES=1)", pytrace=False)
+
+
+def _missing_for(item: pytest.Item) -> str | None:
+    return corpus_missing() if item.get_closest_marker(CORPUS_MARKER) is not None else None
+
 
 _BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
 

@@ -70,7 +70,7 @@ def test_opening_a_case_from_held_mail_sends_it_to_triage_once_and_sends_nothing
 def test_the_case_page_shows_dropped_attachments_and_two_from_headers(
     world, signed_in, monkeypatch
 ):
-    monkeypatch.setattr(parsing, "MAX_ATTACHMENTS", 2)
+    monkeypatch.setattr(parsing.limits, "MAX_ATTACHMENTS", 2)
     raw = make_email(
         attachments=[(f"note{n}.txt", "text/plain", b"hello") for n in range(5)]
     ).replace(b"From: Ann Lee", b"From: Bob <bob@example.net>\nFrom: Ann Lee", 1)
