@@ -17,15 +17,17 @@ from channels.inbound_email.parsing import (
 
 from .conftest import assert_storable
 
-# Generous for a slow CI machine; the real figures are a few hundred milliseconds.
-SECONDS = 3.0
+# A guard against hangs (catastrophic backtracking, quadratic walks), not a speed target: the real
+# figures are ~0.5 s. It counts this thread's CPU time, so a busy machine cannot make it fail;
+# the speed itself is measured in bench/email_ingest.py.
+CPU_SECONDS = 10.0
 
 
 def _timed(raw: bytes):
-    started = time.perf_counter()
+    started = time.thread_time()
     parsed = parse_message(raw)
-    elapsed = time.perf_counter() - started
-    assert elapsed < SECONDS, f"took {elapsed:.2f}s"
+    elapsed = time.thread_time() - started
+    assert elapsed < CPU_SECONDS, f"took {elapsed:.2f}s of CPU"
     assert_storable(parsed)
     return parsed
 
