@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from enquiries import lifecycle, outbox, webhooks
+from enquiries import deadlines, lifecycle, outbox, webhooks
 from enquiries.choices import EventKind, Outcome, SlaState, Status
 from enquiries.models import (
     Case,
@@ -134,7 +134,7 @@ def case_transition(
         case.escalated_at = None
         fields += ["resolved_at", "closed_at", "outcome", "escalated_at"]
         # A fresh clock for the person who picks it up again (the old due date has passed).
-        case.sla_due_at = calendar().due_date(now, case.service.sla_days if case.service_id else 10)
+        case.sla_due_at = calendar().due_date(now, deadlines.sla_days(case))
         case.expected_at = None
         case.sla_state = SlaState.ON_TRACK
         case.progress_update_sent_at = None
@@ -212,10 +212,10 @@ def change_expected_date(
     case.save(update_fields=["expected_at", "updated_at"])
     reason = reason.strip().rstrip(".")
     if _expected_date_moved(case, before, reason, by) and notify:
-        moves = CaseEvent.objects.filter(case=case, kind=EventKind.EXPECTED_DATE).count()
+        # One "delayed" update per new date: moving to the same date again tells nobody twice.
         outbox.enqueue(
             "enquiries.tasks.notify_resident",
-            dedupe_key=f"notify:{case.pk}:expected_date_changed:{moves}",
+            dedupe_key=f"notify:{case.pk}:expected_date_changed:{expected_at:%Y%m%d}",
             case_id=case.pk,
             kind="expected_date_changed",
             note=reason,
@@ -225,9 +225,8 @@ def change_expected_date(
 
 def _recompute_due(case: Case) -> None:
     if case.routed_at:
-        sla_days = case.service.sla_days if case.service_id else settings.DEFAULT_SLA_DAYS
         case.sla_due_at = calendar().due_date(
-            case.created_at, sla_days, paused_seconds=case.sla_paused_seconds
+            case.created_at, deadlines.sla_days(case), paused_seconds=case.sla_paused_seconds
         )
 
 
@@ -440,8 +439,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     if decision.priority:
         case.priority = decision.priority
     # The promise runs from receipt, not from routing: a slow queue must not extend it.
-    sla_days = case.service.sla_days if case.service_id else settings.DEFAULT_SLA_DAYS
-    case.sla_due_at = calendar().due_date(case.created_at, sla_days)
+    case.sla_due_at = calendar().due_date(case.created_at, deadlines.sla_days(case))
     case.save(update_fields=["department", "routing_rule", "priority", "sla_due_at", "updated_at"])
     record_event(
         case=case,
