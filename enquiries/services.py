@@ -95,8 +95,13 @@ def case_transition(
     outcome: str = "",
     notify: bool = True,
     now: datetime | None = None,
+    question: str = "",
 ) -> Case:
-    """Move a case through the lifecycle, write the event, and queue the resident's update."""
+    """Move a case through the lifecycle, write the event, and queue the resident's update.
+
+    ``question`` (with AWAITING_RESIDENT) is what the resident is asked: it goes on the public
+    event (tracking page) and into the email or text message.
+    """
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
     lifecycle.check_transition(case.status, to)
@@ -144,6 +149,10 @@ def case_transition(
     public = PUBLIC_STATUS_MESSAGES.get(to, "").format(
         department=case.department.name if case.department_id else "council"
     )
+    data = {"outcome": case.outcome} if case.outcome else {}
+    if question:
+        public = f"We need more information from you: {question}"
+        data["question"] = question
     event = record_event(
         case=case,
         kind=EventKind.STATUS,
@@ -152,7 +161,7 @@ def case_transition(
         to_status=to,
         message=reason or f"{Status(previous).label} → {Status(to).label}",
         public=public,
-        data={"outcome": case.outcome} if case.outcome else {},
+        data=data,
     )
     webhooks.case_changed(
         case=case,
@@ -161,8 +170,24 @@ def case_transition(
         data={"from_status": previous, "to_status": to, "message": public},
     )
     if notify and to in NOTIFY_ON:
+        note = question or note
         queue_update(case=case, kind=to, **({"note": note} if note else {}))
     return case
+
+
+def request_information(*, case: Case, question: str, by) -> Case:
+    """Ask the resident something: the case waits for them (clock paused) and they are told
+    exactly what we need, by email or text and on their tracking page."""
+    question = " ".join(question.split())
+    if not question:
+        raise ValueError("Enter the question for the resident")
+    return case_transition(
+        case=case,
+        to=Status.AWAITING_RESIDENT,
+        by=by,
+        reason=f"Asked the resident: {question}",
+        question=question,
+    )
 
 
 def queue_update(*, case: Case, kind: str, key_suffix: str = "", **extra: str) -> None:
@@ -281,6 +306,14 @@ def transfer(*, case: Case, to_department: Department, reason: str, by) -> Case:
             "reason": reason,
         },
     )
+    # The resident hears who has it now (the public event says the same on the tracking page).
+    outbox.enqueue(
+        "enquiries.tasks.notify_resident",
+        dedupe_key=f"notify:{case.pk}:transferred:{case.transfer_count}",
+        case_id=case.pk,
+        kind="transferred",
+        note=to_department.name,
+    )
     if case.status not in (Status.OPEN, Status.RECEIVED, Status.RESOLVED, Status.CLOSED):
         case = case_transition(
             case=case,
@@ -331,8 +364,17 @@ def merge(*, duplicate: Case, into: Case, by, reason: str = "") -> Case:
         kind=EventKind.MERGED,
         by=by,
         message=f"Merged into {into.reference}. {reason}".strip(),
-        public=f"This enquiry is being handled as {into.reference}.",
+        public=f"This enquiry is being handled together with {into.reference}, a report of the "
+        "same thing. Your link shows its progress.",
         data={"into": into.pk},
+    )
+    # Its reporter is told, once, that their link now follows the surviving case.
+    outbox.enqueue(
+        "enquiries.tasks.notify_resident",
+        dedupe_key=f"notify:{duplicate.pk}:merged:{into.pk}",
+        case_id=duplicate.pk,
+        kind="merged",
+        note=into.reference,
     )
     duplicate.refresh_from_db()
     if duplicate.status != Status.CLOSED:

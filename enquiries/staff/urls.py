@@ -4,6 +4,7 @@ from enquiries.staff import (
     api,
     attachment_views,
     auth_views,
+    case_comms,
     case_views,
     data_protection_views,
     duplicate_views,
@@ -60,6 +61,12 @@ urlpatterns = [
     path("cases/<str:reference>/reply/", case_views.reply, name="case_reply"),
     path("cases/<str:reference>/transfer/", case_views.transfer, name="case_transfer"),
     path("cases/<str:reference>/merge/", case_views.merge, name="case_merge"),
+    path("cases/<str:reference>/request-info/", case_comms.request_info, name="case_request_info"),
+    path(
+        "cases/<str:reference>/expected-date/",
+        case_comms.expected_date,
+        name="case_expected_date",
+    ),
     path(
         "cases/<str:reference>/withdraw-publication/",
         case_views.withdraw_publication,
