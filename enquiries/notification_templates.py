@@ -30,6 +30,8 @@ KNOWN_KINDS = (
     "auto_answer",
     "reply",
     "expected_date_changed",
+    "transferred",
+    "merged",
     "still_on_track",
     "digest",
     "tracking_link",

@@ -4,8 +4,7 @@ Keyword-only arguments; the acting user is passed explicitly as ``by`` (None for
 """
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +12,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from enquiries import lifecycle, outbox, webhooks
+from enquiries import deadlines, lifecycle, outbox, webhooks
 from enquiries.case_events import record_event as record_event  # also written from here
 from enquiries.choices import Channel, Direction, EventKind, Outcome, SlaState, Status
+from enquiries.deadlines import calendar as calendar  # the SLA clock; callers use services.calendar
 from enquiries.models import (
     Case,
     CaseEvent,
@@ -31,7 +31,6 @@ from enquiries.notifications import choose_medium
 from enquiries.questions import answers_as_text
 from enquiries.residents import resident_update_details
 from enquiries.routing import CaseFacts, RuleSpec, decide
-from enquiries.sla import OfficeHours, WorkingCalendar
 
 PUBLIC_STATUS_MESSAGES: dict[str, str] = {
     Status.OPEN: "Your enquiry is with the {department} team.",
@@ -48,14 +47,6 @@ NOTIFY_ON = {
     Status.RESOLVED,
     Status.REOPENED,
 }
-
-
-@lru_cache(maxsize=1)
-def calendar() -> WorkingCalendar:
-    """The working calendar for SLA clocks (England and Wales bank holidays, office hours)."""
-    start = time.fromisoformat(settings.OFFICE_HOURS_START)
-    end = time.fromisoformat(settings.OFFICE_HOURS_END)
-    return WorkingCalendar(OfficeHours(start=start, end=end, tz=settings.TIME_ZONE))
 
 
 def _in_transaction[**P, R](func: Callable[P, R]) -> Callable[P, R]:
@@ -80,8 +71,13 @@ def case_transition(
     outcome: str = "",
     notify: bool = True,
     now: datetime | None = None,
+    question: str = "",
 ) -> Case:
-    """Move a case through the lifecycle, write the event, and queue the resident's update."""
+    """Move a case through the lifecycle, write the event, and queue the resident's update.
+
+    ``question`` (with AWAITING_RESIDENT) is what the resident is asked: it goes on the public
+    event (tracking page) and into the email or text message.
+    """
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
     lifecycle.check_transition(case.status, to)
@@ -119,7 +115,7 @@ def case_transition(
         case.escalated_at = None
         fields += ["resolved_at", "closed_at", "outcome", "escalated_at"]
         # A fresh clock for the person who picks it up again (the old due date has passed).
-        case.sla_due_at = calendar().due_date(now, case.service.sla_days if case.service else 10)
+        case.sla_due_at = calendar().due_date(now, deadlines.sla_days(case))
         case.expected_at = None
         case.sla_state = SlaState.ON_TRACK
         case.progress_update_sent_at = None
@@ -129,6 +125,10 @@ def case_transition(
     public = PUBLIC_STATUS_MESSAGES.get(to, "").format(
         department=case.department.name if case.department else "council"
     )
+    data = {"outcome": case.outcome} if case.outcome else {}
+    if question:
+        public = f"We need more information from you: {question}"
+        data["question"] = question
     event = record_event(
         case=case,
         kind=EventKind.STATUS,
@@ -137,7 +137,7 @@ def case_transition(
         to_status=to,
         message=reason or f"{Status(previous).label} → {Status(to).label}",
         public=public,
-        data={"outcome": case.outcome} if case.outcome else {},
+        data=data,
     )
     webhooks.case_changed(
         case=case,
@@ -146,8 +146,24 @@ def case_transition(
         data={"from_status": previous, "to_status": to, "message": public},
     )
     if notify and to in NOTIFY_ON:
+        note = question or note
         queue_update(case=case, kind=to, **({"note": note} if note else {}))
     return case
+
+
+def request_information(*, case: Case, question: str, by: Any) -> Case:
+    """Ask the resident something: the case waits for them (clock paused) and they are told
+    exactly what we need, by email or text and on their tracking page."""
+    question = " ".join(question.split())
+    if not question:
+        raise ValueError("Enter the question for the resident")
+    return case_transition(
+        case=case,
+        to=Status.AWAITING_RESIDENT,
+        by=by,
+        reason=f"Asked the resident: {question}",
+        question=question,
+    )
 
 
 def queue_update(*, case: Case, kind: str, key_suffix: str = "", **extra: str) -> None:
@@ -197,10 +213,10 @@ def change_expected_date(
     case.save(update_fields=["expected_at", "updated_at"])
     reason = reason.strip().rstrip(".")
     if _expected_date_moved(case, before, reason, by) and notify:
-        moves = CaseEvent.objects.filter(case=case, kind=EventKind.EXPECTED_DATE).count()
+        # One "delayed" update per new date: moving to the same date again tells nobody twice.
         outbox.enqueue(
             "enquiries.tasks.notify_resident",
-            dedupe_key=f"notify:{case.pk}:expected_date_changed:{moves}",
+            dedupe_key=f"notify:{case.pk}:expected_date_changed:{expected_at:%Y%m%d}",
             case_id=case.pk,
             kind="expected_date_changed",
             note=reason,
@@ -210,9 +226,8 @@ def change_expected_date(
 
 def _recompute_due(case: Case) -> None:
     if case.routed_at:
-        sla_days = case.service.sla_days if case.service else settings.DEFAULT_SLA_DAYS
         case.sla_due_at = calendar().due_date(
-            case.created_at, sla_days, paused_seconds=case.sla_paused_seconds
+            case.created_at, deadlines.sla_days(case), paused_seconds=case.sla_paused_seconds
         )
 
 
@@ -267,6 +282,14 @@ def transfer(*, case: Case, to_department: Department, reason: str, by: Any) -> 
             "reason": reason,
         },
     )
+    # The resident hears who has it now (the public event says the same on the tracking page).
+    outbox.enqueue(
+        "enquiries.tasks.notify_resident",
+        dedupe_key=f"notify:{case.pk}:transferred:{case.transfer_count}",
+        case_id=case.pk,
+        kind="transferred",
+        note=to_department.name,
+    )
     if case.status not in (Status.OPEN, Status.RECEIVED, Status.RESOLVED, Status.CLOSED):
         case = case_transition(
             case=case,
@@ -317,8 +340,17 @@ def merge(*, duplicate: Case, into: Case, by: Any, reason: str = "") -> Case:
         kind=EventKind.MERGED,
         by=by,
         message=f"Merged into {into.reference}. {reason}".strip(),
-        public=f"This enquiry is being handled as {into.reference}.",
+        public=f"This enquiry is being handled together with {into.reference}, a report of the "
+        "same thing. Your link shows its progress.",
         data={"into": into.pk},
+    )
+    # Its reporter is told, once, that their link now follows the surviving case.
+    outbox.enqueue(
+        "enquiries.tasks.notify_resident",
+        dedupe_key=f"notify:{duplicate.pk}:merged:{into.pk}",
+        case_id=duplicate.pk,
+        kind="merged",
+        note=into.reference,
     )
     duplicate.refresh_from_db()
     if duplicate.status != Status.CLOSED:
@@ -422,8 +454,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     if decision.priority:
         case.priority = decision.priority
     # The promise runs from receipt, not from routing: a slow queue must not extend it.
-    sla_days = case.service.sla_days if case.service else settings.DEFAULT_SLA_DAYS
-    case.sla_due_at = calendar().due_date(case.created_at, sla_days)
+    case.sla_due_at = calendar().due_date(case.created_at, deadlines.sla_days(case))
     case.save(update_fields=["department", "routing_rule", "priority", "sla_due_at", "updated_at"])
     record_event(
         case=case,

@@ -16,8 +16,8 @@ Conventions (all deliberate, all tested):
   the clock starts. Friday 16:00 + 1 working day = Monday 17:00; a 0-day SLA is due at the
   end of the day the clock starts.
 * ``sla_state``: ``breached`` strictly after ``due_at``; otherwise ``due_soon`` when less than
-  one office day of working time remains (or ``due_soon_hours``, if given) OR at least
-  ``due_soon_fraction`` (80%) of the working time between start and due has been used.
+  ``due_soon_days`` (one office day by default; the portal passes DUE_SOON_WORKING_DAYS) of
+  working time remains. There is no second, percentage-based rule (ADR 0016).
 """
 
 from __future__ import annotations
@@ -274,47 +274,41 @@ class WorkingCalendar:
             due = self.add_working_seconds(due, paused_seconds)
         return due
 
+    def due_soon_until(self, now: datetime, working_days: float = 1) -> datetime:
+        """The due-soon line: a case due before it has less than ``working_days`` of office time
+        left. One instant for every case, so a database filter and a single case agree."""
+        if working_days < 0:
+            raise ValueError("working_days must be >= 0")
+        return self.add_working_seconds(
+            self._local(now, "now"), round(working_days * self.hours.nominal_day_seconds)
+        )
+
     def sla_state(
         self,
         now: datetime,
         due_at: datetime,
-        started_at: datetime,
+        started_at: datetime | None = None,
         *,
-        due_soon_fraction: float | None = 0.8,
-        due_soon_hours: float | None = None,
+        due_soon_days: float = 1,
     ) -> SlaState:
         """Classify a live case for dashboards and nudges.
 
         * ``breached``: ``now`` is strictly after ``due_at`` (due at 17:00 means "by 17:00").
-        * ``due_soon``: less working time remains than ``due_soon_hours`` (default: one full
-          office day, 8h for 09:00-17:00), OR the share of working time used between
-          ``started_at`` and ``due_at`` is at least ``due_soon_fraction`` (``None`` disables
-          that test). A case with no working time in its window at all counts as due soon.
+        * ``due_soon``: ``due_at`` falls before :meth:`due_soon_until` (less than
+          ``due_soon_days`` of working time left; one office day, 8h for 09:00-17:00, by default).
         * otherwise ``on_track``.
+
+        ``started_at`` is accepted for callers that have it and checked for awareness only: how
+        much of the window is used does not matter, only what is left (ADR 0016).
         """
         now_l = self._local(now, "now")
         due_l = self._local(due_at, "due_at")
-        self._local(started_at, "started_at")
-        if due_soon_fraction is not None and not 0 <= due_soon_fraction <= 1:
-            raise ValueError("due_soon_fraction must be between 0 and 1")
-        if due_soon_hours is not None and due_soon_hours < 0:
-            raise ValueError("due_soon_hours must be >= 0")
+        if started_at is not None:
+            self._local(started_at, "started_at")
         if now_l > due_l:
             return "breached"
-        remaining = self.working_seconds_between(now_l, due_l)
-        threshold = (
-            self.hours.nominal_day_seconds
-            if due_soon_hours is None
-            else round(due_soon_hours * 3600)
-        )
-        if remaining < threshold:
+        if due_l < self.due_soon_until(now_l, due_soon_days):
             return "due_soon"
-        if due_soon_fraction is not None:
-            total = self.working_seconds_between(started_at, due_l)
-            if total <= 0:
-                return "due_soon"
-            if (total - remaining) / total >= due_soon_fraction:
-                return "due_soon"
         return "on_track"
 
     def halfway_point(self, started_at: datetime, due_at: datetime) -> datetime:

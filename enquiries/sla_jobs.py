@@ -2,7 +2,10 @@
 
 Each run (every minute) does three idempotent passes:
 
-1. marks open, running cases on track / due soon / breached (a timeline entry on each change);
+1. marks open, running cases on track / due soon / breached (a timeline entry on each change),
+   by the one definition in enquiries.deadlines; a case that becomes due soon with no visible
+   progress cannot make the date its resident was promised, so it gets a new date and the
+   resident is told at once ("delayed because…"), not at breach;
 2. escalates each breached case once (Case.escalated_at is the claim): the department's
    managers get an email and the timeline an entry; when the date the resident was promised has
    passed, they get a new one and are told why ("delayed because…");
@@ -20,7 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from enquiries import outbox, services
+from enquiries import deadlines, outbox, services
 from enquiries.choices import Direction, EventKind, SlaState, Status
 from enquiries.models import Case, CaseEvent, Contact
 
@@ -29,6 +32,7 @@ RUNNING = (Status.OPEN, Status.IN_PROGRESS, Status.REOPENED)
 BREACH_REASON = (
     "it is taking us longer than we planned. A manager is now making sure it is dealt with"
 )
+DELAY_REASON = "it is taking us longer than we planned to get to it"
 #: Changes a resident can see: a status, a transfer, a new date, or a person writing to them.
 PROGRESS_EVENTS = (EventKind.STATUS, EventKind.TRANSFERRED, EventKind.EXPECTED_DATE)
 
@@ -69,13 +73,14 @@ def _running() -> QuerySet[Case]:
 
 def mark_states(now: datetime, summary: RunSummary | None = None) -> int:
     """Reclassify running cases; a timeline entry whenever one becomes due soon or breached."""
-    calendar = services.calendar()
     changed = 0
-    cases = _running().only("id", "sla_due_at", "sla_state", "routed_at", "created_at")
+    cases = _running().only(
+        "id", "sla_due_at", "sla_state", "routed_at", "created_at", "expected_at", "status"
+    )
     for case in cases.iterator(chunk_size=500):
         if case.sla_due_at is None:  # _running() has only cases with a due date
             continue
-        state = calendar.sla_state(now, case.sla_due_at, case.routed_at or case.created_at)
+        state = deadlines.sla_state(now, case.sla_due_at)
         if state == case.sla_state:
             continue
         with transaction.atomic():
@@ -98,12 +103,51 @@ def mark_states(now: datetime, summary: RunSummary | None = None) -> int:
                 ),
                 data={"from": case.sla_state, "to": state},
             )
+            if state == SlaState.DUE_SOON and cannot_make_its_date(case, now):
+                announce_delay(case=case, now=now)
         if summary is not None:
             if state == SlaState.DUE_SOON:
                 summary.due_soon += 1
             else:
                 summary.breached += 1
     return changed
+
+
+def _progress(since: str = "routed_at") -> tuple[Exists, Exists]:
+    """Something the resident could see happen on the case (a status, transfer or new date, or
+    a person writing to them) after ``since``."""
+    progress = CaseEvent.objects.filter(
+        case=OuterRef("pk"), kind__in=PROGRESS_EVENTS, created_at__gt=OuterRef(since)
+    ).exclude(public_message="")
+    replies = Contact.objects.filter(
+        case=OuterRef("pk"),
+        direction=Direction.OUTBOUND,
+        recorded_by__isnull=False,
+        occurred_at__gt=OuterRef(since),
+    )
+    return Exists(progress), Exists(replies)
+
+
+def cannot_make_its_date(case: Case, now: datetime) -> bool:
+    """Due soon, the promised date falls inside the due-soon window too, and nobody has done
+    anything the resident could see since the case reached its team."""
+    promised = case.expected_by
+    if promised is None or promised >= deadlines.due_soon_until(now):
+        return False
+    progress, replies = _progress()
+    return (
+        Case.objects.filter(pk=case.pk, routed_at__isnull=False)
+        .filter(~progress, ~replies)
+        .exists()
+    )
+
+
+def announce_delay(*, case: Case, now: datetime) -> None:
+    """A new promised date, and the resident told why, through the usual update path (their
+    opt-out and the daily budget apply; one update per new date)."""
+    new_date = services.calendar().add_working_days(now, settings.SLA_BREACH_EXTENSION_DAYS)
+    services.change_expected_date(case=case, expected_at=new_date, reason=DELAY_REASON)
+    Case.objects.filter(pk=case.pk).update(progress_update_sent_at=now)
 
 
 # --- 2. escalation -------------------------------------------------------------------------------
@@ -159,17 +203,7 @@ def escalate(*, case_id: int, now: datetime) -> bool:
 
 def halfway_without_progress(now: datetime) -> list[int]:
     """Running cases past the halfway point whose resident has seen nothing since routing."""
-    progress = CaseEvent.objects.filter(
-        case=OuterRef("pk"),
-        kind__in=PROGRESS_EVENTS,
-        created_at__gt=OuterRef("routed_at"),
-    ).exclude(public_message="")
-    replies = Contact.objects.filter(
-        case=OuterRef("pk"),
-        direction=Direction.OUTBOUND,
-        recorded_by__isnull=False,
-        occurred_at__gt=OuterRef("routed_at"),
-    )
+    progress, replies = _progress()
     candidates = (
         _running()
         .filter(
@@ -178,7 +212,7 @@ def halfway_without_progress(now: datetime) -> list[int]:
             routed_at__isnull=False,
             sla_due_at__gt=now,
         )
-        .filter(~Exists(progress), ~Exists(replies))
+        .filter(~progress, ~replies)
         .only("id", "routed_at", "sla_due_at")
     )
     calendar = services.calendar()

@@ -60,12 +60,11 @@ class SlaCutoffs:
 
 
 def sla_cutoffs(now: datetime | None = None) -> SlaCutoffs:
-    """ "Due soon" is less than one working day left, on the council's working calendar."""
-    from enquiries.services import calendar
+    """ "Due soon" as defined once in enquiries.deadlines (DUE_SOON_WORKING_DAYS)."""
+    from enquiries import deadlines
 
     now = now or timezone.now()
-    cal = calendar()
-    return SlaCutoffs(now, cal.add_working_seconds(now, cal.hours.nominal_day_seconds))
+    return SlaCutoffs(now, deadlines.due_soon_until(now))
 
 
 def filter_sla(queryset: QuerySet[Case], state: str, cutoffs: SlaCutoffs) -> QuerySet[Case]:

@@ -42,3 +42,28 @@ def reissue_tracking_link(case: Case) -> str:
         tracking_issued_at=case.tracking_issued_at,
     )
     return case.tracking_path()
+
+
+def surviving_case(case: Case) -> Case:
+    """The case a tracking link now follows: a case merged into another shows the survivor's
+    progress (the link already sent keeps working; its hash cannot be re-pointed)."""
+    seen = {case.pk}
+    while case.merged_into_id and case.merged_into_id not in seen:
+        case = Case.objects.select_related("service", "department").get(pk=case.merged_into_id)
+        seen.add(case.pk)
+    return case
+
+
+def open_question(case: Case) -> str:
+    """What staff asked the resident, while the case waits for their answer."""
+    from enquiries.choices import EventKind, Status
+
+    if case.status != Status.AWAITING_RESIDENT:
+        return ""
+    event = (
+        case.events.filter(kind=EventKind.STATUS, to_status=Status.AWAITING_RESIDENT)
+        .order_by("-created_at", "-pk")
+        .only("data")
+        .first()
+    )
+    return (event.data or {}).get("question", "") if event else ""

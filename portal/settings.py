@@ -427,7 +427,10 @@ WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
 WEBHOOK_BACKOFF_MAX_SECONDS = env_int("WEBHOOK_BACKOFF_MAX_SECONDS", 3600)
 OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "Ask partner support for a partner token.")
-DEFAULT_SLA_DAYS = 10  # cases with no service yet (free-text email in triage)
+DEFAULT_SLA_DAYS = env_int("DEFAULT_SLA_DAYS", 10)  # cases with no service yet (email triage)
+# "Due soon" (ADR 0016): less than this many working days left before the due date. The one
+# definition for the worklist, the case timeline, the SLA job and the resident's "delayed" notice.
+DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 1)
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 # Text messages: through GOV.UK Notify when NOTIFY_API_KEY is set; the demo keeps them in its outbox

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from enquiries.choices import AssistedDigitalReason, Channel, Outcome, UpdatePreference
 from enquiries.models import Service
 from enquiries.normalise import normalise_email, normalise_phone, normalise_postcode
+from enquiries.question_forms import CaseDetailsForm
 
 NEW, EXISTING, RESOLVED = "new", "existing", "resolved"
 ACTIONS = [
@@ -24,6 +25,8 @@ FIRST_CONTACT_OUTCOMES = [
     (Outcome.RESOLVED_FIRST_CONTACT, Outcome.RESOLVED_FIRST_CONTACT.label),
     (Outcome.NOT_COUNCIL, Outcome.NOT_COUNCIL.label),
 ]
+SUMMARY_LENGTH = 80
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 _DURATION = re.compile(r"^\s*(?:(\d{1,3})\s*[:m]\s*)?(\d{1,2})?\s*s?\s*$")
 
 
@@ -43,6 +46,36 @@ def parse_duration(text: str) -> int | None:
     return minutes * 60 + seconds
 
 
+def derive_summary(description: str, limit: int = SUMMARY_LENGTH) -> str:
+    """The case's one-line summary from what the agent typed: its first line, up to the end of
+    the first sentence, cut at a word within ``limit`` characters (the agent types it once)."""
+    first = next((line.strip() for line in description.splitlines() if line.strip()), "")
+    first = _SENTENCE_END.split(first, maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first.rstrip(".")
+    cut = first[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{cut or first[: limit - 1]}…"
+
+
+def quoted(label: str) -> str:
+    return f"‘{str(label).rstrip('?')}’"
+
+
+def name_the_required_fields(form: forms.Form) -> forms.Form:
+    """Replace Django's "This field is required." with a message that names the field, in the
+    GOV.UK style ("Select …" for choices, "Enter …" for text), so the error summary says which."""
+    default = forms.Field.default_error_messages["required"]
+    for field in form.fields.values():
+        if str(field.error_messages.get("required", "")) != str(default):
+            continue
+        choosing = isinstance(
+            field.widget, (forms.RadioSelect, forms.Select, forms.CheckboxSelectMultiple)
+        )
+        verb = "Select" if choosing else "Enter"
+        field.error_messages["required"] = f"{verb} the caller's answer to {quoted(field.label)}"
+    return form
+
+
 class ResidentLookupForm(forms.Form):
     q = forms.CharField(
         label="Find the resident",
@@ -53,7 +86,11 @@ class ResidentLookupForm(forms.Form):
 
 
 class NewResidentForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the caller's full name"},
+    )
     phone = forms.CharField(
         label="Phone number",
         required=False,
@@ -73,6 +110,7 @@ class NewResidentForm(forms.Form):
         choices=UpdatePreference.choices,
         widget=forms.RadioSelect,
         initial=UpdatePreference.EMAIL,
+        error_messages={"required": "Select how they want updates"},
     )
 
     def clean_email(self) -> str:
@@ -113,7 +151,10 @@ class ContactForm(forms.Form):
     """How the resident got in touch, and whether they were helped to use the online service."""
 
     channel = forms.ChoiceField(
-        label="How did they contact us?", choices=ASSISTED_CHANNELS, widget=forms.RadioSelect
+        label="How did they contact us?",
+        choices=ASSISTED_CHANNELS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they contacted us: phone call or visit"},
     )
     duration = forms.CharField(
         label="Call length",
@@ -163,7 +204,12 @@ class ContactForm(forms.Form):
 
 
 class ExistingCaseForm(forms.Form):
-    case = forms.TypedChoiceField(label="Which case?", coerce=int, widget=forms.RadioSelect)
+    case = forms.TypedChoiceField(
+        label="Which case?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the case this contact is about"},
+    )
     is_chaser = forms.BooleanField(
         label="They were only asking about progress (chaser)", required=False
     )
@@ -181,6 +227,7 @@ class ResolvedForm(forms.Form):
         choices=FIRST_CONTACT_OUTCOMES,
         widget=forms.RadioSelect,
         initial=Outcome.RESOLVED_FIRST_CONTACT,
+        error_messages={"required": "Select the outcome"},
     )
 
 
@@ -190,3 +237,26 @@ class ServiceChoiceForm(forms.Form):
         queryset=Service.objects.filter(is_active=True),
         empty_label="Choose a service",
     )
+
+
+class AssistedCaseForm(CaseDetailsForm):
+    """A new case from a call or visit: one description, typed once, is the case's description,
+    the contact's notes and (its first line) the summary."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["summary"]
+        description = self.fields["description"]
+        description.label = "What did they tell us?"
+        description.help_text = (
+            "In the caller's words. The first sentence becomes the case summary."
+        )
+        description.error_messages["required"] = "Enter what the caller told us about the problem"
+        self.fields["address"].error_messages["required"] = "Enter the address or location"
+        self.fields["postcode"].error_messages["required"] = "Enter the postcode of the place"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("description"):
+            data["summary"] = derive_summary(data["description"])
+        return data

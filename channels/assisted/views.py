@@ -1,11 +1,16 @@
 """Log a call / record a visit: one keyboard-first screen in three steps on one page.
 
-1. find the resident (or add them, after seeing likely duplicates);
-2. choose what the contact is: a new case for a service, a contact on an existing case, or an
-   enquiry resolved at first contact;
-3. record it: the service's questions exactly as the online form asks them, and the contact's
-   channel, call length or office, and assisted-digital help.
-Each step's state is in the address (``?resident=…&action=…&service=…``) so back and reload work.
+1. find the resident (or add them, after seeing likely duplicates), saying at the same time what
+   the contact is about (a new report by default, and its service);
+2. what the contact is: a new case for a service, a contact on an existing case, or an enquiry
+   resolved at first contact (already chosen with the search; changeable here);
+3. record it: one description (typed once: it is the summary, the description and the notes),
+   the service's questions as the online form asks them, and the contact's channel, call
+   length or office (pre-selected), and assisted-digital help.
+When the search finds exactly one resident, the screen goes straight to step 3 for them, so an
+existing resident's new report takes three page loads: the screen, the search, the case.
+Each step's state is in the address (``?q=…&resident=…&action=…&service=…``) so back and reload
+work.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,19 +33,21 @@ from channels.assisted.forms import (
     EXISTING,
     NEW,
     RESOLVED,
+    AssistedCaseForm,
     ContactForm,
     ExistingCaseForm,
     NewResidentForm,
     ResidentLookupForm,
     ResolvedForm,
     ServiceChoiceForm,
+    name_the_required_fields,
 )
 from enquiries import access_log, places, policy
 from enquiries import staff_selectors as selectors
 from enquiries.choices import Channel
 from enquiries.intake import IntakeError
-from enquiries.models import Resident, Service
-from enquiries.question_forms import CaseDetailsForm, ServiceQuestionsForm
+from enquiries.models import Contact, Resident, Service
+from enquiries.question_forms import ServiceQuestionsForm
 from enquiries.staff.access import staff_required
 
 OFFICE_SESSION_KEY = "assisted_office"
@@ -63,12 +71,28 @@ def _resident(request: HttpRequest, pk: Any) -> Resident | None:
     return policy.get_resident_for(request.user, pk, path=request.get_full_path())
 
 
+def usual_office(user: Any) -> str:
+    """Where this officer works: the office of the last visit they recorded (still a council
+    office), else the only office when there is one."""
+    offices = list(settings.COUNCIL_OFFICES)
+    last = (
+        Contact.objects.filter(recorded_by=user)
+        .exclude(office="")
+        .order_by("-occurred_at", "-pk")
+        .values_list("office", flat=True)
+        .first()
+    )
+    if last in offices:
+        return last
+    return offices[0] if len(offices) == 1 else ""
+
+
 def _contact_initial(request: HttpRequest) -> dict[str, Any]:
     front_desk = policy.FRONT_DESK in policy.roles(request.user)
-    return {
-        "channel": Channel.FACE_TO_FACE if front_desk else Channel.PHONE,
-        "office": request.session.get(OFFICE_SESSION_KEY, ""),
-    }
+    office = request.session.get(OFFICE_SESSION_KEY, "")
+    if front_desk and not office:
+        office = usual_office(request.user)
+    return {"channel": Channel.FACE_TO_FACE if front_desk else Channel.PHONE, "office": office}
 
 
 def _screen_url(**params: Any) -> str:
@@ -88,7 +112,15 @@ def log_contact(request: HttpRequest) -> HttpResponse:
             request.user, params["case"], policy.ADD_CONTACT, path=request.get_full_path()
         )
         resident = resident or preset_case.resident
-    context: dict[str, Any] = {"resident": resident, "actions": ACTIONS}
+    action = params.get("action") or (EXISTING if preset_case else "")
+    service = _service(params.get("service"))
+    context: dict[str, Any] = {
+        "resident": resident,
+        "actions": ACTIONS,
+        "action": action,
+        "service": service,
+        "services": Service.objects.filter(is_active=True).only("slug", "name"),
+    }
     if resident is None:
         lookup = ResidentLookupForm(params if "q" in params else None)
         context["lookup"] = lookup
@@ -98,10 +130,15 @@ def log_contact(request: HttpRequest) -> HttpResponse:
                 user=request.user, path=request.get_full_path(), residents=result.residents
             )
             context["result"] = result
-        context["new_resident_form"] = NewResidentForm(
-            initial=_prefill_from_query(params.get("q", ""))
-        )
-        return render(request, "assisted/log_contact.html", context)
+            if len(result.residents) == 1 and params.get("list") != "1":
+                # One match: straight to recording for them (the card says so, with "Change").
+                resident = result.residents[0]
+                context.update(resident=resident, single_match=lookup.cleaned_data["q"])
+        if resident is None:
+            context["new_resident_form"] = NewResidentForm(
+                initial=_prefill_from_query(params.get("q", ""))
+            )
+            return render(request, "assisted/log_contact.html", context)
 
     access_log.record_view(
         user=request.user, path=request.get_full_path(), resident=resident, action="log_contact"
@@ -109,12 +146,8 @@ def log_contact(request: HttpRequest) -> HttpResponse:
     cases = selectors.resident_open_cases(request.user, resident)
     if preset_case and preset_case not in cases:
         cases.insert(0, preset_case)
-    action = params.get("action") or (EXISTING if preset_case else "")
-    service = _service(params.get("service"))
     context.update(
         cases=cases,
-        action=action,
-        service=service,
         service_form=ServiceChoiceForm(initial={"service": service}),
         preset_case=preset_case,
     )
@@ -163,8 +196,10 @@ def _record_forms(
             initial={"case": preset_case.pk if preset_case else (cases[0].pk if cases else None)},
         )
     else:
-        forms["case_form"] = CaseDetailsForm(data, service=service, prefix="case")
-        forms["questions_form"] = ServiceQuestionsForm(data, service=service, prefix="q")
+        forms["case_form"] = AssistedCaseForm(data, service=service, prefix="case")
+        forms["questions_form"] = name_the_required_fields(
+            ServiceQuestionsForm(data, service=service, prefix="q")
+        )
         if action == RESOLVED:
             forms["resolved_form"] = ResolvedForm(data, prefix="resolved")
     if data is None:
@@ -211,7 +246,14 @@ def create_resident(request: HttpRequest) -> HttpResponse:
         form.add_error(None, exc)
         return render(request, "assisted/log_contact.html", context, status=400)
     messages.success(request, f"{resident.full_name} added.")
-    return redirect(_screen_url(resident=resident.pk))
+    action = request.POST.get("action")
+    return redirect(
+        _screen_url(
+            resident=resident.pk,
+            action=action if action in (NEW, EXISTING, RESOLVED) else "",
+            service=request.POST.get("service", "")[:100],
+        )
+    )
 
 
 @staff_required

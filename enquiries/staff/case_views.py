@@ -15,6 +15,7 @@ from enquiries import staff_selectors as selectors
 from enquiries.choices import Status
 from enquiries.lifecycle import IllegalTransition
 from enquiries.models import Case
+from enquiries.staff import case_comms
 from enquiries.staff.access import staff_required
 from enquiries.staff.forms import (
     AssignForm,
@@ -55,6 +56,7 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
             merge_form=bound.get("merge_form") or MergeForm(),
             merge_candidates=selectors.merge_candidates(user, case),
         )
+        context.update(case_comms.forms_for(case, bound))
     access_log.record_view(user=user, path=request.get_full_path(), case=case)
     return render(request, "staff/case.html", context, status=status)
 

@@ -72,8 +72,11 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Asking the resident for information has its own form, which carries the question.
         self.fields["status"].choices = [
-            (s, Status(s).label) for s in lifecycle.allowed_targets(case.status)
+            (s, Status(s).label)
+            for s in lifecycle.allowed_targets(case.status)
+            if s != Status.AWAITING_RESIDENT
         ]
 
 

@@ -4,6 +4,7 @@ from enquiries.staff import (
     api,
     attachment_views,
     auth_views,
+    case_comms_views,
     case_views,
     data_protection_views,
     demo_outbox_views,
@@ -62,6 +63,16 @@ urlpatterns = [
     path("cases/<str:reference>/reply/", case_views.reply, name="case_reply"),
     path("cases/<str:reference>/transfer/", case_views.transfer, name="case_transfer"),
     path("cases/<str:reference>/merge/", case_views.merge, name="case_merge"),
+    path(
+        "cases/<str:reference>/request-info/",
+        case_comms_views.request_info,
+        name="case_request_info",
+    ),
+    path(
+        "cases/<str:reference>/expected-date/",
+        case_comms_views.expected_date,
+        name="case_expected_date",
+    ),
     path(
         "cases/<str:reference>/withdraw-publication/",
         case_views.withdraw_publication,

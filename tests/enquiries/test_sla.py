@@ -329,60 +329,54 @@ DUE = at(2026, 1, 16, 17)  # Friday: 40 working hours later
     [
         (START, "on_track"),
         (at(2026, 1, 14, 12), "on_track"),
-        (at(2026, 1, 15, 16, 59, 59), "on_track"),  # 31:59:59 of 40h used, 8h00:01 left
-        (at(2026, 1, 15, 17), "due_soon"),  # exactly 80% used
+        (at(2026, 1, 15, 17), "on_track"),  # 80% used, but exactly one working day left
+        (at(2026, 1, 16, 9), "on_track"),  # overnight is not working time
+        (at(2026, 1, 16, 9, 0, 1), "due_soon"),  # less than one working day left
         (at(2026, 1, 16, 12), "due_soon"),
         (DUE, "due_soon"),  # due at 17:00 means by 17:00
         (DUE + timedelta(seconds=1), "breached"),
         (at(2026, 1, 19, 9), "breached"),
     ],
 )
-def test_sla_state_default_boundaries(cal, now, state):
+def test_sla_state_is_due_soon_with_less_than_one_working_day_left(cal, now, state):
+    """One definition (ADR 0016): the share of the window used no longer matters."""
     assert cal.sla_state(now, DUE, START) == state
+    assert cal.sla_state(now, DUE) == state
 
 
-@pytest.mark.parametrize(
-    ("now", "state"),
-    [
-        (at(2026, 1, 15, 17), "on_track"),  # exactly one working day left: not "less than"
-        (at(2026, 1, 16, 9), "on_track"),  # overnight is not working time
-        (at(2026, 1, 16, 9, 0, 1), "due_soon"),
-    ],
-)
-def test_sla_state_less_than_one_working_day_left(cal, now, state):
-    assert cal.sla_state(now, DUE, START, due_soon_fraction=None) == state
+def test_sla_state_agrees_with_the_due_soon_line(cal):
+    """The worklist filters on due_soon_until; a single case is judged by the same instant."""
+    now = at(2026, 1, 15, 11)
+    line = cal.due_soon_until(now)
+    assert line == at(2026, 1, 16, 11)
+    assert cal.sla_state(now, line) == "on_track"
+    assert cal.sla_state(now, line - timedelta(seconds=1)) == "due_soon"
 
 
 def test_sla_state_weekend_does_not_count(cal):
     due = at(2026, 1, 12, 17)  # Monday
     start = at(2026, 1, 5, 9)
-    assert cal.sla_state(at(2026, 1, 9, 16), due, start, due_soon_fraction=None) == "on_track"
-    assert cal.sla_state(at(2026, 1, 10, 12), due, start, due_soon_fraction=None) == "on_track"
-    assert cal.sla_state(at(2026, 1, 12, 9, 30), due, start, due_soon_fraction=None) == "due_soon"
+    assert cal.sla_state(at(2026, 1, 9, 16), due, start) == "on_track"
+    assert cal.sla_state(at(2026, 1, 10, 12), due, start) == "on_track"
+    assert cal.sla_state(at(2026, 1, 12, 9, 30), due, start) == "due_soon"
 
 
-def test_sla_state_custom_hours_threshold(cal):
-    kwargs = {"due_soon_fraction": None, "due_soon_hours": 2}
-    assert cal.sla_state(at(2026, 1, 16, 15), DUE, START, **kwargs) == "on_track"
-    assert cal.sla_state(at(2026, 1, 16, 15, 0, 1), DUE, START, **kwargs) == "due_soon"
-
-
-def test_sla_state_custom_fraction(cal):
-    # 50% of 40h = 20h used -> Wednesday 13:00. Large window so the one-day rule is quiet.
-    assert cal.sla_state(at(2026, 1, 14, 12, 59), DUE, START, due_soon_fraction=0.5) == ("on_track")
-    assert cal.sla_state(at(2026, 1, 14, 13), DUE, START, due_soon_fraction=0.5) == "due_soon"
+def test_sla_state_takes_the_number_of_working_days(cal):
+    assert cal.sla_state(at(2026, 1, 14, 16, 59), DUE, due_soon_days=2) == "on_track"
+    assert cal.sla_state(at(2026, 1, 15, 9), DUE, due_soon_days=2) == "on_track"
+    assert cal.sla_state(at(2026, 1, 15, 9, 0, 1), DUE, due_soon_days=2) == "due_soon"
 
 
 def test_sla_state_degenerate_window_is_due_soon(cal):
     due = at(2026, 1, 12, 17)
-    assert cal.sla_state(at(2026, 1, 12, 17), due, due, due_soon_hours=0) == "due_soon"
+    assert cal.sla_state(at(2026, 1, 12, 17), due, due, due_soon_days=0) == "due_soon"
 
 
 def test_sla_state_validates_arguments(cal):
     with pytest.raises(ValueError):
-        cal.sla_state(START, DUE, START, due_soon_fraction=1.5)
+        cal.sla_state(START, DUE, START, due_soon_days=-1)
     with pytest.raises(ValueError):
-        cal.sla_state(START, DUE, START, due_soon_hours=-1)
+        cal.sla_state(START, DUE.replace(tzinfo=None))
 
 
 # --- halfway_point ------------------------------------------------------------------------

@@ -143,3 +143,50 @@ def test_a_reopened_case_gets_a_fresh_clock_and_can_be_escalated_again(case):
     case.refresh_from_db()
     assert case.escalated_at is None and case.sla_state == SlaState.ON_TRACK
     assert case.sla_due_at.date().isoformat() == "2026-11-30"
+
+
+# --- "delayed" as soon as the case cannot make its date (issue 11) -------------------------------
+
+
+def test_due_soon_with_no_progress_tells_the_resident_of_the_delay_at_once(case):
+    run(20, 10)  # under one working day left and nobody has touched it
+    case.refresh_from_db()
+    assert case.sla_state == SlaState.DUE_SOON
+    assert case.expected_at.date().isoformat() == "2026-11-25"  # 3 working days on
+    assert case.sla_due_at.date().isoformat() == "2026-11-20"  # the target itself stays
+    update = Notification.objects.get(case=case, kind="expected_date_changed")
+    assert "Wednesday 25 November 2026" in update.body
+    assert "instead of Friday 20 November 2026" in update.body
+    event = case.events.get(kind=EventKind.EXPECTED_DATE)
+    assert "longer than we planned" in event.public_message
+    run(20, 11)
+    run(23)  # breached: the new promise has not passed, so no second move
+    assert Notification.objects.filter(case=case, kind="expected_date_changed").count() == 1
+    assert case.events.filter(kind=EventKind.EXPECTED_DATE).count() == 1
+
+
+def test_due_soon_after_visible_progress_sends_no_delay(case):
+    with at(17):
+        services.case_transition(case=case, to=Status.IN_PROGRESS, by=UserFactory())
+    run(20, 10)
+    assert Case.objects.get(pk=case.pk).sla_state == SlaState.DUE_SOON
+    assert not Notification.objects.filter(case=case, kind="expected_date_changed").exists()
+
+
+def test_the_delay_respects_a_resident_who_asked_for_no_updates(case):
+    case.resident.consent_updates = False
+    case.resident.save(update_fields=["consent_updates"])
+    sent_before = len(mail.outbox)
+    run(20, 10)
+    case.refresh_from_db()
+    assert case.expected_at is not None  # the date still moves on the tracking page
+    update = Notification.objects.get(case=case, kind="expected_date_changed")
+    assert update.state == Notification.State.SUPPRESSED
+    assert len(mail.outbox) == sent_before
+
+
+def test_the_delay_counts_against_the_daily_update_budget(case, settings):
+    settings.NOTIFICATION_DAILY_BUDGET = 0
+    run(20, 10)
+    update = Notification.objects.get(case=case, kind="expected_date_changed")
+    assert update.state == Notification.State.DEFERRED  # held for the evening digest

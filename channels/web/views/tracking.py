@@ -32,7 +32,7 @@ def _case(token: str) -> Case:
     case = case_for_tracking_token(token)
     if case is None:
         raise Http404("No enquiry matches this link.")
-    if tracking.link_expired(case):
+    if tracking.link_expired(tracking.surviving_case(case)):
         raise LinkExpired
     return case
 
@@ -65,7 +65,9 @@ def _noindex(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_tracking_view
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    case = _case(token)
+    reported = _case(token)
+    # A merged case's reporter follows the surviving case, seeing and writing as themselves.
+    case = tracking.surviving_case(reported)
     incoming = request.FILES.getlist("files") if request.method == "POST" else []
     over_limit = bool(incoming) and not uploads.allow(request, incoming)
     if over_limit:  # nothing of these files is kept, nor the message sent without them
@@ -84,6 +86,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         try:
             intake.add_contact(
                 case=case,
+                resident=reported.resident,
                 idempotency_key=f"web-reply:{form.cleaned_data['reply_key']}",
                 contact=ContactDetails(
                     channel=Channel.WEB, body=form.cleaned_data["body"].strip(), files=files
@@ -94,14 +97,16 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
                 for message in field_messages:
                     form.add_error("files" if field == "files" else "body", message)
         else:
-            return redirect(f"{case.tracking_path()}?replied=1#timeline")
+            return redirect(f"{reported.tracking_path()}?replied=1#timeline")
     if spam.caught(request, form):
-        return redirect(f"{case.tracking_path()}?replied=1#timeline")
+        return redirect(f"{reported.tracking_path()}?replied=1#timeline")
     if not form.is_bound:
         form = ReplyForm(initial={"reply_key": uuid.uuid4().hex})
     context = {
         "case": case,
-        "timeline": public_timeline(case),
+        "timeline": public_timeline(case, reported.resident),
+        "merged_from": reported if reported.pk != case.pk else None,
+        "question": tracking.open_question(case),
         "form": form,
         "replied": request.GET.get("replied") == "1",
         "token": token,

@@ -296,7 +296,7 @@ def test_an_admin_does_not_log_calls(signed_in, world):
 
 def test_the_screen_searches_and_logs_who_was_looked_at(signed_in, world, caller):
     client = signed_in(world.agent)
-    response = client.get(SCREEN, {"q": "priya patl"})
+    response = client.get(SCREEN, {"q": "priya patl", "list": "1"})
     assert response.status_code == 200
     assert f"?resident={caller.pk}".encode() in response.content
     page = start(client, caller)

@@ -16,10 +16,10 @@ def post(client, case, name, data):
 def test_status_changes_follow_the_lifecycle(signed_in, world):
     client = signed_in(world.highways_officer)
     case = world.highways_case
-    response = post(client, case, "staff:case_status", {"status": Status.AWAITING_RESIDENT})
+    response = post(client, case, "staff:case_status", {"status": Status.IN_PROGRESS})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.status == Status.AWAITING_RESIDENT
+    assert case.status == Status.IN_PROGRESS
     event = CaseEvent.objects.get(case=case, kind=EventKind.STATUS)
     assert event.actor == world.highways_officer
 
