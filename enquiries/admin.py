@@ -29,6 +29,7 @@ from enquiries.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from enquiries.routing_forms import RoutingRuleForm
 
 
 @admin.register(Department)
@@ -67,6 +68,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
+    form = RoutingRuleForm
     list_display = ["order", "name", "enabled", "department", "priority", "auto_resolve"]
     list_display_links = ["name"]
     list_editable = ["order", "enabled"]

@@ -1432,6 +1432,13 @@ SERVICES: list[dict[str, Any]] = [
 # --- Routing rules --------------------------------------------------------------------------------
 # First match wins; keywords are whole words or phrases, comma-separated; "flood*" is a wildcard.
 
+#: Words in the resident's own description that make a pothole sound dangerous ("deep" is not one:
+#: a resident's "deep" is answered by the depth question).
+POTHOLE_DANGER_WORDS = (
+    "dangerous, injury, injured, fell, tripped, accident, burst tyre, damaged my car, "
+    "cyclist came off"
+)
+
 CHILD_WORDS = "child, children, baby, toddler, pupil, son, daughter, grandson, granddaughter"
 
 ROUTING_RULES: list[dict[str, Any]] = [
@@ -1472,11 +1479,18 @@ ROUTING_RULES: list[dict[str, Any]] = [
         "priority": "high",
     },
     {
+        # The resident's answer, not a keyword: the label "How deep is it?" is on every pothole.
+        "name": "Pothole deeper than 10cm: high priority",
+        "order": 39,
+        "services": ["report-a-pothole"],
+        "answer_conditions": {"depth": ["Deeper than 10cm"]},
+        "priority": "high",
+    },
+    {
         "name": "Pothole that sounds dangerous: high priority",
         "order": 40,
         "services": ["report-a-pothole"],
-        "keywords_any": "dangerous, deep, injury, injured, fell, tripped, accident, burst tyre, "
-        "damaged my car, cyclist came off",
+        "keywords_any": POTHOLE_DANGER_WORDS,
         "priority": "high",
     },
     {

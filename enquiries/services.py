@@ -389,8 +389,8 @@ def reopen_if_recent(*, case: Case, by=None) -> Case:
 @_in_transaction
 def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     """Claim a received case and place it by the routing rules. False if already routed."""
-    from enquiries.questions import answers_as_text
-    from enquiries.routing import CaseFacts, decide
+    from enquiries.routing import decide
+    from enquiries.routing_facts import facts_for_case
 
     now = now or timezone.now()
     claimed = Case.objects.filter(pk=case_id, status=Status.RECEIVED).update(
@@ -407,20 +407,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         .select_related("department")
         .prefetch_related("services")
     ]
-    facts = CaseFacts(
-        service_slug=case.service.slug if case.service_id else None,
-        text="\n".join(
-            [
-                case.summary,
-                case.description,
-                answers_as_text(case.service.questions if case.service_id else [], case.answers),
-            ]
-        ),
-        postcode_district=case.postcode_district or case.resident.postcode_district or None,
-        channel=case.channel,
-        resident_flags=frozenset(case.resident.flags or [])
-        | ({"email_failing"} if case.resident.email_failing else set()),
-    )
+    facts = facts_for_case(case)  # the resident's own words and answers, never labels
     preset_department = case.department.slug if case.department_id else None
     service_department = case.service.department.slug if case.service_id else preset_department
     decision = decide(
@@ -498,6 +485,7 @@ def rule_spec(rule: RoutingRule):
         postcode_districts=frozenset(p.upper() for p in split(rule.postcode_districts)),
         channels=frozenset(rule.channels or []),
         resident_flags_all=frozenset(rule.resident_flags or []),
+        answer_conditions=dict(rule.answer_conditions or {}),
         department_slug=rule.department.slug if rule.department_id else None,
         priority=rule.priority or None,
         ack_template=rule.ack_template or None,

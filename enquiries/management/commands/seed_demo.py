@@ -191,6 +191,7 @@ class Command(BaseCommand):
                     "postcode_districts": spec.get("postcode_districts", ""),
                     "channels": spec.get("channels", []),
                     "resident_flags": spec.get("resident_flags", []),
+                    "answer_conditions": spec.get("answer_conditions", {}),
                     "department": departments.get(spec.get("department", "")),
                     "priority": spec.get("priority", ""),
                     "auto_resolve": spec.get("auto_resolve", False),
