@@ -23,10 +23,14 @@ pytestmark = pytest.mark.django_db
 
 GRAFFITI_QUESTIONS = [
     {"name": "offensive", "label": "Is it offensive or racist?", "type": "yes_no"},
-    {"name": "surface", "label": "What is it on?", "type": "choice",
-     "choices": ["A wall", "A deep-cleaned bus shelter"]},
+    {
+        "name": "surface",
+        "label": "What is it on?",
+        "type": "choice",
+        "choices": ["A wall", "A deep-cleaned bus shelter"],
+    },
     {"name": "words", "label": "What does it say?", "type": "text"},
-]  # fmt: skip
+]
 
 
 def submit(service, *, description="", answers=None, summary="Graffiti on the shelter"):
@@ -55,20 +59,27 @@ def graffiti():
 
 
 def test_a_keyword_rule_does_not_fire_on_a_no_to_the_question_that_holds_the_word(graffiti):
-    rule = RoutingRuleFactory(name="Offensive graffiti", keywords_any="racist, offensive",
-                              priority="urgent")  # fmt: skip
+    rule = RoutingRuleFactory(
+        name="Offensive graffiti", keywords_any="racist, offensive", priority="urgent"
+    )
     rule.services.add(graffiti)
 
-    case = routed(submit(graffiti, description="Tags on the bus shelter.",
-                         answers={"offensive": False, "surface": "A wall"}))  # fmt: skip
+    case = routed(
+        submit(
+            graffiti,
+            description="Tags on the bus shelter.",
+            answers={"offensive": False, "surface": "A wall"},
+        )
+    )
 
     assert case.routing_rule is None
     assert case.priority != "urgent"
 
 
 def test_an_answer_condition_fires_on_yes_and_not_on_no(graffiti):
-    rule = RoutingRuleFactory(name="Offensive graffiti", answer_conditions={"offensive": "Yes"},
-                              priority="urgent")  # fmt: skip
+    rule = RoutingRuleFactory(
+        name="Offensive graffiti", answer_conditions={"offensive": "Yes"}, priority="urgent"
+    )
     rule.services.add(graffiti)
 
     yes = routed(submit(graffiti, answers={"offensive": True}))
@@ -96,8 +107,13 @@ def test_a_summary_built_from_the_service_name_is_not_the_residents_words():
     service = ServiceFactory(name="Report a dangerous pothole", slug="dangerous-pothole")
     RoutingRuleFactory(name="Danger", keywords_any="dangerous", priority="urgent")
 
-    case = routed(submit(service, summary="Report a dangerous pothole: High Street, Northmoor",
-                         description="A small crack."))  # fmt: skip
+    case = routed(
+        submit(
+            service,
+            summary="Report a dangerous pothole: High Street, Northmoor",
+            description="A small crack.",
+        )
+    )
 
     assert case.routing_rule is None
 
@@ -118,12 +134,23 @@ def test_an_email_subject_is_the_residents_words():
 
 def test_one_of_several_values_and_choose_any_answers():
     facts = CaseFacts(answers={"size": "Bigger than a dinner plate", "where": ["Road", "Kerb"]})
-    rule = RuleSpec(id=1, name="Big", order=1, priority="high",
-                    answer_conditions={"size": ["Huge", "Bigger than a dinner plate"]})  # fmt: skip
-    kerb = RuleSpec(id=2, name="Kerb", order=2, priority="high",
-                    answer_conditions={"where": "kerb"})  # fmt: skip
-    both = RuleSpec(id=3, name="Both", order=3, priority="high",
-                    answer_conditions={"size": "Huge", "where": "Road"})  # fmt: skip
+    rule = RuleSpec(
+        id=1,
+        name="Big",
+        order=1,
+        priority="high",
+        answer_conditions={"size": ["Huge", "Bigger than a dinner plate"]},
+    )
+    kerb = RuleSpec(
+        id=2, name="Kerb", order=2, priority="high", answer_conditions={"where": "kerb"}
+    )
+    both = RuleSpec(
+        id=3,
+        name="Both",
+        order=3,
+        priority="high",
+        answer_conditions={"size": "Huge", "where": "Road"},
+    )
 
     assert decide(facts, [rule], service_department_slug=None).rule_id == 1
     assert decide(facts, [kerb], service_department_slug=None).rule_id == 2
@@ -132,22 +159,41 @@ def test_one_of_several_values_and_choose_any_answers():
 
 
 def test_validation_names_unknown_questions_and_answers(graffiti):
-    spec = RuleSpec(id=1, name="x", order=1, priority="high", services=frozenset({"g"}),
-                    answer_conditions={"offensiv": "Yes", "surface": "A fence", "offensive": []})  # fmt: skip
+    spec = RuleSpec(
+        id=1,
+        name="x",
+        order=1,
+        priority="high",
+        services=frozenset({"g"}),
+        answer_conditions={"offensiv": "Yes", "surface": "A fence", "offensive": []},
+    )
     problems = validate_rule(spec, questions_of([graffiti]))
 
     assert any('question called "offensiv"' in p for p in problems)
     assert any('"a fence" is not an answer to "surface"' in p for p in problems)
     assert any('on "offensive" lists no answer' in p for p in problems)
-    good = RuleSpec(id=1, name="x", order=1, priority="high", services=frozenset({"g"}),
-                    answer_conditions={"offensive": True, "surface": "a wall"})  # fmt: skip
+    good = RuleSpec(
+        id=1,
+        name="x",
+        order=1,
+        priority="high",
+        services=frozenset({"g"}),
+        answer_conditions={"offensive": True, "surface": "a wall"},
+    )
     assert validate_rule(good, questions_of([graffiti])) == []
 
 
 def test_the_admin_form_refuses_an_answer_the_service_does_not_offer(graffiti):
-    data = {"name": "Offensive", "order": 5, "enabled": "on", "services": [graffiti.pk],
-            "answer_conditions": '{"offensive": "Maybe"}', "priority": "high",
-            "channels": "[]", "resident_flags": "[]"}  # fmt: skip
+    data = {
+        "name": "Offensive",
+        "order": 5,
+        "enabled": "on",
+        "services": [graffiti.pk],
+        "answer_conditions": '{"offensive": "Maybe"}',
+        "priority": "high",
+        "channels": "[]",
+        "resident_flags": "[]",
+    }
     form = RoutingRuleForm(data=data)
     assert not form.is_valid()
     assert form.errors["answer_conditions"][0].startswith('"maybe" is not an answer to "offensive"')
@@ -163,16 +209,27 @@ def test_seeded_demo_potholes_flag_only_the_dangerous_ones():
     pothole = Service.objects.get(slug="report-a-pothole")
     depths = next(q for q in pothole.questions if q["name"] == "depth")["choices"]
     templates = demo_data.CASE_TEMPLATES["report-a-pothole"]["templates"]
-    ctx = {"road": "Mill Lane", "other": "Church Street", "town": "Northmoor",
-           "landmark": "the school", "house": 12}  # fmt: skip
+    ctx = {
+        "road": "Mill Lane",
+        "other": "Church Street",
+        "town": "Northmoor",
+        "landmark": "the school",
+        "house": 12,
+    }
     danger_words = [w.strip() for w in demo_data.POTHOLE_DANGER_WORDS.split(",")]
     flagged = expected = 0
     for n in range(48):
         template = templates[n % len(templates)]
         answers = {"depth": depths[n % len(depths)], **(template[2] if len(template) > 2 else {})}
         description = template[1].format_map(ctx)
-        case = routed(submit(pothole, summary=template[0].format_map(ctx),
-                             description=description, answers=answers))  # fmt: skip
+        case = routed(
+            submit(
+                pothole,
+                summary=template[0].format_map(ctx),
+                description=description,
+                answers=answers,
+            )
+        )
         dangerous = answers["depth"] == "Deeper than 10cm" or any(
             w in description.lower() for w in danger_words
         )
