@@ -4,6 +4,7 @@ from enquiries.staff import (
     api,
     attachment_views,
     auth_views,
+    automation_views,
     case_views,
     data_protection_views,
     duplicate_views,
@@ -60,6 +61,12 @@ urlpatterns = [
     path("cases/<str:reference>/reply/", case_views.reply, name="case_reply"),
     path("cases/<str:reference>/transfer/", case_views.transfer, name="case_transfer"),
     path("cases/<str:reference>/merge/", case_views.merge, name="case_merge"),
+    path(
+        "cases/<str:reference>/contacts/<int:contact_pk>/chaser/",
+        automation_views.correct_chaser,
+        name="case_chaser",
+    ),
+    path("routing/", automation_views.routing_stats, name="routing_stats"),
     path(
         "cases/<str:reference>/withdraw-publication/",
         case_views.withdraw_publication,

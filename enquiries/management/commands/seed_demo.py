@@ -637,6 +637,7 @@ class CaseFlow:
                 idempotency_key=f"{self.key}:{suffix}",
                 contact=details,
                 wake_case=False,
+                judge_chaser=False,  # the story says which contacts chase
             ),
         )
 
