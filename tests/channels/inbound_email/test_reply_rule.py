@@ -49,3 +49,27 @@ def test_thanks_after_the_reopen_window_joins_the_old_case_instead_of_opening_on
     assert result.row.case == case and Case.objects.count() == 1
     case.refresh_from_db()
     assert case.status == Status.RESOLVED
+
+
+def test_an_email_about_an_open_case_is_a_chaser():
+    case = pipe(make_email(message_id="<first@example.org>")).row.case
+    services.case_transition(case=case, to=Status.OPEN)
+
+    result = pipe(make_email(subject=f"Re: {case.reference}", body="Any news on this?"))
+
+    assert result.row.contact.is_chaser
+
+
+def test_an_out_of_office_is_not_a_chaser():
+    case = pipe(make_email(message_id="<first@example.org>")).row.case
+    services.case_transition(case=case, to=Status.OPEN)
+
+    result = pipe(
+        make_email(
+            subject=f"Automatic reply: [{case.reference}]",
+            headers={"Auto-Submitted": "auto-replied"},
+        )
+    )
+
+    assert result.row.outcome == InboundMessage.Outcome.AUTO_REPLY
+    assert not result.row.contact.is_chaser

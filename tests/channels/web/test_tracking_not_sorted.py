@@ -77,3 +77,11 @@ def test_the_choice_and_a_reason_are_required(client, pothole):
     assert "Tell us what is not sorted" in no_reason.content.decode()
     case.refresh_from_db()
     assert case.status == Status.RESOLVED and case.contacts.count() == 1
+
+
+def test_a_message_on_an_open_case_is_a_chaser(client, pothole):
+    case = case_in(pothole, Status.OPEN)
+
+    client.post(case.tracking_path(), {"reply_key": "k5", "body": "Any news?"})
+
+    assert case.contacts.get(body="Any news?").is_chaser
