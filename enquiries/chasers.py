@@ -48,9 +48,9 @@ def correct_chaser(*, contact: Contact, is_chaser: bool, by: Any, path: str) -> 
     from enquiries.services import record_event
 
     when = f"{contact.occurred_at:%d %b %Y %H:%M}"
-    record_event(
+    record_event(  # an internal note, so it shows on the staff timeline (contact events do not)
         case=contact.case,
-        kind=EventKind.CONTACT,
+        kind=EventKind.NOTE,
         by=by,
         message=(
             f"{contact.get_channel_display()} contact of {when} "
