@@ -27,9 +27,12 @@ class RuleMisrouting:
         return self.transferred / self.routed if self.routed else 0.0
 
 
-def misrouting_by_rule(*, since: datetime | None = None) -> list[RuleMisrouting]:
-    """Cases routed per rule (None: no rule matched; every rule is listed, if only with 0), how
-    many staff then transferred, and how many times residents chased those cases."""
+def misrouting_by_rule(
+    *, since: datetime | None = None, include_unmatched: bool = False
+) -> list[RuleMisrouting]:
+    """Cases routed per rule (None: no rule matched), how many staff then transferred, and how
+    many times residents chased those cases. ``include_unmatched`` lists rules that matched
+    nothing too (with 0), as managers reviewing the rules need to see them."""
     cases = Case.objects.filter(routed_at__isnull=False)
     if since is not None:
         cases = cases.filter(routed_at__gte=since)
@@ -52,9 +55,11 @@ def misrouting_by_rule(*, since: datetime | None = None) -> list[RuleMisrouting]
         )
         for row in rows
     ]
-    seen = {row.rule_id for row in report}
-    report += [  # a rule that matched nothing is worth seeing too
-        RuleMisrouting(rule_id=pk, rule_name=name, routed=0, transferred=0)
-        for pk, name in RoutingRule.objects.exclude(pk__in=seen - {None}).values_list("pk", "name")
-    ]
+    if include_unmatched:  # a rule that matched nothing is worth seeing too
+        seen = {row.rule_id for row in report} - {None}
+        unmatched = RoutingRule.objects.exclude(pk__in=seen).values_list("pk", "name")
+        report += [
+            RuleMisrouting(rule_id=pk, rule_name=name, routed=0, transferred=0)
+            for pk, name in unmatched
+        ]
     return sorted(report, key=lambda r: (-r.rate, -r.routed, r.rule_name))

@@ -32,7 +32,7 @@ def routing_stats(request: HttpRequest) -> HttpResponse:
     days = PERIODS.get(period)
     since = timezone.now() - timedelta(days=days) if days else None
     context = {
-        "rules": misrouting_by_rule(since=since),
+        "rules": misrouting_by_rule(since=since, include_unmatched=True),
         "services": chasers.chasers_by_service(since=since),
         "days": days,
         "periods": PERIODS,
