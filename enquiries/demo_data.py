@@ -1439,6 +1439,10 @@ POTHOLE_DANGER_WORDS = (
     "cyclist came off"
 )
 
+SAFEGUARDING_WORDS = (
+    "abuse, abused, abusing, neglect, neglected, harm, harmed, exploited, exploitation"
+)
+
 CHILD_WORDS = "child, children, baby, toddler, pupil, son, daughter, grandson, granddaughter"
 
 ROUTING_RULES: list[dict[str, Any]] = [
@@ -1454,10 +1458,19 @@ ROUTING_RULES: list[dict[str, Any]] = [
         "priority": "urgent",
     },
     {
+        # The child-concern form's labels ("How old is the child?") used to keep the adult rule
+        # off it; rules now read only the resident's words, so the form says it instead.
+        "name": "Safeguarding words on a child concern: Children's Services, urgent",
+        "order": 15,
+        "services": ["report-a-concern-about-a-child"],
+        "keywords_any": SAFEGUARDING_WORDS,
+        "department": "childrens-services",
+        "priority": "urgent",
+    },
+    {
         "name": "Safeguarding words about an adult: Adult Social Care, urgent",
         "order": 20,
-        "keywords_any": "abuse, abused, abusing, neglect, neglected, harm, harmed, exploited, "
-        "exploitation",
+        "keywords_any": SAFEGUARDING_WORDS,
         "keywords_none": CHILD_WORDS,
         "department": "adult-social-care",
         "priority": "urgent",
@@ -1491,6 +1504,14 @@ ROUTING_RULES: list[dict[str, Any]] = [
         "order": 40,
         "services": ["report-a-pothole"],
         "keywords_any": POTHOLE_DANGER_WORDS,
+        "priority": "high",
+    },
+    {
+        # The option the resident picked (keywords no longer search the options offered).
+        "name": "Fly-tipping of drums, chemicals or asbestos: high priority",
+        "order": 44,
+        "services": ["report-fly-tipping-on-a-road"],
+        "answer_conditions": {"waste_type": ["Drums, chemicals or possible asbestos"]},
         "priority": "high",
     },
     {

@@ -238,3 +238,41 @@ def test_seeded_demo_potholes_flag_only_the_dangerous_ones():
         assert (case.priority == "high") == dangerous, (answers, description)
     assert flagged == expected < 30  # on the old rules: 48 of 48
     assert RoutingRule.objects.filter(answer_conditions__has_key="depth").exists()
+
+
+def test_demo_rules_still_flag_what_the_forms_options_and_labels_used_to():
+    call_command("seed_demo", cases=0, stdout=StringIO())
+    fly = Service.objects.get(slug="report-fly-tipping-on-a-road")
+    child = Service.objects.get(slug="report-a-concern-about-a-child")
+    answers = {q["name"]: q["choices"][0] for q in fly.questions if q["type"] == "choice"}
+    answers["waste_type"] = "Drums, chemicals or possible asbestos"
+
+    hazardous = routed(submit(fly, description="Left in the lay-by.", answers=answers))
+    concern = routed(
+        submit(child, description="I think he is being neglected.", answers={}, summary="Worry")
+    )
+
+    assert hazardous.priority == "high"
+    assert concern.department.slug == "childrens-services" and concern.priority == "urgent"
+
+
+def test_the_data_migration_rewrites_the_old_demo_rules():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("enquiries.migrations.0025_demo_rules_match_resident_answers")
+    pothole = ServiceFactory(slug="report-a-pothole")
+    old = RoutingRuleFactory(
+        name=migration.OLD_NAME, order=40, keywords_any="dangerous, deep, injury", priority="high"
+    )
+    old.services.add(pothole)
+
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # twice: nothing more
+
+    old.refresh_from_db()
+    assert old.keywords_any == "dangerous, injury"
+    depth = RoutingRule.objects.get(name=migration.DEPTH_NAME)
+    assert depth.answer_conditions == {"depth": ["Deeper than 10cm"]}
+    assert list(depth.services.all()) == [pothole] and depth.order == 39
