@@ -577,7 +577,7 @@ def _person_wrote(
     if match.case is not None:
         case = match.case
         finished = case.status in (Status.RESOLVED, Status.CLOSED)
-        judgement = replies.judge(status=case.status, text=parsed.new_text)
+        judgement = replies.judge(status=case.status, text=_body(parsed))
         if finished and judgement.reopens and not services.reopen_window_open(case):
             return _new_case(row, parsed, email, follows=case, note="", verdict=verdict)
         # A thank-you joins the finished case without reopening it (enquiries/replies.py).
