@@ -29,6 +29,7 @@ from enquiries.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from enquiries.routing_forms import RoutingRuleForm
 
 
 @admin.register(Department)
@@ -67,6 +68,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
+    form = RoutingRuleForm
     list_display = ["order", "name", "enabled", "department", "priority", "auto_resolve"]
     list_display_links = ["name"]
     list_editable = ["order", "enabled"]
@@ -97,12 +99,15 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     def get_list_display(self, request):
         return [*super().get_list_display(request), "misrouting"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        """Advice once the services are saved too (answer conditions are checked against them)."""
+        super().save_related(request, form, formsets, change)
         from enquiries.routing import validate_rule
+        from enquiries.routing_facts import questions_of
         from enquiries.services import rule_spec
 
-        for problem in validate_rule(rule_spec(obj)):
+        rule = form.instance
+        for problem in validate_rule(rule_spec(rule), questions_of(rule.services.all())):
             messages.warning(request, problem)
 
 

@@ -1432,6 +1432,17 @@ SERVICES: list[dict[str, Any]] = [
 # --- Routing rules --------------------------------------------------------------------------------
 # First match wins; keywords are whole words or phrases, comma-separated; "flood*" is a wildcard.
 
+#: Words in the resident's own description that make a pothole sound dangerous ("deep" is not one:
+#: a resident's "deep" is answered by the depth question).
+POTHOLE_DANGER_WORDS = (
+    "dangerous, injury, injured, fell, tripped, accident, burst tyre, damaged my car, "
+    "cyclist came off"
+)
+
+SAFEGUARDING_WORDS = (
+    "abuse, abused, abusing, neglect, neglected, harm, harmed, exploited, exploitation"
+)
+
 CHILD_WORDS = "child, children, baby, toddler, pupil, son, daughter, grandson, granddaughter"
 
 ROUTING_RULES: list[dict[str, Any]] = [
@@ -1447,10 +1458,19 @@ ROUTING_RULES: list[dict[str, Any]] = [
         "priority": "urgent",
     },
     {
+        # The child-concern form's labels ("How old is the child?") used to keep the adult rule
+        # off it; rules now read only the resident's words, so the form says it instead.
+        "name": "Safeguarding words on a child concern: Children's Services, urgent",
+        "order": 15,
+        "services": ["report-a-concern-about-a-child"],
+        "keywords_any": SAFEGUARDING_WORDS,
+        "department": "childrens-services",
+        "priority": "urgent",
+    },
+    {
         "name": "Safeguarding words about an adult: Adult Social Care, urgent",
         "order": 20,
-        "keywords_any": "abuse, abused, abusing, neglect, neglected, harm, harmed, exploited, "
-        "exploitation",
+        "keywords_any": SAFEGUARDING_WORDS,
         "keywords_none": CHILD_WORDS,
         "department": "adult-social-care",
         "priority": "urgent",
@@ -1472,11 +1492,26 @@ ROUTING_RULES: list[dict[str, Any]] = [
         "priority": "high",
     },
     {
+        # The resident's answer, not a keyword: the label "How deep is it?" is on every pothole.
+        "name": "Pothole deeper than 10cm: high priority",
+        "order": 39,
+        "services": ["report-a-pothole"],
+        "answer_conditions": {"depth": ["Deeper than 10cm"]},
+        "priority": "high",
+    },
+    {
         "name": "Pothole that sounds dangerous: high priority",
         "order": 40,
         "services": ["report-a-pothole"],
-        "keywords_any": "dangerous, deep, injury, injured, fell, tripped, accident, burst tyre, "
-        "damaged my car, cyclist came off",
+        "keywords_any": POTHOLE_DANGER_WORDS,
+        "priority": "high",
+    },
+    {
+        # The option the resident picked (keywords no longer search the options offered).
+        "name": "Fly-tipping of drums, chemicals or asbestos: high priority",
+        "order": 44,
+        "services": ["report-fly-tipping-on-a-road"],
+        "answer_conditions": {"waste_type": ["Drums, chemicals or possible asbestos"]},
         "priority": "high",
     },
     {

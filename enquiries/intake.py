@@ -6,7 +6,7 @@ acknowledgement) in the outbox, sent to the broker only after commit.
 """
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from enquiries import outbox, places
+from enquiries import outbox, places, replies
 from enquiries.attachments import IncomingFile, check_file, safe_filename
 from enquiries.choices import Channel, Direction, EventKind, Outcome, Status, UpdatePreference
 from enquiries.models import (
@@ -172,8 +172,18 @@ def add_contact(
     contact: ContactDetails,
     resident: Resident | None = None,
     wake_case: bool = True,
+    not_sorted: bool = False,
+    judge_chaser: bool = True,
 ) -> IntakeResult:
-    """Add an interaction to an existing case (a reply, a chaser call, a walk-in)."""
+    """Add an interaction to an existing case (a reply, a chaser call, a walk-in).
+
+    ``not_sorted``: the resident said the finished case is not sorted (it reopens; otherwise
+    ``enquiries.replies`` judges the message). ``judge_chaser``: decide automatically whether the
+    contact chases progress (``enquiries.chasers``); False for automatic replies and imported
+    history. A contact the channel already marked as a chaser stays one.
+    """
+    from enquiries import chasers
+
     existing = _existing(idempotency_key)
     if existing:
         return existing
@@ -181,6 +191,8 @@ def add_contact(
     try:
         with transaction.atomic(durable=True):
             locked = Case.objects.select_for_update().get(pk=case.pk)
+            if judge_chaser and not contact.is_chaser:
+                contact = replace(contact, is_chaser=chasers.is_chaser(locked, contact.direction))
             row = _create_contact(locked, resident or locked.resident, contact, idempotency_key)
             record_event(
                 case=locked,
@@ -190,7 +202,7 @@ def add_contact(
                 data={"contact_id": row.pk, "chaser": row.is_chaser},
             )
             if wake_case and contact.direction == Direction.INBOUND:
-                _wake_for_reply(locked, contact.recorded_by)
+                _wake_for_reply(locked, contact.recorded_by, row.body, not_sorted)
     except IntegrityError:
         again = _existing(idempotency_key)
         if again:
@@ -475,9 +487,20 @@ def _close_at_first_contact(case: Case, outcome: str, by: Any) -> None:
     )
 
 
-def _wake_for_reply(case: Case, by: Any) -> None:
-    """A reply from the resident moves a waiting case back to work, and reopens a finished one."""
+def _wake_for_reply(case: Case, by: Any, body: str = "", not_sorted: bool = False) -> None:
+    """A reply from the resident moves a waiting case back to work; on a finished case the
+    rule in ``enquiries.replies`` decides (a thank-you is recorded without reopening)."""
     if case.status == Status.AWAITING_RESIDENT:
         case_transition(case=case, to=Status.IN_PROGRESS, by=by, reason="The resident replied")
     elif case.status in (Status.RESOLVED, Status.CLOSED):
-        reopen_if_recent(case=case, by=by)
+        judgement = replies.judge(status=case.status, text=body, not_sorted=not_sorted)
+        if judgement.reopens:
+            reopen_if_recent(case=case, by=by)
+        else:
+            record_event(
+                case=case,
+                kind=EventKind.NOTE,
+                by=by,
+                message=f"Not reopened: {judgement.why}.",
+                data={"reply": judgement.meaning.value},
+            )

@@ -622,6 +622,13 @@ class RoutingRule(models.Model):
     )
     channels = models.JSONField(default=list, blank=True)
     resident_flags = models.JSONField(default=list, blank=True)
+    answer_conditions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The resident\'s answer to a question, by its key: {"depth": "Deeper than 10cm"} '
+        'or one of several: {"offensive": ["Yes"]}. Keywords only search what the resident '
+        "wrote, never question labels or options.",
+    )
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

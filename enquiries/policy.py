@@ -250,6 +250,17 @@ def can_log_contacts(user: Any) -> bool:
     return is_portal_staff(user) and (takes_contacts(user) or bool(department_ids(user)))
 
 
+def can_view_routing_stats(user: Any) -> bool:
+    """Per-rule matches and misroutes, chasers per service: counts only, for managers and admins
+    (who change the routing rules)."""
+    return bool(roles(user) & {MANAGER, ADMIN})
+
+
+def can_correct_chaser(user: Any, case: Case) -> bool:
+    """Whoever may log a contact on the case may say whether one of its contacts chased."""
+    return can_add_contact(user, case)
+
+
 def allows(user: Any, case: Case, action: str) -> bool:
     checks = {VIEW: can_view_case, CHANGE: can_change_case, ADD_CONTACT: can_add_contact}
     return checks[action](user, case)

@@ -13,6 +13,12 @@ Matching, in short:
   "tree" does not match "street"; punctuation and runs of spaces between words are ignored
   ("fly-tipping" matches "fly tipping"); a trailing ``*`` matches any word ending
   ("flood*" matches "flooding", "floods");
+* keywords are looked for only in what the resident wrote (their description and free-text
+  answers): never in question labels or the options they picked, so the label "How deep is it?"
+  cannot make every pothole "deep";
+* answer conditions test one question's answer by its key: ``{"depth": ["Deeper than 10cm"]}``
+  holds when the resident picked that option (any listed value will do; yes/no answers compare as
+  "Yes"/"No"; for a "choose any" question, any picked option will do);
 * postcode conditions take districts ("PR1") or, given as letters only, whole areas: "PR"
   matches PR1..PR26, and "L" matches "L1" but not "LA1".
 """
@@ -24,10 +30,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 __all__ = [
     "CHANNELS",
     "PRIORITIES",
+    "answer_condition_problems",
+    "answer_values",
     "CaseFacts",
     "Decision",
     "RuleSpec",
@@ -48,19 +57,50 @@ _WORD_RE = re.compile(r"\w+")
 _MIN_WILDCARD_STEM = 3
 
 
+Answers = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def answer_values(value: Any) -> tuple[str, ...]:
+    """An answer (or a condition's wanted value) as comparable strings: yes/no as "yes"/"no",
+    a "choose any" list as each picked option, everything normalised like keywords."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, bool):
+        return ("yes" if value else "no",)
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(v for item in value for v in answer_values(item))
+    return (normalise_text(str(value).strip()),)
+
+
+def _freeze_answers(answers: Any) -> Answers:
+    items = answers.items() if isinstance(answers, Mapping) else answers or ()
+    return tuple(sorted((str(key), answer_values(value)) for key, value in items))
+
+
 @dataclass(frozen=True)
 class CaseFacts:
-    """What the rules can see about a new case."""
+    """What the rules can see about a new case.
+
+    ``text`` is only what the resident wrote (description, free-text answers; see
+    ``routing_facts.facts_for_case``); ``answers`` are their structured answers by question key.
+    """
 
     service_slug: str | None = None
-    text: str = ""  # summary + description + answers text
+    text: str = ""
     postcode_district: str | None = None  # e.g. "PR1"
     channel: str = "web"
     resident_flags: frozenset[str] = field(default_factory=frozenset)
+    answers: Any = ()  # {question_key: value}; stored frozen as ((key, (values...)), ...)
 
     def __post_init__(self) -> None:
-        # Callers often hold sets or lists; freeze them so facts stay hashable and immutable.
+        # Callers often hold sets, lists or dicts; freeze them so facts stay hashable.
         object.__setattr__(self, "resident_flags", frozenset(self.resident_flags))
+        object.__setattr__(self, "answers", _freeze_answers(self.answers))
+
+    def answer(self, key: str) -> tuple[str, ...]:
+        """The normalised values the resident gave for question ``key`` (empty if none)."""
+        found: tuple[str, ...] = dict(self.answers).get(key, ())
+        return found
 
 
 @dataclass(frozen=True)
@@ -78,6 +118,8 @@ class RuleSpec:
     postcode_districts: frozenset[str] = frozenset()
     channels: frozenset[str] = frozenset()
     resident_flags_all: frozenset[str] = frozenset()
+    #: {question_key: value or [values]}: the resident's answer must be one of the values
+    answer_conditions: Any = ()
     # actions
     department_slug: str | None = None
     priority: str | None = None
@@ -99,6 +141,7 @@ class RuleSpec:
             if isinstance(value, str):
                 value = [value]
             object.__setattr__(self, name, kind(value))
+        object.__setattr__(self, "answer_conditions", _freeze_answers(self.answer_conditions))
 
     @property
     def has_conditions(self) -> bool:
@@ -109,6 +152,7 @@ class RuleSpec:
             or self.postcode_districts
             or self.channels
             or self.resident_flags_all
+            or self.answer_conditions
         )
 
 
@@ -242,6 +286,11 @@ def _match(rule: RuleSpec, facts: CaseFacts, tokens: Sequence[str]) -> tuple[str
         if not rule.resident_flags_all <= facts.resident_flags:
             return None
         matched.append("resident is flagged " + ", ".join(sorted(rule.resident_flags_all)))
+    for key, wanted in rule.answer_conditions:
+        given = [value for value in facts.answer(key) if value in wanted]
+        if not given:
+            return None
+        matched.append(f'answer to "{key}" is "{given[0]}"')
     return tuple(matched)
 
 
@@ -356,13 +405,18 @@ def _decision_for(
 # --- validation ---------------------------------------------------------------------------
 
 
-def validate_rule(spec: RuleSpec) -> list[str]:  # noqa: C901  a flat list of independent checks
+def validate_rule(  # noqa: C901  a flat list of independent checks
+    spec: RuleSpec, questions: Mapping[str, Sequence[str] | None] | None = None
+) -> list[str]:
     """Problems an editor should see before saving a rule.
 
+    ``questions`` (question key -> the answers it allows, or None for free text), from the rule's
+    services, lets answer conditions be checked against what those services actually ask.
     Blocking problems are plain sentences; advisory ones start with ``"Warning: "`` so a form
     can show them without refusing the save.
     """
     problems: list[str] = []
+    problems.extend(answer_condition_problems(spec, questions))
     if not (spec.name or "").strip():
         problems.append("The rule needs a name.")
     if spec.auto_resolve and not (spec.standard_answer or "").strip():
@@ -417,5 +471,41 @@ def _keyword_problems(label: str, keyword: str) -> list[str]:
         problems.append(
             f'Warning: the {label} "{stripped}" has a very short stem and will match '
             "many unrelated words."
+        )
+    return problems
+
+
+def answer_condition_problems(
+    spec: RuleSpec, questions: Mapping[str, Sequence[str] | None] | None
+) -> list[str]:
+    problems: list[str] = []
+    for key, wanted in spec.answer_conditions:
+        if not key.strip():
+            problems.append("An answer condition has no question name.")
+            continue
+        if not wanted:
+            problems.append(f'The answer condition on "{key}" lists no answer to look for.')
+            continue
+        if questions is None:
+            continue
+        if key not in questions:
+            known = ", ".join(sorted(questions)) or "none"
+            problems.append(
+                f'No service of this rule asks a question called "{key}" (its questions: {known}).'
+            )
+            continue
+        allowed = questions[key]
+        if allowed is None:
+            continue
+        allowed_norm = {v for a in allowed for v in answer_values(a)}
+        for value in wanted:
+            if value not in allowed_norm:
+                problems.append(
+                    f'"{value}" is not an answer to "{key}": use one of {_quote_list(allowed)}.'
+                )
+    if spec.answer_conditions and not spec.services:
+        problems.append(
+            "Warning: answer conditions name a service's question; choose the service too, "
+            "or the rule may match another service's question of the same name."
         )
     return problems

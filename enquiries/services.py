@@ -28,9 +28,9 @@ from enquiries.models import (
     Service,
 )
 from enquiries.notifications import choose_medium
-from enquiries.questions import answers_as_text
 from enquiries.residents import resident_update_details
-from enquiries.routing import CaseFacts, RuleSpec, decide
+from enquiries.routing import RuleSpec, decide
+from enquiries.routing_facts import facts_for_case
 
 PUBLIC_STATUS_MESSAGES: dict[str, str] = {
     Status.OPEN: "Your enquiry is with the {department} team.",
@@ -421,20 +421,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         .select_related("department")
         .prefetch_related("services")
     ]
-    facts = CaseFacts(
-        service_slug=case.service.slug if case.service else None,
-        text="\n".join(
-            [
-                case.summary,
-                case.description,
-                answers_as_text(case.service.questions if case.service else [], case.answers),
-            ]
-        ),
-        postcode_district=case.postcode_district or case.resident.postcode_district or None,
-        channel=case.channel,
-        resident_flags=frozenset(case.resident.flags or [])
-        | ({"email_failing"} if case.resident.email_failing else set()),
-    )
+    facts = facts_for_case(case)  # the resident's own words and answers, never labels
     preset_department = case.department.slug if case.department else None
     service_department = case.service.department.slug if case.service else preset_department
     decision = decide(
@@ -509,6 +496,7 @@ def rule_spec(rule: RoutingRule) -> RuleSpec:
         postcode_districts=frozenset(p.upper() for p in split(rule.postcode_districts)),
         channels=frozenset(rule.channels or []),
         resident_flags_all=frozenset(rule.resident_flags or []),
+        answer_conditions=dict(rule.answer_conditions or {}),
         department_slug=rule.department.slug if rule.department else None,
         priority=rule.priority or None,
         ack_template=rule.ack_template or None,

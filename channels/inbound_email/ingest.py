@@ -30,7 +30,7 @@ from channels.inbound_email.authentication import Verdict
 from channels.inbound_email.case_matching import CaseMatch, match_case
 from channels.inbound_email.models import InboundMessage, Mailbox
 from channels.inbound_email.parsing import ParsedEmail, parse_message
-from enquiries import outbox, services
+from enquiries import outbox, replies, services
 from enquiries.attachments import IncomingFile
 from enquiries.choices import UNVERIFIED_SENDER_FLAG, Channel, EventKind, Status
 from enquiries.intake import (
@@ -556,6 +556,7 @@ def _auto_reply(row: InboundMessage, parsed: ParsedEmail, match: CaseMatch) -> _
         contact=_contact_details(row, parsed, is_public=False, prefix="[Automatic reply] "),
         resident=_sender_resident(match.case, parsed.from_address or ""),
         wake_case=False,
+        judge_chaser=False,  # an out-of-office is not the resident chasing
     )
     return _Finish(
         status=RowStatus.PROCESSED,
@@ -575,10 +576,11 @@ def _person_wrote(
 ) -> _Finish:
     if match.case is not None:
         case = match.case
-        if case.status in (Status.RESOLVED, Status.CLOSED) and not services.reopen_window_open(
-            case
-        ):
+        finished = case.status in (Status.RESOLVED, Status.CLOSED)
+        judgement = replies.judge(status=case.status, text=_body(parsed))
+        if finished and judgement.reopens and not services.reopen_window_open(case):
             return _new_case(row, parsed, email, follows=case, note="", verdict=verdict)
+        # A thank-you joins the finished case without reopening it (enquiries/replies.py).
         result = add_contact(
             case=case,
             idempotency_key=_intake_key(row),
@@ -590,7 +592,8 @@ def _person_wrote(
             outcome=Outcome.JOINED,
             case=result.case,
             contact=result.contact,
-            reason=f"joined case {case.reference} (matched by {match.via})",
+            reason=f"joined case {case.reference} (matched by {match.via})"
+            + (f"; {judgement.why}" if finished else ""),
             line=f"joined case {result.case.reference}",
         )
         _tell_about_skipped_files(row, parsed, finish, email)

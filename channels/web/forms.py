@@ -506,15 +506,56 @@ class ReplyForm(WebForm):
     )
     files = MultipleFileField(label="Add photos or documents (optional)")
 
-    def __init__(self, *args, **kwargs):
+    NOT_SORTED = "not_sorted"
+    MESSAGE = "message"
+
+    def __init__(self, *args, finished: bool = False, **kwargs):
+        """``finished``: the case is resolved or closed, so the resident chooses plainly between
+        "This is not sorted" (reopens it) and "Send a message" (enquiries/replies.py decides)."""
         super().__init__(*args, **kwargs)
-        self.helper = helper(
+        layout = [
             Field.textarea("body", label_size=Size.MEDIUM, label_tag="h2", max_characters=MAX_TEXT)
-        )
+        ]
+        if finished:
+            from crispy_forms_gds.choices import Choice
+
+            self.fields["kind"] = forms.ChoiceField(
+                label="Is your enquiry sorted?",
+                choices=[
+                    Choice(
+                        self.NOT_SORTED,
+                        "This is not sorted",
+                        hint="We will reopen your enquiry. Tell us what is still wrong.",
+                    ),
+                    Choice(
+                        self.MESSAGE,
+                        "Send a message",
+                        hint="For example, to say thank you or add something. "
+                        "Your enquiry stays resolved unless your message needs an answer.",
+                    ),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Select whether your enquiry is not sorted or you want to "
+                    "send a message"
+                },
+            )
+            self.fields["body"].label = "Your message"
+            self.fields["body"].help_text = ""
+            layout.insert(0, Field.radios("kind", legend_size=Size.MEDIUM, legend_tag="h2"))
+        self.helper = helper(*layout)
+
+    @property
+    def not_sorted(self) -> bool:
+        return self.cleaned_data.get("kind") == self.NOT_SORTED
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not cleaned.get("body", "").strip() and not cleaned.get("files"):
+        if self.errors or cleaned.get("body", "").strip():
+            return cleaned
+        if cleaned.get("kind") == self.NOT_SORTED:
+            self.add_error("body", "Tell us what is not sorted")
+        elif not cleaned.get("files"):
             self.add_error("body", "Enter your message, or add a file")
         return cleaned
 

@@ -4,6 +4,7 @@ from enquiries.staff import (
     api,
     attachment_views,
     auth_views,
+    automation_views,
     case_comms_views,
     case_views,
     data_protection_views,
@@ -73,6 +74,12 @@ urlpatterns = [
         case_comms_views.expected_date,
         name="case_expected_date",
     ),
+    path(
+        "cases/<str:reference>/contacts/<int:contact_pk>/chaser/",
+        automation_views.correct_chaser,
+        name="case_chaser",
+    ),
+    path("routing/", automation_views.routing_stats, name="routing_stats"),
     path(
         "cases/<str:reference>/withdraw-publication/",
         case_views.withdraw_publication,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from channels.web import ratelimit, spam, uploads
 from channels.web.forms import FindForm, ReplyForm, StopUpdatesForm
 from channels.web.views.journey import rate_limited
-from enquiries import intake, outbox, services, tracking
+from enquiries import intake, outbox, replies, services, tracking
 from enquiries.attachments import IncomingFile
 from enquiries.choices import Channel
 from enquiries.intake import ContactDetails, IntakeError
@@ -68,14 +68,16 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     reported = _case(token)
     # A merged case's reporter follows the surviving case, seeing and writing as themselves.
     case = tracking.surviving_case(reported)
+    # A finished case offers "This is not sorted" vs "Send a message" (enquiries/replies.py).
+    finished = case.status in replies.FINISHED and services.reopen_window_open(case)
     incoming = request.FILES.getlist("files") if request.method == "POST" else []
     over_limit = bool(incoming) and not uploads.allow(request, incoming)
     if over_limit:  # nothing of these files is kept, nor the message sent without them
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, finished=finished)
         form.is_valid()
         form.add_error("files", uploads.limit_message())
     else:
-        form = ReplyForm(request.POST or None, request.FILES or None)
+        form = ReplyForm(request.POST or None, request.FILES or None, finished=finished)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "reply"):
             return rate_limited(request, "reply")
@@ -91,6 +93,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
                 contact=ContactDetails(
                     channel=Channel.WEB, body=form.cleaned_data["body"].strip(), files=files
                 ),
+                not_sorted=form.not_sorted,
             )
         except IntakeError as exc:
             for field, field_messages in exc.message_dict.items():
@@ -101,7 +104,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     if spam.caught(request, form):
         return redirect(f"{reported.tracking_path()}?replied=1#timeline")
     if not form.is_bound:
-        form = ReplyForm(initial={"reply_key": uuid.uuid4().hex})
+        form = ReplyForm(initial={"reply_key": uuid.uuid4().hex}, finished=finished)
     context = {
         "case": case,
         "timeline": public_timeline(case, reported.resident),

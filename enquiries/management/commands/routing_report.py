@@ -16,8 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, days=None, **options):
         since = timezone.now() - timedelta(days=days) if days else None
-        self.stdout.write(f"{'Rule':<50} {'Routed':>7} {'Moved':>7} {'Misrouted':>9}")
-        for row in misrouting_by_rule(since=since):
+        self.stdout.write(
+            f"{'Rule':<50} {'Routed':>7} {'Moved':>7} {'Misrouted':>9} {'Chasers':>7}"
+        )
+        for row in misrouting_by_rule(since=since, include_unmatched=True):
             self.stdout.write(
                 f"{row.rule_name[:50]:<50} {row.routed:>7} {row.transferred:>7} {row.rate:>9.1%}"
+                f" {row.chasers:>7}"
             )

@@ -191,6 +191,7 @@ class Command(BaseCommand):
                     "postcode_districts": spec.get("postcode_districts", ""),
                     "channels": spec.get("channels", []),
                     "resident_flags": spec.get("resident_flags", []),
+                    "answer_conditions": spec.get("answer_conditions", {}),
                     "department": departments.get(spec.get("department", "")),
                     "priority": spec.get("priority", ""),
                     "auto_resolve": spec.get("auto_resolve", False),
@@ -636,6 +637,7 @@ class CaseFlow:
                 idempotency_key=f"{self.key}:{suffix}",
                 contact=details,
                 wake_case=False,
+                judge_chaser=False,  # the story says which contacts chase
             ),
         )
 
