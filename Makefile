@@ -12,12 +12,13 @@ PYTHON ?= $(shell for c in $$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install run serve worker beat migrate demo test test-fast lint format check vendor clean
+.PHONY: help venv install run serve worker beat migrate demo test test-fast lint deps format check vendor clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with worker and beat"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff lint and format check"
+	@echo "make deps   - deptry: every import declared, every runtime dependency used"
 	@echo "make vendor - refresh GOV.UK Frontend, Leaflet and axe-core from the npm registry"
 
 $(VENV)/.installed: pyproject.toml
@@ -59,6 +60,11 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The portal alone against every rule, then tests, benches and scripts for undeclared imports.
+deps: install
+	$(VENV)/bin/deptry . -ee tests -ee bench -ee scripts
+	$(VENV)/bin/deptry . -e '(^|/)\.venv' -e '(^|/)\.git/' --ignore DEP002,DEP004
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -5,9 +5,9 @@ gunicorn on PostgreSQL, with the floor (a bare ModelForm view) measured in the s
         --database-url postgres://postgres@127.0.0.1:5432/portal_web_bench
 
 It migrates and seeds that database (seed_demo), starts gunicorn (--workers 2) on 127.0.0.1 with
-PORTAL_BENCH_BASELINE=1, runs Locust headless for a fixed time (bench/web_locustfile.py), stops
-the server, and writes its section of bench/RESULTS.md. Targets: the case-creating POST's median
-at most 2x the bare POST's; every other page's median at most 2x the bare GET's.
+the portal's settings plus the floor view (bench/floor_in_portal/), runs Locust headless for a
+fixed time (bench/web_locustfile.py), stops the server, and writes its section of
+bench/RESULTS.md.
 """
 
 import argparse
@@ -34,12 +34,12 @@ CREATE = "POST check (creates the case)"
 def server_env(args, var_dir: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "PORTAL_ENV": "development",  # production refuses the baseline view; DEBUG is off below
+        "PORTAL_ENV": "development",  # DEBUG is off below
         "DEBUG": "false",
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
         "PORTAL_VAR_DIR": str(var_dir),
-        "PORTAL_BENCH_BASELINE": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.floor_in_portal.settings",  # the portal + its floor view
         "WEB_RATE_LIMIT_SUBMIT": "1000000/h",  # one IP sends every journey: count, never block
         "WEB_RATE_LIMIT_FIND": "1000000/h",
         "WEB_RATE_LIMIT_REPLY": "1000000/h",

@@ -546,8 +546,6 @@ CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
     "schedule": 3600.0,
     "options": {"expires": 3600.0},
 }
-# The load test's floor (bench/web_journey.py): a bare ModelForm view, never on in production.
-PORTAL_BENCH_BASELINE = env_bool("PORTAL_BENCH_BASELINE", False) and not PRODUCTION
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
