@@ -184,4 +184,3 @@ def html_to_text(html: str) -> str:
         fallback = re.sub(r"<[^>]*>", " ", html)
         return " ".join(fallback.split())
     return parser.text()
-
