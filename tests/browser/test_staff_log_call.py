@@ -5,6 +5,7 @@ import os
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from enquiries.choices import Channel
 from enquiries.models import Case
@@ -16,14 +17,10 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def focused_id(page) -> str:
-    return page.evaluate("document.activeElement && document.activeElement.id")
-
-
 def tab_to(page, element_id: str) -> None:
     """One Tab press must land on the next field: the tab order is the reading order."""
     page.keyboard.press("Tab")
-    assert focused_id(page) == element_id
+    expect(page.locator(":focus")).to_have_id(element_id)
 
 
 def tab_until(page, predicate_js: str, limit: int = 30) -> None:
@@ -41,20 +38,20 @@ def test_logging_a_call_with_the_keyboard_only(live_server, browser_page, world:
 
     # sign in: user name has focus, Tab to the password, Enter submits
     page.goto(f"{live_server.url}/staff/contact/")
-    assert focused_id(page) == "id_username"
+    expect(page.locator(":focus")).to_have_id("id_username")
     page.keyboard.type("agent")
     tab_to(page, "id_password")
     page.keyboard.type("correct-horse-battery-staple")
     page.keyboard.press("Enter")
     page.wait_for_url("**/two-factor/**")
-    assert focused_id(page) == "id_token"
+    expect(page.locator(":focus")).to_have_id("id_token")
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     page.keyboard.type(f"{code:06d}")
     page.keyboard.press("Enter")
 
     # step 1: the search box has focus
     page.wait_for_url("**/staff/contact/")
-    assert focused_id(page) == "id_q"
+    expect(page.locator(":focus")).to_have_id("id_q")
     page.keyboard.type("priya patel")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=1 resident found")
@@ -63,7 +60,7 @@ def test_logging_a_call_with_the_keyboard_only(live_server, browser_page, world:
 
     # step 2: the first choice has focus; Space picks it, Tab reaches the service list
     page.wait_for_url(f"**resident={resident.pk}")
-    assert focused_id(page) == "action-new"
+    expect(page.locator(":focus")).to_have_id("action-new")
     page.keyboard.press("Space")
     tab_to(page, "id_service")
     page.keyboard.type("Report a pothole")
@@ -72,7 +69,7 @@ def test_logging_a_call_with_the_keyboard_only(live_server, browser_page, world:
 
     # step 3: the summary has focus, then the fields in reading order
     page.wait_for_selector("#record-form")
-    assert focused_id(page) == "id_case-summary"
+    expect(page.locator(":focus")).to_have_id("id_case-summary")
     page.keyboard.type("Pothole outside the school")
     tab_to(page, "id_case-description")
     page.keyboard.type("Deep hole by the zebra crossing")
@@ -97,7 +94,7 @@ def test_logging_a_call_with_the_keyboard_only(live_server, browser_page, world:
     tab_to(page, "id_contact-body")
     page.keyboard.type("Caller was worried about children crossing.")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Open case"
+    expect(page.locator(":focus")).to_have_text("Open case")
     page.keyboard.press("Enter")
 
     page.wait_for_selector("text=Give the resident this reference")
@@ -126,8 +123,7 @@ def test_staff_pages_pass_axe(live_server, browser_page, world: World, assert_ac
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     page.fill("#id_token", f"{code:06d}")
     page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    assert page.url == f"{live_server.url}/staff/", page.inner_text("main")
+    expect(page).to_have_url(f"{live_server.url}/staff/")
     assert_accessible(page, "home")
     for path in [
         "/staff/worklist/?queue=highways",
