@@ -73,19 +73,7 @@ def record_event(
     )
 
 
-def _in_transaction(func):
-    """Run in the caller's transaction if there is one, else in a new one."""
-
-    def wrapper(*args, **kwargs):
-        with transaction.atomic():
-            return func(*args, **kwargs)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
-
-
-@_in_transaction
+@transaction.atomic
 def case_transition(
     *,
     case: Case,
@@ -197,7 +185,7 @@ def _expected_date_moved(case: Case, before, reason: str, by=None) -> str:
     return reason
 
 
-@_in_transaction
+@transaction.atomic
 def change_expected_date(
     *, case: Case, expected_at: datetime, reason: str, by=None, notify: bool = True
 ) -> Case:
@@ -231,7 +219,7 @@ def _recompute_due(case: Case) -> None:
         )
 
 
-@_in_transaction
+@transaction.atomic
 def case_assign(*, case: Case, assignee, by) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     previous = case.assignee
@@ -251,13 +239,13 @@ def case_assign(*, case: Case, assignee, by) -> Case:
     return case
 
 
-@_in_transaction
+@transaction.atomic
 def add_note(*, case: Case, body: str, by) -> CaseEvent:
     """An internal note: never shown to the resident."""
     return record_event(case=case, kind=EventKind.NOTE, message=body.strip(), by=by)
 
 
-@_in_transaction
+@transaction.atomic
 def transfer(*, case: Case, to_department: Department, reason: str, by) -> Case:
     """Move a case to another team without asking the resident again; counts as a re-route."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -293,7 +281,7 @@ def transfer(*, case: Case, to_department: Department, reason: str, by) -> Case:
     return case
 
 
-@_in_transaction
+@transaction.atomic
 def merge(*, duplicate: Case, into: Case, by, reason: str = "") -> Case:
     """Fold a duplicate into the main case: contacts and followers move; the duplicate closes."""
     if duplicate.pk == into.pk:
@@ -348,7 +336,7 @@ def merge(*, duplicate: Case, into: Case, by, reason: str = "") -> Case:
     return into
 
 
-@_in_transaction
+@transaction.atomic
 def subscribe(*, case: Case, resident: Resident, channel: str, by=None) -> bool:
     """Add a resident to an existing case instead of opening a duplicate ("tell us once")."""
     if resident.pk == case.resident_id:
@@ -373,7 +361,7 @@ def reopen_window_open(case: Case, now: datetime | None = None) -> bool:
     return finished is None or now - finished <= timedelta(days=settings.REOPEN_WINDOW_DAYS)
 
 
-@_in_transaction
+@transaction.atomic
 def reopen_if_recent(*, case: Case, by=None) -> Case:
     """Reopen a finished case the resident replied to, within the reopen window."""
     if case.status in (Status.RESOLVED, Status.CLOSED) and reopen_window_open(case):
@@ -386,7 +374,7 @@ def reopen_if_recent(*, case: Case, by=None) -> Case:
     return case
 
 
-@_in_transaction
+@transaction.atomic
 def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     """Claim a received case and place it by the routing rules. False if already routed."""
     from enquiries.questions import answers_as_text
@@ -506,7 +494,7 @@ def rule_spec(rule: RoutingRule):
     )
 
 
-@_in_transaction
+@transaction.atomic
 def reply_to_resident(*, case: Case, body: str, by) -> Contact:
     """A staff reply: public on the tracking page at once, sent by the resident's channel."""
     from enquiries.choices import Channel, Direction
@@ -548,7 +536,7 @@ def reply_to_resident(*, case: Case, body: str, by) -> Contact:
     return contact
 
 
-@_in_transaction
+@transaction.atomic
 def follow_case(*, case: Case, details, channel: str, by=None) -> bool:
     """Tell us once: a new follower record (typed details never link to anyone else), unless
     the same email and phone already follow or reported this case."""
@@ -559,7 +547,7 @@ def follow_case(*, case: Case, details, channel: str, by=None) -> bool:
     return subscribe(case=case, resident=resident_from_details(details), channel=channel, by=by)
 
 
-@_in_transaction
+@transaction.atomic
 def stop_updates(
     *, case: Case, resident: Resident, by=None, channel: str = "tracking_link"
 ) -> None:
@@ -593,7 +581,7 @@ def record_self_service(*, service, answered: bool):
     return SelfServiceOutcome.objects.create(service=service, answered=answered)
 
 
-@_in_transaction
+@transaction.atomic
 def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = None) -> bool:
     """Mail to this resident bounced for good: updates switch to another channel, staff see why.
 
@@ -613,7 +601,7 @@ def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = N
     return bool(changed)
 
 
-@_in_transaction
+@transaction.atomic
 def record_email_complaint(*, resident: Resident, case: Case, detail: str = "") -> None:
     """The resident marked our email as spam: send them no more updates, and say so on the case."""
     from enquiries.residents import resident_update_details
