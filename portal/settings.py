@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.session_refresh.SessionRefreshMiddleware",  # sliding expiry, one write a minute
     "django.middleware.common.CommonMiddleware",
     "portal.request_limits.RequestBodyLimitMiddleware",  # before anything reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -312,7 +313,10 @@ COUNCIL_OFFICES = env_list(
 )
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # staff sessions end after inactivity
-SESSION_SAVE_EVERY_REQUEST = True
+# Expiry slides with activity, written at most once a minute (portal/session_refresh.py) rather
+# than on every request (SESSION_SAVE_EVERY_REQUEST wrote the row on every page view).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
