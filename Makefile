@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in $$HOME/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install run serve worker beat migrate demo test test-fast lint deps format check vendor clean
+.PHONY: help venv install run serve worker beat migrate demo test test-fast lint format check vendor clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) with worker and beat"
@@ -62,6 +62,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 # The portal alone against every rule, then tests, benches and scripts for undeclared imports.
+.PHONY: deps
 deps: install
 	$(VENV)/bin/deptry . -ee tests -ee bench -ee scripts
 	$(VENV)/bin/deptry . -e '(^|/)\.venv' -e '(^|/)\.git/' --ignore DEP002,DEP004
