@@ -20,6 +20,7 @@ help:
 	@echo "make lint   - ruff lint and format check"
 	@echo "make layers - import contracts (import-linter, [tool.importlinter] in pyproject.toml)"
 	@echo "make typecheck - mypy with django-stubs ([tool.mypy] in pyproject.toml)"
+	@echo "make deps   - deptry: every import declared, every runtime dependency used"
 	@echo "make vendor - refresh GOV.UK Frontend, Leaflet and axe-core from the npm registry"
 
 $(VENV)/.installed: pyproject.toml
@@ -64,6 +65,12 @@ layers: install
 
 typecheck: install
 	PORTAL_ENV=test $(VENV)/bin/mypy
+
+# The portal alone against every rule, then tests, benches and scripts for undeclared imports.
+.PHONY: deps
+deps: install
+	$(VENV)/bin/deptry . -ee tests -ee bench -ee scripts
+	$(VENV)/bin/deptry . -e '(^|/)\.venv' -e '(^|/)\.git/' --ignore DEP002,DEP004
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,5 +1,6 @@
 """Locust users for bench/web_journey.py: residents filing a pothole report through every page of
-the real journey, and the floor (a bare ModelForm view) in the same run on the same server.
+the real journey, and the two floors (a bare ModelForm view inside the portal, and a bare Django
+project on its own server); the bench runs each class alone.
 
 Every request's latency (float milliseconds) is also written to WEB_BENCH_TIMINGS as JSON, so the
 report computes medians from exact values rather than Locust's rounded ones.
@@ -43,7 +44,6 @@ class Resident(HttpUser):
     """One journey per task: every page, with its CSRF token and journey key, as a browser."""
 
     wait_time = between(0, 0.05)
-    weight = 3
 
     def _get(self, path: str, name: str) -> str:
         with self.client.get(path, name=name, catch_response=True) as response:
@@ -113,20 +113,36 @@ class Resident(HttpUser):
             url = self._post(url, f"POST {name}", page, data, files)
 
 
-class Baseline(HttpUser):
-    """The floor: a bare Django view that shows a ModelForm (GET) and saves one row (POST)."""
+class PortalFloor(HttpUser):
+    """The floor inside the portal: a bare ModelForm view behind the portal's own middleware."""
 
     wait_time = between(0, 0.05)
-    weight = 1
 
     @task
     def save_one_row(self) -> None:
-        page = self.client.get("/bench/baseline/", name="bare GET").text
+        page = self.client.get("/bench/baseline/", name="portal floor GET").text
         token = CSRF.search(page).group(1)
         service = re.search(r'<option value="(\d+)"', page).group(1)
         self.client.post(
             "/bench/baseline/",
             data={"csrfmiddlewaretoken": token, "service": service, "answered": "on"},
+            name="portal floor POST",
+            allow_redirects=False,
+        )
+
+
+class BareFloor(HttpUser):
+    """The true floor: a bare Django project (bench/floor_project/) on its own server."""
+
+    wait_time = between(0, 0.05)
+
+    @task
+    def save_one_row(self) -> None:
+        url = os.environ["WEB_BENCH_FLOOR_URL"]
+        page = self.client.get(url, name="bare GET").text
+        self.client.post(
+            url,
+            data={"csrfmiddlewaretoken": CSRF.search(page).group(1), "name": "x", "answered": "on"},
             name="bare POST",
             allow_redirects=False,
         )

@@ -9,8 +9,10 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
-from typing import Any, cast
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import connection as default_connection
@@ -36,26 +38,42 @@ def stale_dispatched() -> timedelta:
 
 
 BROKER_BACKOFF_SECONDS = 10.0
-_broker_down_until = 0.0  # per process: after a failed publish, do not make the next request wait
 
 
-_held = 0  # >0 while bulk jobs (demo seeding, backfills) keep their work off the broker
+class _BrokerCircuit:
+    """Per process: after a failed publish, the next requests do not wait on the broker; the
+    sweeper sends their work once it is back."""
+
+    def __init__(self) -> None:
+        self.down_until = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.down_until
+
+    def trip(self) -> None:
+        self.down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+
+    def reset(self) -> None:
+        self.down_until = 0.0
+
+
+_circuit = _BrokerCircuit()
+#: >0 while bulk jobs (demo seeding, backfills) keep their work off the broker (per context).
+_held: ContextVar[int] = ContextVar("outbox_held", default=0)
 
 
 @contextmanager
 def held() -> Iterator[None]:
     """Record work but publish none of it after commit (the caller decides what becomes of it)."""
-    global _held
-    _held += 1
+    token = _held.set(_held.get() + 1)
     try:
         yield
     finally:
-        _held -= 1
+        _held.reset(token)
 
 
 def reset_circuit() -> None:
-    global _broker_down_until
-    _broker_down_until = 0.0
+    _circuit.reset()
 
 
 def enqueue(task_name: str, *, dedupe_key: str, **kwargs: Any) -> OutboxTask | None:
@@ -63,14 +81,15 @@ def enqueue(task_name: str, *, dedupe_key: str, **kwargs: Any) -> OutboxTask | N
 
     One round trip (INSERT … ON CONFLICT DO NOTHING RETURNING, on PostgreSQL and SQLite), no
     savepoint: the same key twice records the work once. While the broker is healthy the row is
-    written as already dispatched, so publishing after commit costs no further query; if the
-    publish then fails the row goes back to pending for the sweeper.
+    written as already dispatched and published by ``transaction.on_commit`` (so work from a
+    rolled-back savepoint is never published); if the publish fails the row goes back to
+    pending for the sweeper.
     """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if transaction.get_autocommit():
         raise RuntimeError("outbox.enqueue must run inside the transaction that causes the work")
+    connection = transaction.get_connection()
     now = timezone.now()
-    optimistic = not _held and time.monotonic() >= _broker_down_until
+    optimistic = not _held.get() and not _circuit.is_open()
     state = OutboxTask.State.DISPATCHED if optimistic else OutboxTask.State.PENDING
     table = connection.ops.quote_name(OutboxTask._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(now)
@@ -102,55 +121,30 @@ def enqueue(task_name: str, *, dedupe_key: str, **kwargs: Any) -> OutboxTask | N
         created_at=now,
     )
     if optimistic:
-        _batch_for(connection).append(row)
+        transaction.on_commit(partial(publish_committed, row), using=connection.alias)
     return row
 
 
-def _batch_for(connection: Any) -> list[OutboxTask]:
-    """The rows recorded in the current transaction, published together once it commits.
+def publish_committed(row: OutboxTask) -> bool:
+    """Publish a freshly committed row (already marked dispatched) without re-reading it.
 
-    The batch lives as long as its on_commit callback is still registered: Django drops that
-    callback on commit and on rollback, so a new transaction always starts a new batch.
+    If the broker fails, or failed moments ago, the row goes back to pending for the sweeper.
     """
-    pending = getattr(connection, "_outbox_pending", None)
-    if pending is not None:
-        registered, current = cast(tuple[object, list[OutboxTask]], pending)
-        if any(entry[1] is registered for entry in connection.run_on_commit):
-            return current
-    batch: list[OutboxTask] = []
-
-    def flush() -> None:
-        dispatch_many(batch)
-
-    connection._outbox_pending = (flush, batch)
-    transaction.on_commit(flush, using=connection.alias)
-    return batch
-
-
-def dispatch_many(rows: list[OutboxTask]) -> int:
-    """Publish freshly committed rows (already marked dispatched) without re-reading them.
-
-    A row enqueued inside a savepoint that was later rolled back no longer exists: its task
-    finds no row (``is_live``) and does nothing.
-    """
-    global _broker_down_until
     from portal.celery_app import app
 
-    for position, row in enumerate(rows):
+    error = "publish: broker unavailable moments ago"
+    if not _circuit.is_open():
         try:
             app.send_task(row.task_name, kwargs={**row.kwargs, "outbox_id": row.pk}, retry=False)
+            return True
         except Exception as exc:  # broker down, DNS, timeout: all mean "try later"
-            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+            _circuit.trip()
             logger.warning("Broker unavailable, outbox %s left pending: %s", row.pk, exc)
-            OutboxTask.objects.filter(
-                pk__in=[r.pk for r in rows[position:]], state=OutboxTask.State.DISPATCHED
-            ).update(
-                state=OutboxTask.State.PENDING,
-                dispatched_at=None,
-                last_error=f"publish: {exc}"[:2000],
-            )
-            return position
-    return len(rows)
+            error = f"publish: {exc}"
+    OutboxTask.objects.filter(pk=row.pk, state=OutboxTask.State.DISPATCHED).update(
+        state=OutboxTask.State.PENDING, dispatched_at=None, last_error=error[:2000]
+    )
+    return False
 
 
 def is_live(outbox_id: int | None) -> bool:
@@ -213,22 +207,21 @@ def finish_delivery(outbox_id: int | None, *, retry_in: float | None = None) -> 
 
 def dispatch(outbox_id: int, *, force: bool = False) -> bool:
     """Publish one row to the broker; on any broker error leave it for the sweeper."""
-    global _broker_down_until
     from portal.celery_app import app
 
     row = OutboxTask.objects.filter(pk=outbox_id).first()
     if row is None or row.state not in LIVE:
         return False
-    if not force and time.monotonic() < _broker_down_until:
+    if not force and _circuit.is_open():
         return False  # the broker failed moments ago: the sweeper will send this
     try:
         app.send_task(row.task_name, kwargs={**row.kwargs, "outbox_id": row.pk}, retry=False)
     except Exception as exc:  # broker down, DNS, timeout: all mean "try later"
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        _circuit.trip()
         logger.warning("Broker unavailable, outbox %s left pending: %s", row.pk, exc)
         OutboxTask.objects.filter(pk=row.pk).update(last_error=f"publish: {exc}"[:2000])
         return False
-    _broker_down_until = 0.0
+    _circuit.reset()
     OutboxTask.objects.filter(pk=row.pk, state=OutboxTask.State.PENDING).update(
         state=OutboxTask.State.DISPATCHED, dispatched_at=timezone.now(), attempts=row.attempts + 1
     )

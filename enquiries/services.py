@@ -3,7 +3,6 @@
 Keyword-only arguments; the acting user is passed explicitly as ``by`` (None for the system).
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,19 +48,7 @@ NOTIFY_ON = {
 }
 
 
-def _in_transaction[**P, R](func: Callable[P, R]) -> Callable[P, R]:
-    """Run in the caller's transaction if there is one, else in a new one."""
-
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic():
-            return func(*args, **kwargs)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
-
-
-@_in_transaction
+@transaction.atomic
 def case_transition(
     *,
     case: Case,
@@ -198,7 +185,7 @@ def _expected_date_moved(case: Case, before: datetime | None, reason: str, by: A
     return reason
 
 
-@_in_transaction
+@transaction.atomic
 def change_expected_date(
     *, case: Case, expected_at: datetime, reason: str, by: Any = None, notify: bool = True
 ) -> Case:
@@ -231,7 +218,7 @@ def _recompute_due(case: Case) -> None:
         )
 
 
-@_in_transaction
+@transaction.atomic
 def case_assign(*, case: Case, assignee: Any, by: Any) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     previous = case.assignee
@@ -251,13 +238,13 @@ def case_assign(*, case: Case, assignee: Any, by: Any) -> Case:
     return case
 
 
-@_in_transaction
+@transaction.atomic
 def add_note(*, case: Case, body: str, by: Any) -> CaseEvent:
     """An internal note: never shown to the resident."""
     return record_event(case=case, kind=EventKind.NOTE, message=body.strip(), by=by)
 
 
-@_in_transaction
+@transaction.atomic
 def transfer(*, case: Case, to_department: Department, reason: str, by: Any) -> Case:
     """Move a case to another team without asking the resident again; counts as a re-route."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -301,7 +288,7 @@ def transfer(*, case: Case, to_department: Department, reason: str, by: Any) -> 
     return case
 
 
-@_in_transaction
+@transaction.atomic
 def merge(*, duplicate: Case, into: Case, by: Any, reason: str = "") -> Case:
     """Fold a duplicate into the main case: contacts and followers move; the duplicate closes."""
     if duplicate.pk == into.pk:
@@ -365,7 +352,7 @@ def merge(*, duplicate: Case, into: Case, by: Any, reason: str = "") -> Case:
     return into
 
 
-@_in_transaction
+@transaction.atomic
 def subscribe(*, case: Case, resident: Resident, channel: str, by: Any = None) -> bool:
     """Add a resident to an existing case instead of opening a duplicate ("tell us once")."""
     if resident.pk == case.resident_id:
@@ -390,7 +377,7 @@ def reopen_window_open(case: Case, now: datetime | None = None) -> bool:
     return finished is None or now - finished <= timedelta(days=settings.REOPEN_WINDOW_DAYS)
 
 
-@_in_transaction
+@transaction.atomic
 def reopen_if_recent(*, case: Case, by: Any = None) -> Case:
     """Reopen a finished case the resident replied to, within the reopen window."""
     if case.status in (Status.RESOLVED, Status.CLOSED) and reopen_window_open(case):
@@ -403,7 +390,7 @@ def reopen_if_recent(*, case: Case, by: Any = None) -> Case:
     return case
 
 
-@_in_transaction
+@transaction.atomic
 def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     """Claim a received case and place it by the routing rules. False if already routed."""
     now = now or timezone.now()
@@ -505,7 +492,7 @@ def rule_spec(rule: RoutingRule) -> RuleSpec:
     )
 
 
-@_in_transaction
+@transaction.atomic
 def reply_to_resident(*, case: Case, body: str, by: Any) -> Contact:
     """A staff reply: public on the tracking page at once, sent by the resident's channel."""
     medium = choose_medium(case.resident)
@@ -544,7 +531,7 @@ def reply_to_resident(*, case: Case, body: str, by: Any) -> Contact:
     return contact
 
 
-@_in_transaction
+@transaction.atomic
 def stop_updates(
     *, case: Case, resident: Resident, by: Any = None, channel: str = "tracking_link"
 ) -> None:
@@ -574,7 +561,7 @@ def record_self_service(*, service: Service, answered: bool) -> SelfServiceOutco
     return SelfServiceOutcome.objects.create(service=service, answered=answered)
 
 
-@_in_transaction
+@transaction.atomic
 def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = None) -> bool:
     """Mail to this resident bounced for good: updates switch to another channel, staff see why.
 
@@ -594,7 +581,7 @@ def mark_email_failing(*, resident: Resident, reason: str, case: Case | None = N
     return bool(changed)
 
 
-@_in_transaction
+@transaction.atomic
 def record_email_complaint(*, resident: Resident, case: Case, detail: str = "") -> None:
     """The resident marked our email as spam: send them no more updates, and say so on the case."""
     if resident.anonymised_at is None:

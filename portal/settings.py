@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.session_refresh.SessionRefreshMiddleware",  # sliding expiry, one write a minute
     "django.middleware.common.CommonMiddleware",
     "portal.request_limits.RequestBodyLimitMiddleware",  # before anything reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -323,7 +324,10 @@ COUNCIL_OFFICES = env_list(
 )
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # staff sessions end after inactivity
-SESSION_SAVE_EVERY_REQUEST = True
+# Expiry slides with activity, written at most once a minute (portal/session_refresh.py) rather
+# than on every request (SESSION_SAVE_EVERY_REQUEST wrote the row on every page view).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -570,8 +574,6 @@ CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
     "schedule": 3600.0,
     "options": {"expires": 3600.0},
 }
-# The load test's floor (bench/web_journey.py): a bare ModelForm view, never on in production.
-PORTAL_BENCH_BASELINE = env_bool("PORTAL_BENCH_BASELINE", False) and not PRODUCTION
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,4 +1,4 @@
-"""HTML email to safe plain text, and an allow-list sanitiser for showing HTML to staff.
+"""HTML email to safe plain text.
 
 Many residents' mail clients send HTML only. Staff pages show the plain text we make here, so
 this must drop script/style content, never fetch anything (``cid:`` and remote images are only
@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import nh3
-
-MAX_HTML_CHARS = 2_000_000
 # html.parser manages about 1 MB a second; longer HTML is converted only in part.
 MAX_HTML_TO_TEXT_CHARS = 1_000_000
 
@@ -201,35 +198,3 @@ def html_to_text(html: str) -> str:
         fallback = re.sub(r"<[^>]*>", " ", html)
         return " ".join(fallback.split())
     return parser.text()
-
-
-# -- sanitising for display ---------------------------------------------------------------
-SAFE_TAGS = frozenset(
-    {"a", "abbr", "b", "blockquote", "br", "caption", "code", "div", "em", "h1", "h2", "h3",
-     "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small", "span", "strong",
-     "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"}
-)  # fmt: skip
-SAFE_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-}
-
-
-def sanitize_html(html: str) -> str:
-    """Allow-list HTML for showing an email's HTML to staff; the view must still escape text.
-
-    Drops scripts, styles, event handlers, forms, ``<details>``, every ``<img>`` (so nothing
-    remote is fetched and no tracking pixel fires) and every URL scheme but http(s)/mailto/tel.
-    """
-    if not html:
-        return ""
-    return nh3.clean(
-        html[:MAX_HTML_CHARS],
-        tags=set(SAFE_TAGS),
-        clean_content_tags={"script", "style", "title", "template", "noscript", "textarea"},
-        attributes={tag: set(names) for tag, names in SAFE_ATTRIBUTES.items()},
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import path
 
 from channels.web.views import details, info, journey, pages, places, tracking
@@ -26,8 +25,3 @@ urlpatterns = [
     path("places/postcode/", places.postcode_lookup, name="postcode_lookup"),
     path("places/report-photo/<str:token>/", places.report_photo, name="report_photo"),
 ]
-
-if settings.PORTAL_BENCH_BASELINE:  # the load test's floor: never served otherwise
-    from channels.web import bench_baseline
-
-    urlpatterns += bench_baseline.urlpatterns

@@ -51,6 +51,41 @@ def browser_page(browser):
     context.close()
 
 
+#: Reports every CSP violation on every page to the test (runs before any page script).
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+    window.__reportCspViolation(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`
+        + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+@pytest.fixture
+def csp_page(browser):
+    """A fresh page with JavaScript on and the portal's Content-Security-Policy ENFORCED (no
+    bypass, so no axe either). ``page.csp_violations`` lists every violation: the page's
+    ``securitypolicyviolation`` events and the browser's "Refused to ..." console errors. The
+    test fails at teardown if there is any, so a page that only works without CSP fails."""
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(10_000)
+    violations: list[str] = []
+    context.expose_function("__reportCspViolation", lambda text: violations.append(text))
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.csp_violations = violations
+    yield page
+    context.close()
+    assert violations == [], f"CSP violations: {violations}"
+
+
 @pytest.fixture
 def no_js_page(browser):
     """A fresh page with JavaScript switched off: every resident journey must still work."""

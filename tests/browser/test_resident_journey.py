@@ -5,9 +5,11 @@ the timeline. axe-core checks every resident page on the way, including its erro
 import os
 import re
 import struct
+import time
 import zlib
 
 import pytest
+from playwright.sync_api import expect
 
 from enquiries.choices import Status
 from enquiries.models import Attachment, Case, Contact
@@ -90,8 +92,8 @@ def test_resident_files_a_report_follows_it_and_replies(
 
     # Start page, search, service page.
     page.goto(base + "/")
-    assert "Northmoor County Council" in page.title()
-    assert page.get_by_text("If someone is in immediate danger, call 999").first.is_visible()
+    expect(page).to_have_title(re.compile("Northmoor County Council"))
+    expect(page.get_by_text("If someone is in immediate danger, call 999").first).to_be_visible()
     assert_accessible(page, "start page")
     page.get_by_label("Search for a service").fill("potholes")
     page.get_by_role("button", name="Search").click()
@@ -103,7 +105,7 @@ def test_resident_files_a_report_follows_it_and_replies(
     # Where: an error first, then the answer.
     assert_accessible(page, "where")
     click_continue(page)
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, "where (error)")
     page.get_by_label("Street name or place").fill("Ribble Lane, Northmoor")
     page.get_by_label("Postcode").fill("pr1 8xj")
@@ -115,7 +117,7 @@ def test_resident_files_a_report_follows_it_and_replies(
     click_continue(page)
     assert_accessible(page, "question: choice")
     click_continue(page)  # no depth chosen
-    assert page.get_by_text("Select your answer to ‘How deep is it’").first.is_visible()
+    expect(page.get_by_text("Select your answer to ‘How deep is it’").first).to_be_visible()
     assert_accessible(page, "question: choice (error)")
     page.get_by_label("Shallower than 4cm").check()
     click_continue(page)
@@ -142,11 +144,11 @@ def test_resident_files_a_report_follows_it_and_replies(
     assert_accessible(page, "files")
     page.set_input_files("#id_files", str(wrong))
     click_continue(page)
-    assert page.get_by_text("must be a JPG, PNG, GIF, WEBP, HEIC or PDF").first.is_visible()
+    expect(page.get_by_text("must be a JPG, PNG, GIF, WEBP, HEIC or PDF").first).to_be_visible()
     assert_accessible(page, "files (error)")
     page.set_input_files("#id_files", str(photo))
     page.get_by_role("button", name="Upload and add another").click()
-    assert page.get_by_text("pothole.png").first.is_visible()
+    expect(page.get_by_text("pothole.png").first).to_be_visible()
     assert_accessible(page, "files (one added)")
     click_continue(page)
 
@@ -160,37 +162,37 @@ def test_resident_files_a_report_follows_it_and_replies(
     click_continue(page)
 
     # Check your answers; change one answer and come back.
-    assert page.get_by_role("heading", name="Check your answers before sending").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
     assert_accessible(page, "check your answers")
     page.get_by_role("link", name="Change how deep is it").click()
     page.get_by_label("Deeper than 4cm").check()
     click_continue(page)
-    assert page.get_by_role("heading", name="Check your answers before sending").is_visible()
-    assert page.get_by_text("Deeper than 4cm").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
+    expect(page.get_by_text("Deeper than 4cm")).to_be_visible()
     page.get_by_role("button", name="Send").click()
 
     # Confirmation.
-    assert page.get_by_role("heading", name="Enquiry sent").is_visible()
+    expect(page.get_by_role("heading", name="Enquiry sent")).to_be_visible()
     assert_accessible(page, "confirmation")
     case = Case.objects.get()
     assert case.answers["depth"] == "Deeper than 4cm"
     assert case.answers["noticed_on"] == "2026-02-03"
     assert Attachment.objects.get(contact__case=case).original_name == "pothole.png"
-    assert page.get_by_text(case.reference).is_visible()
+    expect(page.get_by_text(case.reference)).to_be_visible()
 
     # Tracking: reply (an error first), then see it on the timeline.
     Case.objects.filter(pk=case.pk).update(status=Status.AWAITING_RESIDENT)
     page.get_by_role("link", name="Follow your enquiry, add information or reply").click()
-    assert page.get_by_role("heading", name=f"Enquiry {case.reference}").is_visible()
+    expect(page.get_by_role("heading", name=f"Enquiry {case.reference}")).to_be_visible()
     assert_accessible(page, "tracking page")
     page.get_by_role("button", name="Send message").click()
     assert_accessible(page, "tracking page (reply error)")
     page.get_by_label("Add information or reply").fill("It is about 10cm deep now.")
     page.get_by_role("button", name="Send message").click()
-    assert page.get_by_text("Your message has been added to your enquiry.").is_visible()
+    expect(page.get_by_text("Your message has been added to your enquiry.")).to_be_visible()
     timeline = page.locator(".ncc-timeline")
-    assert timeline.get_by_text("It is about 10cm deep now.").is_visible()
-    assert timeline.get_by_text("A deep pothole by the bus stop. <b>x</b>").is_visible()
+    expect(timeline.get_by_text("It is about 10cm deep now.")).to_be_visible()
+    expect(timeline.get_by_text("A deep pothole by the bus stop. <b>x</b>")).to_be_visible()
     assert_accessible(page, "tracking page (replied)")
     assert Contact.objects.filter(case=case, body="It is about 10cm deep now.").exists()
     case.refresh_from_db()
@@ -203,7 +205,7 @@ def test_resident_files_a_report_follows_it_and_replies(
     assert_accessible(page, "stop updates (error)")
     page.get_by_label("Email address or phone number we send updates to").fill("sian@example.com")
     page.get_by_role("button", name="Stop updates").click()
-    assert page.get_by_role("heading", name="We have stopped sending you updates").is_visible()
+    expect(page.get_by_role("heading", name="We have stopped sending you updates")).to_be_visible()
     assert_accessible(page, "updates stopped")
     case.resident.refresh_from_db()
     assert case.resident.consent_updates is False
@@ -228,7 +230,7 @@ def test_other_resident_pages_are_accessible(
     assert_accessible(page, "find my enquiry (reference error)")
     page.get_by_label("Reference").fill(CaseFactory(service=pothole).reference)
     page.get_by_role("button", name="Send me the link").click()
-    assert page.get_by_role("heading", name="Check your email or phone").is_visible()
+    expect(page.get_by_role("heading", name="Check your email or phone")).to_be_visible()
     assert_accessible(page, "find my enquiry sent")
 
     # A simple query: the answer first, an error, then "yes".
@@ -238,7 +240,7 @@ def test_other_resident_pages_are_accessible(
     assert_accessible(page, "simple query (error)")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", name="We are glad that helped").is_visible()
+    expect(page.get_by_role("heading", name="We are glad that helped")).to_be_visible()
     assert_accessible(page, "self-service answered")
 
     # Tell us once: an open report nearby is offered.
@@ -246,7 +248,7 @@ def test_other_resident_pages_are_accessible(
     page.goto(base + "/services/report-a-pothole/start/")
     page.get_by_label("Postcode").fill("PR1 3AA")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Ribble Lane: reported").is_visible()
+    expect(page.get_by_text("Ribble Lane: reported")).to_be_visible()
     assert_accessible(page, "tell us once")
     page.get_by_role("button", name="Continue").click()
     assert_accessible(page, "tell us once (error)")
@@ -274,6 +276,70 @@ def test_a_resident_can_report_without_javascript(live_server, no_js_page, catal
     page.get_by_label("I do not want updates").check()
     click_continue(page)
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_role("heading", name="Enquiry sent").is_visible()
+    expect(page.get_by_role("heading", name="Enquiry sent")).to_be_visible()
     reference = re.search(r"[2-9A-Z]{3}-[2-9A-Z]{3}-[2-9A-Z]{3}", page.content()).group(0)
     assert Case.objects.get().reference == reference
+
+
+def test_the_csp_check_can_fail(live_server, csp_page):
+    """The CSP fixture really sees violations: a page whose inline script its policy refuses."""
+    page = csp_page
+    page.route(
+        "**/csp-probe/",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            headers={"Content-Security-Policy": "script-src 'self'"},
+            body="<html><body><script>document.title = 'ran'</script></body></html>",
+        ),
+    )
+    page.goto(live_server.url + "/csp-probe/")
+    expect(page).not_to_have_title("ran")
+    deadline = time.monotonic() + 10
+    while not page.csp_violations and time.monotonic() < deadline:
+        page.evaluate("0")  # a round trip lets Playwright deliver the reports
+    assert any("script-src" in v for v in page.csp_violations), page.csp_violations
+    page.csp_violations.clear()  # expected here: the teardown check is for real pages
+
+
+def test_a_resident_reports_with_the_content_security_policy_enforced(
+    live_server, csp_page, catalogue, tmp_path
+):
+    """The journey with JavaScript on and the real CSP header obeyed: any script, style or
+    image the policy refuses fails the test (csp_page), so a page that works only without CSP
+    cannot pass."""
+    page = csp_page
+    photo = tmp_path / "pothole.png"
+    photo.write_bytes(png_photo())
+
+    response = page.goto(live_server.url + "/")
+    assert "script-src" in response.headers["content-security-policy"]
+    page.get_by_label("Search for a service").fill("pothole")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Report a pothole").click()
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("Postcode").fill("PR1 8XJ")
+    click_continue(page)
+    page.get_by_label("Exactly where is it?").fill("By the school")
+    click_continue(page)
+    page.get_by_label("Deeper than 4cm").check()
+    click_continue(page)
+    click_continue(page)  # optional yes/no
+    click_continue(page)  # optional date
+    page.get_by_label("Tell us about the problem").fill("Deep pothole.")
+    click_continue(page)
+    page.set_input_files("#id_files", str(photo))
+    page.get_by_role("button", name="Upload and add another").click()
+    expect(page.get_by_text("pothole.png").first).to_be_visible()
+    click_continue(page)
+    page.get_by_label("Full name").fill("Siân O'Brien-Ng")
+    page.get_by_label("By email").check()
+    expect(page.get_by_label("Email address")).to_be_visible()  # revealed by the page's script
+    page.get_by_label("Email address").fill("sian@example.com")
+    click_continue(page)
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
+    page.get_by_role("button", name="Send").click()
+
+    expect(page.get_by_role("heading", name="Enquiry sent")).to_be_visible()
+    case = Case.objects.get()
+    expect(page.get_by_text(case.reference)).to_be_visible()

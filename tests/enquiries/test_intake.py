@@ -86,8 +86,10 @@ def test_follow_up_work_is_recorded_and_sent_only_after_commit(
     service, django_capture_on_commit_callbacks, monkeypatch
 ):
     dispatched = []
+    from portal.celery_app import app
+
     monkeypatch.setattr(
-        "enquiries.outbox.dispatch_many", lambda rows: dispatched.extend(r.pk for r in rows)
+        app, "send_task", lambda name, kwargs, retry: dispatched.append(kwargs["outbox_id"])
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = intake.submit(new_case(service=service))

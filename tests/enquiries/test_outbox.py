@@ -91,6 +91,7 @@ def test_work_from_a_rolled_back_savepoint_is_never_done(monkeypatch):
         except RuntimeError:
             pass
     assert OutboxTask.objects.get().pk == kept.pk
+    assert [kwargs["case_id"] for kwargs in sent] == [1]  # the undone work is never published
     assert outbox.is_live(kept.pk) and not outbox.is_live(undone.pk)
     assert route_case.apply(kwargs={"case_id": 2, "outbox_id": undone.pk}).get() is False
 

@@ -91,7 +91,6 @@ def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     journey = Journey.get(request, service)
     if journey is None:
         return _timed_out(request, service)
-    keep_answers(request)  # every page the resident sees restarts the clock on their answers
     all_steps = steps(service, journey)
     if step not in all_steps:
         raise Http404("This question is not part of this form.")

@@ -157,5 +157,17 @@ def test_staff_pages_are_not_cached(signed_in, world):
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
-def test_cases_still_exist_after_refused_changes(world):
-    assert Case.objects.count() == 2
+@pytest.mark.parametrize("who", ["agent", "waste_officer"])
+def test_a_refused_merge_leaves_both_cases_as_they_were(signed_in, world, who):
+    before = {case.pk: case.status for case in (world.highways_case, world.waste_case)}
+    client = signed_in(getattr(world, who))
+
+    response = client.post(
+        case_url(world.highways_case, "staff:case_merge"), {"into": world.waste_case.reference}
+    )
+
+    assert response.status_code == 404
+    after = Case.objects.filter(pk__in=before)
+    assert {case.pk: case.status for case in after} == before
+    assert all(case.merged_into_id is None for case in after)
+    assert not CaseEvent.objects.filter(case__in=after).exists()

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from floor.views import row
+
+urlpatterns = [path("", row, name="row")]

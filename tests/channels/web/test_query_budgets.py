@@ -1,0 +1,74 @@
+"""Query budgets for the resident journey: each page view costs what it must (its service and
+the session), and filing the case stays one short transaction. bench/web_journey.py measures
+the time; these keep the query counts that made it fast from creeping back."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from enquiries.models import Case
+from tests.channels.web.conftest import walk_pothole
+
+pytestmark = pytest.mark.django_db
+
+#: The service row and the session row: nothing else, and never a session write.
+JOURNEY_PAGE = 2
+#: "Where" also looks up the postcode it already has, to show the place found.
+PAGE_BUDGETS = {"where": 3}
+#: Everything the intake transaction writes (resident, case, contact, event, outbox rows), its
+#: checks (idempotency, possible resident matches, the postcode), and the session's update.
+CREATE_CASE = 17
+
+STEPS = ["where", "q-location_detail", "q-depth", "q-on_bus_route", "q-noticed_on", "describe"]
+
+
+@pytest.mark.parametrize("step", [*STEPS, "files", "contact", "check"])
+def test_a_journey_page_costs_its_service_and_its_session(
+    walker, django_assert_max_num_queries, step
+):
+    walk_pothole(walker)
+
+    with django_assert_max_num_queries(PAGE_BUDGETS.get(step, JOURNEY_PAGE)):
+        response = walker.get(step)
+
+    assert response.status_code == 200
+
+
+def test_viewing_a_page_writes_no_session_but_activity_still_keeps_it_alive(
+    walker, settings, django_assert_max_num_queries
+):
+    walk_pothole(walker)
+    session = Session.objects.get()
+    expires = session.expire_date
+
+    with django_assert_max_num_queries(JOURNEY_PAGE):
+        walker.get("check")
+    assert Session.objects.get().expire_date == expires  # nothing written
+
+    settings.SESSION_REFRESH_SECONDS = 0  # the refresh is due: the next view pushes expiry on
+    walker.get("check")
+    assert Session.objects.get().expire_date > expires
+
+
+def test_filing_the_case_stays_within_its_budget(walker, django_assert_max_num_queries):
+    walk_pothole(walker)
+    form = {"journey_key": walker.key}  # read before counting: the test's own session read
+
+    with django_assert_max_num_queries(CREATE_CASE):
+        response = walker.client.post(walker.url("check"), form)
+
+    assert response.status_code == 302
+    case = Case.objects.get()
+    with django_assert_max_num_queries(3):  # service, session, the case
+        assert walker.client.get(response.url).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert walker.client.get(case.tracking_path()).status_code == 200
+
+
+def test_the_home_page_and_a_service_page_are_one_or_two_queries(
+    client, pothole, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("web:home")).status_code == 200
+    with django_assert_max_num_queries(1):
+        assert client.get(pothole.get_absolute_url()).status_code == 200
