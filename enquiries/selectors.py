@@ -12,7 +12,7 @@ def case_for_tracking_token(token: str) -> Case | None:
     if not token or len(token) > 100:
         return None
     return (
-        Case.objects.select_related("service", "department")
+        Case.objects.select_related("service", "department", "resident")
         .filter(tracking_token_hash=hash_tracking_token(token))
         .first()
     )
