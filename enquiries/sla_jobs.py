@@ -75,7 +75,7 @@ def mark_states(now: datetime, summary: RunSummary | None = None) -> int:
     for case in cases.iterator(chunk_size=500):
         if case.sla_due_at is None:  # _running() has only cases with a due date
             continue
-        state = calendar.sla_state(now, case.sla_due_at, case.routed_at or case.created_at)
+        state: str = calendar.sla_state(now, case.sla_due_at, case.routed_at or case.created_at)
         if state == case.sla_state:
             continue
         with transaction.atomic():
