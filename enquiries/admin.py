@@ -143,7 +143,7 @@ class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
     fields = ["occurred_at", "channel", "direction", "is_chaser", "assisted_digital", "subject"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names
     show_change_link = True
     can_delete = False
 
@@ -155,7 +155,7 @@ class EventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     fields = ["created_at", "kind", "from_status", "to_status", "message", "actor"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -277,7 +277,7 @@ class PartnerTokenInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -421,5 +421,5 @@ class TOTPDeviceAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user"]
     fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # plain field names
     actions = [reset_second_factor]

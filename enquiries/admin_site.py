@@ -56,7 +56,9 @@ class PortalAdminSite(admin.AdminSite):
             raise PermissionDenied  # fully signed in, but not an admin
         return redirect(f"{reverse('staff:login')}?{query}")
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False):
+    def admin_view(  # type: ignore[override]  # the view it wraps answers an HttpResponse
+        self, view: Callable[..., HttpResponse], cacheable: bool = False
+    ) -> Callable[..., HttpResponse]:
         inner = super().admin_view(view, cacheable)
         model_admin = getattr(view, "__self__", None)
         opts = getattr(model_admin, "opts", None)

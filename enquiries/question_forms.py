@@ -43,7 +43,7 @@ def question_field(question: dict[str, Any]) -> forms.Field:
             **common,
         )
     if kind == QuestionType.DATE:
-        return DateInputField(**common)
+        return DateInputField(**common)  # type: ignore[no-any-return]  # crispy-forms-gds: untyped
     if kind == QuestionType.NUMBER:
         return forms.IntegerField(min_value=0, max_value=1_000_000_000, **common)
     if kind == QuestionType.MULTI_CHOICE:

@@ -43,4 +43,4 @@ def reset_second_factor(*, user: Any, by: Any, path: str) -> int:
             action="reset_second_factor",
             path=f"{path} user {user.pk} {user.get_username()}",
         )
-    return removed
+    return removed  # type: ignore[no-any-return]  # django-otp: untyped

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from enquiries.choices import Direction, Status
-from enquiries.models import Case, CaseEvent, Contact, Resident, hash_tracking_token
+from enquiries.models import Case, CaseEvent, Contact, Resident, Service, hash_tracking_token
 from enquiries.notifications import HUMAN_KINDS
 
 
@@ -73,7 +73,7 @@ def public_timeline(case: Case, resident: Resident | None = None) -> list[Timeli
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
-def open_cases_nearby(*, service, postcode_district: str, limit: int = 5) -> list[Case]:
+def open_cases_nearby(*, service: Service, postcode_district: str, limit: int = 5) -> list[Case]:
     """Open reports of the same service in the same postcode district ("tell us once")."""
     from enquiries.choices import OPEN_STATUSES
 

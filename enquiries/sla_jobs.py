@@ -80,7 +80,7 @@ def mark_states(now: datetime, summary: RunSummary | None = None) -> int:
     for case in cases.iterator(chunk_size=500):
         if case.sla_due_at is None:  # _running() has only cases with a due date
             continue
-        state = deadlines.sla_state(now, case.sla_due_at)
+        state: str = deadlines.sla_state(now, case.sla_due_at)
         if state == case.sla_state:
             continue
         with transaction.atomic():

@@ -228,7 +228,7 @@ class StaffTimelineEntry:
 def _person(user: Any) -> str:
     if user is None:
         return "System"
-    return user.get_full_name() or user.get_username()
+    return user.get_full_name() or user.get_username()  # type: ignore[no-any-return]  # a User
 
 
 def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
@@ -316,7 +316,7 @@ def merge_candidates(user: Any, case: Case, limit: int = 10) -> list[Case]:
             service_id=case.service_id,
             status__in=OPEN_STATUSES,
             merged_into__isnull=True,
-            department_id=case.department_id,
+            department_id=case.department_id,  # type: ignore[misc]  # None: IS NULL
         )
         .filter(postcode_district=case.postcode_district or case.resident.postcode_district)
         .exclude(pk=case.pk)
@@ -378,7 +378,7 @@ def _with_open_counts(user: Any, residents: list[Resident]) -> list[Resident]:
         .annotate(n=Count("id"))
     )
     for resident in residents:
-        resident.open_cases = counts.get(resident.pk, 0)
+        resident.open_cases = counts.get(resident.pk, 0)  # type: ignore[attr-defined]  # shown only
     return residents
 
 
@@ -461,7 +461,7 @@ def resident_overview(user: Any, resident: Resident) -> ResidentOverview:
     )
     cases = list(
         with_sla_now(
-            policy.visible_cases(user)
+            policy.visible_cases(user)  # type: ignore[misc]  # "finished" is annotated
             .filter(Q(resident=resident) | Q(pk__in=followed))
             .select_related("service", "department")
             .annotate(

@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from billiard.einfo import ExceptionInfo
 from celery import Task, shared_task
 from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError
@@ -31,7 +32,7 @@ RETRY: dict[str, Any] = {
 }
 
 
-class OutboxTask(Task):
+class OutboxTask(Task[Any, Any]):
     """Counts every delivery of the work on its outbox row, and records the final failure there.
 
     A delivery counted at the start but never finished was lost with its worker; after
@@ -40,7 +41,7 @@ class OutboxTask(Task):
     without using up the retries kept for provider errors.
     """
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         outbox_id = kwargs.get("outbox_id")
         if not outbox.start_delivery(outbox_id):
             return super().__call__(*args, **kwargs)  # not live: the task returns "nothing done"
@@ -58,11 +59,18 @@ class OutboxTask(Task):
         finally:
             outbox.finish_delivery(outbox_id, retry_in=retry_in)
 
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
+    def on_failure(
+        self,
+        exc: Exception,
+        task_id: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        einfo: ExceptionInfo,
+    ) -> None:
         outbox.mark_failed((kwargs or {}).get("outbox_id"), f"{type(exc).__name__}: {exc}")
 
 
-def _seconds_until(when) -> float | None:
+def _seconds_until(when: object) -> float | None:
     if isinstance(when, int | float):
         return float(when)
     if isinstance(when, datetime):
@@ -164,7 +172,7 @@ def sweep_outbox() -> int:
 
 
 @shared_task(acks_late=True)
-def run_sla_checks() -> dict:
+def run_sla_checks() -> dict[str, int]:
     """Due soon / breached marks, escalations, proactive updates (every minute)."""
     heartbeats.beat("sla-checks")
     return sla_jobs.run().as_dict()
@@ -178,7 +186,7 @@ def queue_digests() -> int:
 
 
 @shared_task(acks_late=True)
-def apply_retention() -> dict:
+def apply_retention() -> dict[str, Any]:
     """Daily: remove the personal data of cases past their service's retention period."""
     from enquiries import retention
 
@@ -224,7 +232,7 @@ def send_confirmation_code(pending_id: int, outbox_id: int | None = None) -> boo
 
 
 @shared_task(base=OutboxTask, bind=True, acks_late=True, max_retries=None)
-def deliver_webhook(self, delivery_id: int, outbox_id: int | None = None) -> bool:
+def deliver_webhook(self: OutboxTask, delivery_id: int, outbox_id: int | None = None) -> bool:
     """One signed POST to a partner's endpoint; a failure waits in the broker (backoff)."""
     if not outbox.is_live(outbox_id):
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -72,7 +73,8 @@ def name_the_required_fields(form: forms.Form) -> forms.Form:
             field.widget, (forms.RadioSelect, forms.Select, forms.CheckboxSelectMultiple)
         )
         verb = "Select" if choosing else "Enter"
-        field.error_messages["required"] = f"{verb} the caller's answer to {quoted(field.label)}"
+        label = str(field.label or "")
+        field.error_messages["required"] = f"{verb} the caller's answer to {quoted(label)}"
     return form
 
 
@@ -123,7 +125,8 @@ class NewResidentForm(forms.Form):
         return _normalised(normalise_postcode, self.cleaned_data["postcode"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         preference = data.get("preferred_channel")
         if (
             preference == UpdatePreference.EMAIL
@@ -140,7 +143,7 @@ class NewResidentForm(forms.Form):
         return data
 
 
-def _normalised(check, value: str) -> str:
+def _normalised(check: Callable[[str], str], value: str) -> str:
     try:
         return check(value)
     except ValidationError as exc:
@@ -181,7 +184,7 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = [("", "Choose an office")] + [
+        self.fields["office"].choices = [("", "Choose an office")] + [  # type: ignore[attr-defined]  # a ChoiceField
             (o, o) for o in settings.COUNCIL_OFFICES
         ]
 
@@ -189,7 +192,8 @@ class ContactForm(forms.Form):
         return parse_duration(self.cleaned_data["duration"])
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("channel") == Channel.FACE_TO_FACE:
             data["duration"] = None
             if not data.get("office"):
@@ -216,7 +220,7 @@ class ExistingCaseForm(forms.Form):
 
     def __init__(self, *args: Any, cases: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case"].choices = [
+        self.fields["case"].choices = [  # type: ignore[attr-defined]  # a TypedChoiceField
             (c.pk, f"{c.reference}: {c.summary} ({c.get_status_display()})") for c in cases
         ]
 
@@ -256,7 +260,8 @@ class AssistedCaseForm(CaseDetailsForm):
         self.fields["postcode"].error_messages["required"] = "Enter the postcode of the place"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("description"):
             data["summary"] = derive_summary(data["description"])
         return data

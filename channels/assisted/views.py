@@ -46,7 +46,7 @@ from enquiries import access_log, places, policy
 from enquiries import staff_selectors as selectors
 from enquiries.choices import Channel
 from enquiries.intake import IntakeError
-from enquiries.models import Contact, Resident, Service
+from enquiries.models import Case, Contact, Resident, Service
 from enquiries.question_forms import ServiceQuestionsForm
 from enquiries.staff.access import staff_required
 
@@ -198,7 +198,7 @@ def _record_forms(
     else:
         forms["case_form"] = AssistedCaseForm(data, service=service, prefix="case")
         forms["questions_form"] = name_the_required_fields(
-            ServiceQuestionsForm(data, service=service, prefix="q")
+            ServiceQuestionsForm(data, service=service, prefix="q")  # type: ignore[arg-type]  # None only with EXISTING
         )
         if action == RESOLVED:
             forms["resolved_form"] = ResolvedForm(data, prefix="resolved")
@@ -270,6 +270,8 @@ def record(request: HttpRequest) -> HttpResponse:  # noqa: C901  a view's guard 
     if action not in (NEW, EXISTING, RESOLVED) or not 16 <= len(token) <= 64:
         raise Http404("Start again from the call screen.")
     service = _service(post.get("service"))
+    if action != EXISTING and service is None:
+        raise Http404("Choose a service first.")
     preset_case = None
     if post.get("preset_case"):
         preset_case = policy.get_case_for(
@@ -291,8 +293,6 @@ def record(request: HttpRequest) -> HttpResponse:  # noqa: C901  a view's guard 
         **forms,
         "error_forms": list(forms.values()),
     }
-    if action != EXISTING and service is None:
-        raise Http404("Choose a service first.")
     if not all(form.is_valid() for form in forms.values()):
         context["has_errors"] = True
         return render(request, "assisted/log_contact.html", context, status=400)
@@ -338,21 +338,23 @@ def record(request: HttpRequest) -> HttpResponse:  # noqa: C901  a view's guard 
             nearby = [
                 c
                 for c in selectors.nearby_open_cases(
-                    request.user, service, case_data.get("postcode", "")
+                    request.user,
+                    service,  # type: ignore[arg-type]  # not None: refused above
+                    case_data.get("postcode", ""),
                 )
                 if c.resident_id != resident.pk
             ]
             if nearby:
                 photos = places.first_photos([c.pk for c in nearby])
                 for c in nearby:
-                    c.photo_id = photos.get(c.pk)
+                    c.photo_id = photos.get(c.pk)  # type: ignore[attr-defined]  # for the template
                 context["nearby"] = nearby
                 context["map"] = _nearby_map(case_data.get("postcode", ""), nearby)
                 return render(request, "assisted/log_contact.html", context)
         result = adapter.open_case(
             token=token,
             resident=resident,
-            service=service,
+            service=service,  # type: ignore[arg-type]  # not None: refused above
             case_data=case_data,
             answers=forms["questions_form"].answers(),
             contact=contact,
@@ -374,7 +376,7 @@ def record(request: HttpRequest) -> HttpResponse:  # noqa: C901  a view's guard 
     return redirect("staff:case", reference=case.reference)
 
 
-def _show_intake_errors(forms: dict, exc: IntakeError) -> None:
+def _show_intake_errors(forms: dict[str, Any], exc: IntakeError) -> None:
     """Each intake error next to the field it names (a postcode outside the county goes by the
     case's postcode), the rest at the top of the contact form."""
     for field, problems in exc.message_dict.items():
@@ -390,7 +392,7 @@ def _show_intake_errors(forms: dict, exc: IntakeError) -> None:
             (owner or forms["contact_form"]).add_error(field if owner else None, message)
 
 
-def _nearby_map(postcode: str, nearby: list) -> dict:
+def _nearby_map(postcode: str, nearby: list[Case]) -> dict[str, Any]:
     """The open reports near the caller's place as pins (the list beside it adds them)."""
     pins = [
         {
@@ -400,7 +402,7 @@ def _nearby_map(postcode: str, nearby: list) -> dict:
             "label": f"{c.reference}: {c.summary}",
         }
         for c in nearby
-        if c.latitude is not None
+        if c.latitude is not None and c.longitude is not None
     ]
     return places.map_config(
         centre=places.point_for(postcode, None, None), reports=pins, zoomed=True

@@ -17,6 +17,7 @@ import secrets
 import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -77,7 +78,7 @@ def release_lease(mailbox: Mailbox, token: str) -> None:
 def connect(mailbox: Mailbox) -> imaplib.IMAP4:
     context = ssl.create_default_context(cafile=mailbox.imap_ca_file or None)
     if mailbox.imap_security == Mailbox.Security.TLS:
-        conn = imaplib.IMAP4_SSL(
+        conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
             mailbox.imap_host, mailbox.imap_port, ssl_context=context, timeout=TIMEOUT_SECONDS
         )
     else:
@@ -91,14 +92,14 @@ def _quoted(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _ok(response: tuple, what: str) -> list:
+def _ok(response: tuple[str, list[Any]], what: str) -> list[Any]:
     typ, data = response
     if typ != "OK":
         raise PollError(f"{what} failed: {data!r}"[:500])
     return data
 
 
-def _message_bytes(data: list) -> bytes | None:
+def _message_bytes(data: list[bytes | tuple[bytes, bytes] | None]) -> bytes | None:
     for item in data:
         if isinstance(item, tuple) and len(item) == 2 and re.search(rb"BODY\[\]", item[0]):
             return item[1]
@@ -107,7 +108,7 @@ def _message_bytes(data: list) -> bytes | None:
 
 def acknowledge(conn: imaplib.IMAP4, uid: bytes) -> None:
     """Delete at the source: only ever after the message is stored."""
-    _ok(conn.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen \Deleted)"), "STORE")
+    _ok(conn.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen \Deleted)"), "STORE")  # type: ignore[arg-type]  # imaplib takes bytes
 
 
 def poll_mailbox(*, mailbox: Mailbox, limit: int = BATCH) -> PollResult:
@@ -122,7 +123,7 @@ def poll_mailbox(*, mailbox: Mailbox, limit: int = BATCH) -> PollResult:
             raise PollError(f"could not connect to {mailbox.imap_host}: {exc}") from exc
         try:
             _ok(conn.select(_quoted(mailbox.imap_folder)), f"SELECT {mailbox.imap_folder}")
-            uids = _ok(conn.uid("SEARCH", None, "UNDELETED"), "SEARCH")[0].split()[:limit]
+            uids = _ok(conn.uid("SEARCH", None, "UNDELETED"), "SEARCH")[0].split()[:limit]  # type: ignore[arg-type]  # no charset
             for uid in uids:
                 if not renew_lease(mailbox, token):
                     logger.warning("Lost the poll lease on %s; stopping", mailbox.slug)

@@ -78,8 +78,9 @@ def insert_streaming(instance: models.Model, binary_field: str) -> None:
         else _text(f.get_db_prep_save(f.pre_save(instance, add=True), connection))
         for f in fields
     )
-    columns = ", ".join(
-        connection.ops.quote_name(f.column) for f in [*fields, meta.get_field(binary_field)]
+    columns = ", ".join(  # the binary field is concrete: a Field with a column
+        connection.ops.quote_name(f.column)  # type: ignore[union-attr,arg-type]
+        for f in [*fields, meta.get_field(binary_field)]
     )
     sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, connection.wrap_database_errors:

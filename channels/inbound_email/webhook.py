@@ -23,7 +23,9 @@ import logging
 import re
 import time
 import urllib.parse
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.signals import inbound
@@ -46,10 +48,10 @@ from enquiries import outbox
 logger = logging.getLogger(__name__)
 
 
-class InboundEmailWebhookView(MailgunInboundWebhookView):
+class InboundEmailWebhookView(MailgunInboundWebhookView):  # type: ignore[misc]  # untyped base
     """Mailgun inbound, refused outright (503) until a signing key is configured."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         # Never fall back to an empty key: anyone could sign with it.
         self.configured = bool(getattr(settings, "ANYMAIL", {}).get("MAILGUN_WEBHOOK_SIGNING_KEY"))
         if self.configured:
@@ -58,7 +60,7 @@ class InboundEmailWebhookView(MailgunInboundWebhookView):
     # Overriding dispatch drops the decorators on anymail's: a provider has no CSRF cookie.
     @method_decorator(csrf_exempt)
     @method_decorator(login_not_required)
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.configured:
             return HttpResponse("Inbound email webhook not configured", status=503)
         if request.method == "POST":
@@ -66,9 +68,9 @@ class InboundEmailWebhookView(MailgunInboundWebhookView):
                 load_form(request, limit=settings.EMAIL_WEBHOOK_MAX_BYTES)
             except BodyTooLarge as exc:
                 return HttpResponse(str(exc), status=413, content_type="text/plain")
-        return super().dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]  # untyped base
 
-    def run_validators(self, request):
+    def run_validators(self, request: HttpRequest) -> None:
         super().run_validators(request)  # the signature (and basic auth) first
         check_fresh_and_unused(request)
 
@@ -86,6 +88,7 @@ def load_form(request: HttpRequest, *, limit: int) -> None:
     header block (it needs the recipients, not a second parsed copy of a 30 MB message).
     """
     body = _read_body(request, limit)
+    files: MultiValueDict[str, SimpleUploadedFile]
     post, files = QueryDict(mutable=True), MultiValueDict()
     raw_mime: bytes | None = None
     if request.content_type == "multipart/form-data":
@@ -97,8 +100,8 @@ def load_form(request: HttpRequest, *, limit: int) -> None:
     del body
     if raw_mime is not None:
         post["body-mime"] = _header_block(raw_mime).decode("utf-8", "replace")
-    request._post, request._files = post, files
-    request.inbound_raw_mime = raw_mime
+    request._post, request._files = post, files  # type: ignore[attr-defined]  # Django's own
+    request.inbound_raw_mime = raw_mime  # type: ignore[attr-defined]  # read by _already_stored
 
 
 def _read_body(request: HttpRequest, limit: int) -> bytes:
@@ -116,13 +119,16 @@ def _read_body(request: HttpRequest, limit: int) -> bytes:
 
 
 def _multipart_fields(
-    body: bytes, content_type: str, post: QueryDict, files: MultiValueDict
+    body: bytes,
+    content_type: str,
+    post: QueryDict,
+    files: MultiValueDict[str, SimpleUploadedFile],
 ) -> bytes | None:
     """Fill ``post`` and ``files`` from a form-data body; return the raw ``body-mime`` bytes."""
     raw_mime = None
     for headers, data in _form_parts(body, content_type):
         name = headers.get_param("name", header="content-disposition")
-        if not name:
+        if not isinstance(name, str) or not name:  # nor an RFC 2231 (tuple) name
             continue
         filename = headers.get_filename()
         if filename:
@@ -151,7 +157,7 @@ def _header_block(raw: bytes) -> bytes:
     return (raw[: match.start()] if match else raw[:1_000_000]) + b"\r\n\r\n"
 
 
-def _form_parts(body: bytes, content_type: str):
+def _form_parts(body: bytes, content_type: str) -> Iterator[tuple[email.message.Message, bytes]]:
     """(headers, value) for each part of a multipart/form-data body, slicing, never re-parsing
     the values (the stdlib MIME parser would hold a large one as lines of text)."""
     probe = email.message.Message()
@@ -225,7 +231,7 @@ def spend_token(token: str | None) -> None:
     WebhookToken.objects.filter(seen_at__lt=cutoff).delete()
 
 
-def raw_bytes(message) -> bytes:
+def raw_bytes(message: email.message.Message) -> bytes:
     """The MIME message as bytes (Mailgun's raw "body-mime" when the route asks for it)."""
     try:
         return message.as_bytes()
@@ -234,7 +240,7 @@ def raw_bytes(message) -> bytes:
 
 
 @receiver(inbound, sender=InboundEmailWebhookView, dispatch_uid="inbound_email_webhook")
-def store_inbound(sender, event, esp_name, **kwargs) -> None:
+def store_inbound(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
     message = event.message
     recipients = [message.envelope_recipient or "", *[a.addr_spec for a in message.to]]
     mailbox = ingest.mailbox_for_recipients(recipients)

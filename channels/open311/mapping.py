@@ -16,7 +16,7 @@ LONG_TEXT = 200  # text questions allowing more than this are "text" (multi-line
 YES_NO_VALUES = [{"key": "true", "name": "Yes"}, {"key": "false", "name": "No"}]
 
 # What a FixMyStreet front end understands as the state of an update.
-UPDATE_STATUS = {
+UPDATE_STATUS: dict[str, str] = {
     Status.RECEIVED: "OPEN",
     Status.OPEN: "OPEN",
     Status.REOPENED: "OPEN",

@@ -1,11 +1,13 @@
 """Open311 GeoReport v2 endpoints: interfaces only (parse, call adapter or select, render)."""
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -13,6 +15,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from channels.open311 import formats
@@ -40,9 +43,9 @@ TOKEN_SALT = "open311.token"  # noqa: S105 - a signing salt, not a secret
 class ApiKeyAuthentication(BaseAuthentication):
     """The spec's api_key (query string or form field) is a partner token."""
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[PartnerUser, PartnerOrganisation] | None:
         key = request.query_params.get("api_key") or (
-            request.data.get("api_key") if request.method == "POST" else None
+            request.data.get("api_key") if request.method == "POST" else None  # type: ignore[union-attr]  # a form
         )
         if not key:
             return None
@@ -61,10 +64,10 @@ class Open311View(APIView):
     parser_classes = [FormParser, MultiPartParser]
     fmt = "json"
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.fmt = kwargs.get("fmt", "json")
         jurisdiction = request.query_params.get("jurisdiction_id") or (
-            request.data.get("jurisdiction_id") if request.method == "POST" else None
+            request.data.get("jurisdiction_id") if request.method == "POST" else None  # type: ignore[union-attr]  # a form
         )
         if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
             raise Open311Error(404, f"jurisdiction_id {jurisdiction!r} is not served here.")
@@ -80,7 +83,7 @@ class Open311View(APIView):
             raise Open311Error(403, "An api_key (your partner token) is required to do this.")
         return self.partner
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> HttpResponse:  # type: ignore[override]  # DRF passes an HttpResponse on
         if isinstance(exc, Open311Error):
             return formats.errors(self.fmt, exc.status, *exc.descriptions)
         if isinstance(exc, exceptions.Throttled):
@@ -90,7 +93,7 @@ class Open311View(APIView):
         raise exc
 
     def posted(self) -> Posted:
-        data = self.request.data
+        data: QueryDict = self.request.data  # type: ignore[assignment]  # form parsers only
         fields = {k: str(v) for k, v in data.items()}
         lists = {k: [str(v) for v in data.getlist(k)] for k in data if len(data.getlist(k)) > 1}
         header = self.request.headers.get("Idempotency-Key", "")
@@ -113,13 +116,13 @@ class Open311View(APIView):
             status_notes=Subquery(notes)
         )
 
-    def entry(self, case: Case) -> dict:
+    def entry(self, case: Case) -> dict[str, Any]:
         private = policy.partner_sees_private(self.partner, case)
-        return request_entry(case, private=private, status_notes=case.status_notes or "")
+        return request_entry(case, private=private, status_notes=case.status_notes or "")  # type: ignore[attr-defined]  # annotated
 
 
 class Discovery(Open311View):
-    def get(self, request, fmt: str):
+    def get(self, request: Request, fmt: str) -> HttpResponse:
         base = request.build_absolute_uri(reverse("open311:root"))
         changeset = iso(timezone.now().replace(hour=0, minute=0, second=0, microsecond=0))
         body = {
@@ -140,19 +143,19 @@ class Discovery(Open311View):
 
 
 class ServiceList(Open311View):
-    def get(self, request, fmt: str):
+    def get(self, request: Request, fmt: str) -> HttpResponse:
         return formats.render(self.fmt, "services", [service_entry(s) for s in self.services()])
 
 
 class ServiceDefinition(Open311View):
-    def get(self, request, service_code: str, fmt: str):
+    def get(self, request: Request, service_code: str, fmt: str) -> HttpResponse:
         service = self.services().filter(slug=service_code).first()
         if service is None:
             raise Open311Error(404, f"No service with service_code {service_code!r}.")
         return formats.render(self.fmt, "service_definition", service_definition(service))
 
 
-def _when(value: str, name: str):
+def _when(value: str, name: str) -> datetime:
     moment = parse_datetime(value)
     if moment is None:
         raise Open311Error(400, f"{name} must be a W3C date and time, e.g. 2026-01-31T09:00:00Z.")
@@ -162,7 +165,7 @@ def _when(value: str, name: str):
 
 
 class Requests(Open311View):
-    def get(self, request, fmt: str):
+    def get(self, request: Request, fmt: str) -> HttpResponse:
         params = request.query_params
         cases = self.visible_cases()
         ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
@@ -177,15 +180,11 @@ class Requests(Open311View):
         found = [self.entry(c) for c in cases.order_by("-created_at")[:MAX_RESULTS]]
         return formats.render(self.fmt, "service_requests", found)
 
-    def _filtered(self, cases, params):
+    def _filtered(self, cases: QuerySet[Case], params: Mapping[str, str]) -> QuerySet[Case]:
         end = _when(params["end_date"], "end_date") if params.get("end_date") else None
         start = _when(params["start_date"], "start_date") if params.get("start_date") else None
-        if start is None and end is None:
-            end = timezone.now()
-        if start is None:
-            start = end - DEFAULT_WINDOW
-        if end is None:
-            end = start + DEFAULT_WINDOW
+        end = end or (timezone.now() if start is None else start + DEFAULT_WINDOW)
+        start = start or end - DEFAULT_WINDOW
         if end < start:
             raise Open311Error(400, "end_date is before start_date.")
         if end - start > DEFAULT_WINDOW:
@@ -203,7 +202,7 @@ class Requests(Open311View):
             cases = cases.filter(status__in=("resolved", "closed"))
         return cases
 
-    def post(self, request, fmt: str):
+    def post(self, request: Request, fmt: str) -> HttpResponse:
         partner = self.require_partner()
         posted = self.posted()
         code = posted.get("service_code")
@@ -227,7 +226,7 @@ class Requests(Open311View):
 
 
 class RequestDetail(Open311View):
-    def get(self, request, service_request_id: str, fmt: str):
+    def get(self, request: Request, service_request_id: str, fmt: str) -> HttpResponse:
         try:
             reference = normalise_reference(service_request_id)
         except InvalidReference:
@@ -239,7 +238,7 @@ class RequestDetail(Open311View):
 
 
 class Token(Open311View):
-    def get(self, request, token: str, fmt: str):
+    def get(self, request: Request, token: str, fmt: str) -> HttpResponse:
         try:
             reference = signing.Signer(salt=TOKEN_SALT).unsign(token)
         except signing.BadSignature:
@@ -252,7 +251,7 @@ class RequestUpdates(Open311View):
     """The FixMyStreet extension: status changes and council replies on a partner's own
     cases (GET), and its users' comments onto them (POST)."""
 
-    def get(self, request, fmt: str):
+    def get(self, request: Request, fmt: str) -> HttpResponse:
         partner = self.require_partner()
         params = request.query_params
         end = _when(params["end_date"], "end_date") if params.get("end_date") else timezone.now()
@@ -263,7 +262,7 @@ class RequestUpdates(Open311View):
         )
         own = Q(case__in=policy.partner_cases(partner))
         window = Q(created_at__gte=start, created_at__lte=end)
-        updates = []
+        updates: list[dict[str, Any]] = []
         for event in (
             CaseEvent.objects.filter(own, window, kind=EventKind.STATUS)
             .select_related("case")
@@ -297,7 +296,7 @@ class RequestUpdates(Open311View):
         updates.sort(key=lambda u: u["updated_datetime"])
         return formats.render(self.fmt, "service_request_updates", updates[:MAX_RESULTS])
 
-    def post(self, request, fmt: str):
+    def post(self, request: Request, fmt: str) -> HttpResponse:
         partner = self.require_partner()
         posted = self.posted()
         try:
@@ -314,7 +313,7 @@ class RequestUpdates(Open311View):
         )
 
 
-def root(request) -> HttpResponse:
+def root(request: HttpRequest) -> HttpResponse:
     """The base URL partners configure; discovery says what is here."""
     return formats.render(
         "json", "discovery", {"discovery": reverse("open311:discovery", args=["json"])}

@@ -5,6 +5,9 @@ out with crispy-forms-gds. Every field has a length limit and a message that say
 every form carries a honeypot that people never see; files are checked by their content.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fixed, Layout, Size
 from django import forms
@@ -15,6 +18,7 @@ from django.utils.html import escape
 from enquiries import places
 from enquiries.attachments import CheckedFile, IncomingFile, check_file
 from enquiries.choices import UpdatePreference
+from enquiries.models import Case, Service
 from enquiries.normalise import is_mobile, normalise_email, normalise_phone, normalise_postcode
 from enquiries.references import InvalidReference, normalise_reference
 
@@ -25,7 +29,7 @@ MAX_TEXT = 5000
 MAX_FILE_MB = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
 
 
-def helper(*fields) -> FormHelper:
+def helper(*fields: Any) -> FormHelper:
     form_helper = FormHelper()
     form_helper.form_tag = False
     form_helper.disable_csrf = True
@@ -38,11 +42,11 @@ class WebForm(forms.Form):
 
     website = forms.CharField(required=False, label="Leave this field empty")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
         if (self.data.get(HONEYPOT) or "").strip():
             raise ValidationError(HONEYPOT_MESSAGE, code="honeypot")
-        return cleaned
+        return self.cleaned_data
 
     @property
     def is_bot(self) -> bool:
@@ -61,12 +65,14 @@ class MultipleFileField(forms.FileField):
 
     widget = MultipleFileInput
 
-    def __init__(self, *args, max_files: int = settings.ATTACHMENT_MAX_FILES, **kwargs):
+    def __init__(
+        self, *args: Any, max_files: int = settings.ATTACHMENT_MAX_FILES, **kwargs: Any
+    ) -> None:
         self.max_files = max_files
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None) -> list[CheckedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
         uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(uploads) > self.max_files:
             raise ValidationError(
@@ -74,7 +80,8 @@ class MultipleFileField(forms.FileField):
                 "Remove a file to add another.",
                 code="too_many",
             )
-        checked, problems = [], []
+        checked: list[CheckedFile] = []
+        problems: list[ValidationError] = []
         for upload in uploads:
             if upload.size > settings.ATTACHMENT_MAX_BYTES:  # before reading it into memory
                 problems.append(
@@ -106,11 +113,11 @@ def shown_name(name: str) -> str:
 
 
 class FilesForm(WebForm):
-    files = MultipleFileField(label="Upload a file")
+    files = MultipleFileField(label="Upload a file")  # type: ignore[assignment]  # a field, not .files
 
-    def __init__(self, *args, kept: int = 0, **kwargs):
+    def __init__(self, *args: Any, kept: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].max_files = settings.ATTACHMENT_MAX_FILES - kept
+        self.fields["files"].max_files = settings.ATTACHMENT_MAX_FILES - kept  # type: ignore[attr-defined]
 
 
 # --- Journey pages --------------------------------------------------------------------------------
@@ -122,7 +129,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 class QuestionForm(WebForm):
     """One of a service's extra questions (enquiries.questions), as its own page."""
 
-    def __init__(self, *args, question: dict, **kwargs):
+    def __init__(self, *args: Any, question: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.question = question
         kind = question["type"]
@@ -134,7 +141,7 @@ class QuestionForm(WebForm):
         if kind in ("text", "location"):
             max_length = question.get("max_length") or (500 if kind == "location" else 200)
             long = kind == "location" or max_length > 100
-            field = forms.CharField(
+            field: forms.Field = forms.CharField(
                 label=label,
                 help_text=hint,
                 required=required,
@@ -211,7 +218,7 @@ class QuestionForm(WebForm):
         self.fields["answer"] = field
         self.helper = helper(layout)
 
-    def clean_answer(self):
+    def clean_answer(self) -> Any:
         value = self.cleaned_data.get("answer")
         kind = self.question["type"]
         if value in (None, "", []):
@@ -225,7 +232,7 @@ class QuestionForm(WebForm):
         return value.strip() if isinstance(value, str) else value
 
     @staticmethod
-    def initial_for(question: dict, stored):
+    def initial_for(question: dict[str, Any], stored: Any) -> Any:
         """What the session kept, in the shape the field shows."""
         from datetime import date
 
@@ -259,7 +266,9 @@ class WhereForm(WebForm):
         required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, about_a_place: bool, service=None, **kwargs):
+    def __init__(
+        self, *args: Any, about_a_place: bool, service: Service | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.about_a_place = about_a_place
         self.service = service
@@ -285,13 +294,13 @@ class WhereForm(WebForm):
             "longitude",
         )
 
-    def clean_postcode(self):
+    def clean_postcode(self) -> str:
         try:
             return normalise_postcode(self.cleaned_data.get("postcode", ""))
         except ValidationError as exc:
             raise ValidationError(exc.messages[0], code="invalid_postcode") from exc
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("latitude") is None or cleaned.get("longitude") is None:
             cleaned["latitude"] = cleaned["longitude"] = None  # a half pin is no pin
@@ -310,7 +319,7 @@ class WhereForm(WebForm):
             self._check_place(cleaned)
         return cleaned
 
-    def _check_place(self, cleaned) -> None:
+    def _check_place(self, cleaned: dict[str, Any]) -> None:
         """Outside the council's area: say so now, before the resident writes anything."""
         errors = places.check_place(
             service=self.service,
@@ -327,7 +336,7 @@ class WhereForm(WebForm):
 class NearbyForm(WebForm):
     NEW = "new"
 
-    def __init__(self, *args, cases, **kwargs):
+    def __init__(self, *args: Any, cases: Iterable[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(str(case.pk), nearby_label(case)) for case in cases]
         choices.append((self.NEW, "No, it is a different problem"))
@@ -345,7 +354,7 @@ class NearbyForm(WebForm):
         self.helper = helper(Field.radios("follow", legend_size=Size.LARGE, legend_tag="h1"))
 
 
-def nearby_label(case) -> str:
+def nearby_label(case: Case) -> str:
     """What other residents may see about a report: place, date, status and its fixed-choice
     answers (places.public_snippet), never who or the description."""
     place = case.address or case.postcode
@@ -361,7 +370,7 @@ class DescribeForm(WebForm):
         error_messages={"max_length": f"Your description must be {MAX_TEXT:,} characters or fewer"},
     )
 
-    def __init__(self, *args, service, **kwargs):
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["description"]
         if service.is_location_based:
@@ -387,7 +396,7 @@ class DescribeForm(WebForm):
             layout.append(Field.checkbox("share_publicly"))
         self.helper = helper(*layout)
 
-    def clean_description(self):
+    def clean_description(self) -> Any:
         return self.cleaned_data["description"].strip()
 
 
@@ -425,11 +434,11 @@ class ContactForm(WebForm):
         error_messages={"required": "Select how we should send you updates"},
     )
 
-    def __init__(self, *args, following: bool = False, **kwargs):
+    def __init__(self, *args: Any, following: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.following = following
         if following:
-            self.fields["updates"].choices = self.fields["updates"].choices[:2]
+            self.fields["updates"].choices = self.fields["updates"].choices[:2]  # type: ignore[attr-defined]
         self.helper = helper(
             Field.text("full_name"),
             Field.text("email"),
@@ -437,22 +446,22 @@ class ContactForm(WebForm):
             Field.radios("updates", legend_size=Size.MEDIUM, legend_tag="h2"),
         )
 
-    def clean_full_name(self):
+    def clean_full_name(self) -> Any:
         return self.cleaned_data["full_name"].strip()
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         try:
             return normalise_email(self.cleaned_data["email"])
         except ValidationError as exc:
             raise ValidationError(exc.messages[0], code="invalid_email") from exc
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         try:
             return normalise_phone(self.cleaned_data["phone"])
         except ValidationError as exc:
             raise ValidationError(exc.messages[0], code="invalid_phone") from exc
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         updates = cleaned.get("updates")
         if (
@@ -487,7 +496,7 @@ class SelfServiceForm(WebForm):
         error_messages={"required": "Select yes if this answered your question"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = helper(
             Field.radios("answered", legend_size=Size.MEDIUM, legend_tag="h2", inline=True)
@@ -504,12 +513,12 @@ class ReplyForm(WebForm):
         help_text="We will add this to your enquiry.",
         error_messages={"max_length": f"Your message must be {MAX_TEXT:,} characters or fewer"},
     )
-    files = MultipleFileField(label="Add photos or documents (optional)")
+    files = MultipleFileField(label="Add photos or documents (optional)")  # type: ignore[assignment]
 
     NOT_SORTED = "not_sorted"
     MESSAGE = "message"
 
-    def __init__(self, *args, finished: bool = False, **kwargs):
+    def __init__(self, *args: Any, finished: bool = False, **kwargs: Any) -> None:
         """``finished``: the case is resolved or closed, so the resident chooses plainly between
         "This is not sorted" (reopens it) and "Send a message" (enquiries/replies.py decides)."""
         super().__init__(*args, **kwargs)
@@ -549,7 +558,7 @@ class ReplyForm(WebForm):
     def not_sorted(self) -> bool:
         return self.cleaned_data.get("kind") == self.NOT_SORTED
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.errors or cleaned.get("body", "").strip():
             return cleaned
@@ -574,14 +583,14 @@ class ContactDetailField(forms.CharField):
         "max_length": "Enter an email address or phone number of 254 characters or fewer",
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 254)
         kwargs.setdefault("label", "Email address or phone number")
         kwargs.setdefault("help_text", "The one you gave us when you got in touch")
         kwargs.setdefault("widget", forms.TextInput(attrs={"spellcheck": "false"}))
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         value = super().clean(value)
         try:
             return normalise_contact_detail(value)
@@ -606,11 +615,11 @@ class FindForm(WebForm):
     )
     contact = ContactDetailField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = helper(Field.text("reference", field_width=10), Field.text("contact"))
 
-    def clean_reference(self):
+    def clean_reference(self) -> str:
         try:
             return normalise_reference(self.cleaned_data["reference"])
         except InvalidReference as exc:
@@ -623,6 +632,6 @@ class StopUpdatesForm(WebForm):
         help_text="So that we stop the right person’s updates",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = helper(Field.text("contact"))

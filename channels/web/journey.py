@@ -7,6 +7,7 @@ every form) is the intake idempotency key: a double click or a resubmitted form 
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -22,7 +23,7 @@ KEY_PREFIX = "web:"
 class Journey:
     request: HttpRequest
     slug: str
-    data: dict
+    data: dict[str, Any]
 
     @classmethod
     def get(cls, request: HttpRequest, service: Service) -> "Journey | None":
@@ -51,7 +52,7 @@ class Journey:
 
     @property
     def key(self) -> str:
-        return self.data["key"]
+        return self.data["key"]  # type: ignore[no-any-return]  # set by start()
 
     @property
     def folder(self) -> str:
@@ -95,11 +96,11 @@ def keep_answers(request: HttpRequest) -> int:
     return request.session.get_expiry_age()
 
 
-def sent_record(request: HttpRequest, service: Service) -> dict | None:
-    return request.session.get(SENT, {}).get(service.slug)
+def sent_record(request: HttpRequest, service: Service) -> dict[str, Any] | None:
+    return request.session.get(SENT, {}).get(service.slug)  # type: ignore[no-any-return]
 
 
-def question_step(question: dict) -> str:
+def question_step(question: dict[str, Any]) -> str:
     return f"q-{question['name']}"
 
 
@@ -127,8 +128,8 @@ def step_url(service: Service, step: str, *, change: bool = False) -> str:
     return url + "?change=1" if change else url
 
 
-def question_for(service: Service, step: str) -> dict | None:
+def question_for(service: Service, step: str) -> dict[str, Any] | None:
     for question in service.questions:
         if question_step(question) == step:
-            return question
+            return question  # type: ignore[no-any-return]  # the questions' JSON
     return None

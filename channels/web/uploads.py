@@ -10,12 +10,15 @@ Anonymous uploads are limited (``allow``): per client address through the web ra
 its session (WEB_UPLOAD_JOURNEY_MAX_FILES / _MB over the journey's life, removed files included).
 """
 
+from __future__ import annotations
+
 import contextlib
 import math
 import os
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -39,7 +42,9 @@ def limit_message() -> str:
 
 
 def allow(
-    request: HttpRequest, files: Sequence[UploadedFile], journey_data: dict | None = None
+    request: HttpRequest,
+    files: Sequence[UploadedFile[bytes]],
+    journey_data: dict[str, Any] | None = None,
 ) -> bool:
     """Count these files against the limits; False (nothing to be kept) once one is passed."""
     if not files:
@@ -59,7 +64,7 @@ def allow(
     return all(ratelimit.allow(request, scope) for scope, n in units for _ in range(n))
 
 
-def store(journey_id: str, checked: CheckedFile) -> dict:
+def store(journey_id: str, checked: CheckedFile) -> dict[str, Any]:
     """Keep a checked file; returns the JSON-safe record the session keeps."""
     file_id = uuid.uuid4().hex
     path = default_storage.save(f"{TMP_DIR}/{journey_id}/{file_id}", ContentFile(checked.content))
@@ -72,7 +77,7 @@ def store(journey_id: str, checked: CheckedFile) -> dict:
     }
 
 
-def load(record: dict) -> IncomingFile | None:
+def load(record: dict[str, Any]) -> IncomingFile | None:
     """The stored file as intake expects it, or None if it has gone (purged, disk cleared)."""
     try:
         with default_storage.open(record["path"], "rb") as handle:
@@ -82,7 +87,7 @@ def load(record: dict) -> IncomingFile | None:
     return IncomingFile(name=record["name"], content=content, declared_type=record["type"])
 
 
-def discard(record: dict) -> None:
+def discard(record: dict[str, Any]) -> None:
     if default_storage.exists(record["path"]):
         default_storage.delete(record["path"])
 
@@ -100,7 +105,7 @@ def discard_journey(journey_id: str) -> None:
     _remove_empty_folder(folder)
 
 
-def purge_stale(*, older_than: timedelta | None = None, now=None) -> int:
+def purge_stale(*, older_than: timedelta | None = None, now: datetime | None = None) -> int:
     """Delete kept uploads older than WEB_UPLOAD_TTL_HOURS; returns how many files went."""
     older_than = older_than or timedelta(hours=settings.WEB_UPLOAD_TTL_HOURS)
     cutoff = (now or timezone.now()) - older_than

@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions, permissions, throttling
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from enquiries.api.partners import partner_for_token
 from enquiries.models import PartnerOrganisation
@@ -26,7 +28,7 @@ class PartnerUser(AnonymousUser):
 class PartnerTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[PartnerUser, PartnerOrganisation] | None:
         header = authentication.get_authorization_header(request).decode("latin-1").split()
         if not header or header[0] != self.keyword:
             return None
@@ -41,14 +43,14 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
             )
         return PartnerUser(partner), partner
 
-    def authenticate_header(self, request) -> str:
+    def authenticate_header(self, request: Request) -> str:
         return self.keyword
 
 
 class IsPartner(permissions.BasePermission):
     message = "A partner API token is required."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return isinstance(request.auth, PartnerOrganisation)
 
 
@@ -60,7 +62,7 @@ class PartnerRateThrottle(throttling.SimpleRateThrottle):
     def get_rate(self) -> str:
         return "60/min"
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         """Counted in the shared cache; per process while Redis is down (never a 500)."""
         if isinstance(request.auth, PartnerOrganisation):
             self.num_requests, self.duration = request.auth.requests_per_minute, 60
@@ -74,7 +76,7 @@ class PartnerRateThrottle(throttling.SimpleRateThrottle):
         window = int(self.timer() // self.duration)
         return shared_counts.incr(f"{self.key}:{window}", self.duration) <= self.num_requests
 
-    def get_cache_key(self, request, view) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if not isinstance(request.auth, PartnerOrganisation):
             return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

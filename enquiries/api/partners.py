@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -73,7 +73,7 @@ def rotate_token(
     return _new_token(partner, expires_at)
 
 
-def revoke_tokens(tokens) -> int:
+def revoke_tokens(tokens: QuerySet[PartnerToken]) -> int:
     """Stop these tokens now (the admin's action). Returns how many were live."""
     return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 

@@ -62,7 +62,7 @@ def resident_search(request: HttpRequest) -> JsonResponse:
                     "email": r.email,
                     "phone": r.phone,
                     "postcode": r.postcode,
-                    "open_cases": r.open_cases or 0,
+                    "open_cases": r.open_cases or 0,  # type: ignore[attr-defined]  # set by the search
                 }
                 for r in result.residents
             ],

@@ -99,7 +99,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if refused:
         return refused
     next_url = _next_url(request)
-    if request.user.is_verified():
+    if request.user.is_verified():  # type: ignore[union-attr]  # set by OTPMiddleware
         return redirect(next_url)
     if not user_has_device(request.user):
         return redirect(_with_next("staff:two_factor_setup", next_url))

@@ -116,7 +116,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case(request, reference, policy.CHANGE)
     people = selectors.department_staff(case.department_id)
     if request.POST.get("claim") == "1":
-        assignee = request.user
+        assignee: Any = request.user  # a User here, or the chosen one (or None) below
     else:
         form = AssignForm(request.POST, people=people)
         if not form.is_valid():

@@ -73,7 +73,7 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Asking the resident for information has its own form, which carries the question.
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             (s, Status(s).label)
             for s in lifecycle.allowed_targets(case.status)
             if s != Status.AWAITING_RESIDENT
@@ -88,7 +88,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {p.pk: p for p in people}
-        self.fields["assignee"].choices = [("", "Nobody (back to the queue)")] + [
+        self.fields["assignee"].choices = [("", "Nobody (back to the queue)")] + [  # type: ignore[attr-defined]  # a TypedChoiceField
             (p.pk, p.get_full_name() or p.get_username()) for p in people
         ]
 
@@ -127,7 +127,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.exclude(pk=case.department_id)
+        self.fields["department"].queryset = Department.objects.exclude(pk=case.department_id)  # type: ignore[attr-defined,misc]  # ModelChoiceField; None: IS NULL
 
 
 class MergeForm(forms.Form):

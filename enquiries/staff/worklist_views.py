@@ -44,7 +44,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     base = selectors.worklist(user, cutoffs=cutoffs)
     current = None
     if mine:
-        base = base.filter(assignee=user)
+        base = base.filter(assignee=user)  # type: ignore[misc]  # staff only: a User
         department_ids = [q.department.pk for q in queues]
     elif slug:
         current = next((q for q in queues if q.department.slug == slug), None)

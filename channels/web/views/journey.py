@@ -5,8 +5,10 @@ and moves on; only the final POST writes, through enquiries.intake (or intake.fo
 "tell us once"), with the journey key as the idempotency key.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +26,7 @@ from channels.web.forms import (
     NearbyForm,
     QuestionForm,
     SubmitForm,
+    WebForm,
     WhereForm,
     nearby_label,
 )
@@ -106,7 +109,7 @@ def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     return page(request, service, journey, step, all_steps, changing)
 
 
-def _next(service, journey, step, changing) -> HttpResponse:
+def _next(service: Service, journey: Journey, step: str, changing: bool) -> HttpResponse:
     journey.complete(step)
     journey.save()
     all_steps = steps(service, journey)
@@ -115,14 +118,24 @@ def _next(service, journey, step, changing) -> HttpResponse:
     return redirect(step_url(service, all_steps[all_steps.index(step) + 1]))
 
 
-def _back_url(service, step, all_steps, changing) -> str:
+def _back_url(service: Service, step: str, all_steps: list[str], changing: bool) -> str:
     if changing:
         return step_url(service, "check")
     position = all_steps.index(step)
     return step_url(service, all_steps[position - 1]) if position else service.get_absolute_url()
 
 
-def _render(request, service, journey, step, all_steps, changing, form, template, **context):
+def _render(
+    request: HttpRequest,
+    service: Service,
+    journey: Journey,
+    step: str,
+    all_steps: list[str],
+    changing: bool,
+    form: WebForm,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
     if spam.caught(request, form):  # on to the next page, as for a person; nothing is kept
         position = all_steps.index(step)
         following = step_url(service, all_steps[min(position + 1, len(all_steps) - 1)])
@@ -145,8 +158,16 @@ def _render(request, service, journey, step, all_steps, changing, form, template
 # --- Pages ----------------------------------------------------------------------------------------
 
 
-def question_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+def question_page(
+    request: HttpRequest,
+    service: Service,
+    journey: Journey,
+    step: str,
+    all_steps: list[str],
+    changing: bool,
+) -> HttpResponse:
     question = question_for(service, step)
+    assert question is not None  # step is one of steps(service): one of its questions
     stored = journey.data["answers"].get(question["name"])
     initial = {"answer": QuestionForm.initial_for(question, stored)}
     form = QuestionForm(request.POST or None, question=question, initial=initial)
@@ -166,7 +187,14 @@ def question_page(request, service, journey, step, all_steps, changing) -> HttpR
     )
 
 
-def where_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+def where_page(
+    request: HttpRequest,
+    service: Service,
+    journey: Journey,
+    step: str,
+    all_steps: list[str],
+    changing: bool,
+) -> HttpResponse:
     form = WhereForm(
         request.POST or None,
         about_a_place=service.is_location_based,
@@ -208,7 +236,7 @@ def where_page(request, service, journey, step, all_steps, changing) -> HttpResp
     )
 
 
-def _nearby(service: Service, where: dict) -> list[Case]:
+def _nearby(service: Service, where: dict[str, Any]) -> list[Case]:
     """Open reports of this service near the pin or postcode ("tell us once")."""
     return places.open_reports_near(
         service=service,
@@ -219,7 +247,7 @@ def _nearby(service: Service, where: dict) -> list[Case]:
     )
 
 
-def _public_reports(cases: list[Case]) -> list[dict]:
+def _public_reports(cases: list[Case]) -> list[dict[str, Any]]:
     """Each nearby report as residents may see it: its label, and only with its resident's
     consent a masked description snippet and a photo URL (public_reports)."""
     photos = public_reports.public_photos(cases)
@@ -234,7 +262,9 @@ def _public_reports(cases: list[Case]) -> list[dict]:
     ]
 
 
-def _map_context(service: Service, where: dict, cases=()) -> dict:
+def _map_context(
+    service: Service, where: dict[str, Any], cases: Sequence[Case] = ()
+) -> dict[str, Any]:
     """What the map script needs: where to start, the tiles, and pins of known reports."""
     shown = {r["case"].pk: r for r in _public_reports(list(cases))} if cases else {}
     point = places.point_for(
@@ -256,12 +286,19 @@ def _map_context(service: Service, where: dict, cases=()) -> dict:
                 "photo": shown[c.pk]["photo"],
             }
             for c in cases
-            if c.latitude is not None
+            if c.latitude is not None and c.longitude is not None
         ],
     }
 
 
-def nearby_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+def nearby_page(
+    request: HttpRequest,
+    service: Service,
+    journey: Journey,
+    step: str,
+    all_steps: list[str],
+    changing: bool,
+) -> HttpResponse:
     cases = _nearby(service, journey.data["where"])
     follow = journey.data["follow"]
     answered = step in journey.data["done"]
@@ -288,7 +325,14 @@ def nearby_page(request, service, journey, step, all_steps, changing) -> HttpRes
     )
 
 
-def describe_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+def describe_page(
+    request: HttpRequest,
+    service: Service,
+    journey: Journey,
+    step: str,
+    all_steps: list[str],
+    changing: bool,
+) -> HttpResponse:
     form = DescribeForm(
         request.POST or None,
         service=service,
@@ -314,7 +358,14 @@ def describe_page(request, service, journey, step, all_steps, changing) -> HttpR
     )
 
 
-def files_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+def files_page(
+    request: HttpRequest,
+    service: Service,
+    journey: Journey,
+    step: str,
+    all_steps: list[str],
+    changing: bool,
+) -> HttpResponse:
     kept = journey.data["files"]
     if request.method == "POST" and request.POST.get("remove"):
         remove = request.POST["remove"]
@@ -360,7 +411,14 @@ def files_page(request, service, journey, step, all_steps, changing) -> HttpResp
     return response
 
 
-def contact_page(request, service, journey, step, all_steps, changing) -> HttpResponse:
+def contact_page(
+    request: HttpRequest,
+    service: Service,
+    journey: Journey,
+    step: str,
+    all_steps: list[str],
+    changing: bool,
+) -> HttpResponse:
     following = bool(journey.data["follow"])
     form = ContactForm(
         request.POST or None, following=following, initial=journey.data["contact"] or None
@@ -397,7 +455,9 @@ PAGES = {
 # --- Check your answers and submit ----------------------------------------------------------------
 
 
-def check_answers(request, service, journey, all_steps) -> HttpResponse:
+def check_answers(
+    request: HttpRequest, service: Service, journey: Journey, all_steps: list[str]
+) -> HttpResponse:
     first = first_unfinished(all_steps, journey)
     if first != "check":
         return redirect(step_url(service, first))
@@ -445,7 +505,7 @@ def check_answers(request, service, journey, all_steps) -> HttpResponse:
     )
 
 
-def _followed_case(service, journey) -> Case | None:
+def _followed_case(service: Service, journey: Journey) -> Case | None:
     if not journey.data["follow"]:
         return None
     for case in _nearby(service, journey.data["where"]):
@@ -495,7 +555,7 @@ def _send(service: Service, journey: Journey, following: Case | None) -> Case:
                 body=data["description"],
                 sender_name=contact["full_name"],
                 sender_address=contact["email"],
-                files=tuple(files),
+                files=tuple(files),  # type: ignore[arg-type]  # no None: checked above
             ),
             resident=_resident(service, journey),
             summary=_summary_line(service, data),
@@ -516,7 +576,7 @@ def _decimal(value: str | None) -> Decimal | None:
     return Decimal(value) if value else None
 
 
-def _summary_line(service: Service, data: dict) -> str:
+def _summary_line(service: Service, data: dict[str, Any]) -> str:
     """A one-line summary for worklists and emails: the service, then where or what."""
     if service.is_location_based:
         detail = data["where"]["address"] or data["where"]["postcode"]
@@ -526,11 +586,11 @@ def _summary_line(service: Service, data: dict) -> str:
     return line if len(line) <= 120 else line[:119].rstrip() + "…"
 
 
-def _summary(service: Service, journey: Journey, following: Case | None) -> list[dict]:
+def _summary(service: Service, journey: Journey, following: Case | None) -> list[dict[str, Any]]:
     """The rows of "Check your answers", each with the page that changes it."""
     data = journey.data
 
-    def row(key, value, step, hidden):
+    def row(key: str, value: str, step: str, hidden: str) -> dict[str, Any]:
         return {
             "key": key,
             "value": value,
@@ -541,7 +601,7 @@ def _summary(service: Service, journey: Journey, following: Case | None) -> list
     where = data["where"]
     pinned = "Marked on the map" if where.get("latitude") else ""
     place = ", ".join(p for p in (where["address"], where["postcode"], pinned) if p) or "Not given"
-    rows = []
+    rows: list[dict[str, Any]] = []
     if service.is_location_based:
         rows.append(row("Where", place, "where", "where the problem is"))
         if following is not None:
@@ -609,7 +669,7 @@ def _summary(service: Service, journey: Journey, following: Case | None) -> list
     ]
 
 
-def _shown(question: dict, value) -> str:
+def _shown(question: dict[str, Any], value: Any) -> str:
     if value is None or value == "":
         return "Not answered"
     if question["type"] == "yes_no":

@@ -2,6 +2,7 @@
 enquiry", whose answer is the same whether or not the reference exists."""
 
 import uuid
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
@@ -43,7 +44,10 @@ def _expired(request: HttpRequest) -> HttpResponse:
     return _noindex(render(request, "web/link_expired.html", {"days": days}, status=410))
 
 
-def _tracking_view(view):
+TrackingView = Callable[[HttpRequest, str], HttpResponse]
+
+
+def _tracking_view(view: TrackingView) -> TrackingView:
     """An expired link answers the same explanation page on every tracking URL."""
 
     @wraps(view)

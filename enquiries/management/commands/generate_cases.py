@@ -17,6 +17,7 @@ import json
 import random
 import secrets
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -290,14 +291,14 @@ class Command(BaseCommand):
     # --- writing ---------------------------------------------------------------------------
 
     def _next_id(self, model: type[models.Model]) -> int:
-        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()  # type: ignore[attr-defined]  # our models have .objects
         return (last or 0) + 1
 
-    def _write(self, model: type[models.Model], rows: list[models.Model]) -> None:
+    def _write(self, model: type[models.Model], rows: Sequence[models.Model]) -> None:
         if not rows:
             return
         if connection.vendor != "postgresql":
-            model.objects.bulk_create(rows, batch_size=2000)
+            model.objects.bulk_create(rows, batch_size=2000)  # type: ignore[attr-defined]  # our models have .objects
             return
         fields = [f for f in model._meta.concrete_fields]
         buffer = io.StringIO()
@@ -305,7 +306,7 @@ class Command(BaseCommand):
         for row in rows:
             writer.writerow([_csv_value(f, getattr(row, f.attname)) for f in fields])
         buffer.seek(0)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[arg-type]  # concrete: a column
         with connection.cursor() as cursor:
             cursor.copy_expert(
                 f"COPY {model._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",

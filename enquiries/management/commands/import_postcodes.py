@@ -156,7 +156,7 @@ def _columns(header: list[str], source: str) -> tuple[int, ...]:
             f"{source} is not an ONSPD CSV: missing column(s) {', '.join(missing)}. "
             "Use the file in the ONSPD download's Data/ folder."
         )
-    return tuple(header.index(name) for name in (*REQUIRED[:6], lsoa, "imd", "doterm"))
+    return tuple(header.index(name) for name in (*REQUIRED[:6], lsoa, "imd", "doterm"))  # type: ignore[arg-type]  # lsoa found
 
 
 FIELDS = (

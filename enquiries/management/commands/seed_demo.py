@@ -253,7 +253,7 @@ class Command(BaseCommand):
                 defaults=details,
                 create_defaults={**details, "created_at": now - timedelta(days=120 + i * 5)},
             )
-            resident.demo_town = spec["town"]  # not a field: where to put their reports
+            resident.demo_town = spec["town"]  # type: ignore[attr-defined]  # not a field: where to put their reports
             people.append(resident)
         return people
 
@@ -384,7 +384,7 @@ class CaseSeeder:
         resident = rng.choice(resident_pool)
         unsorted = channel == Channel.EMAIL and rng.random() < 0.25
         service = None if unsorted else self._pick_service(rng, status, channel)
-        town_spec = next(t for t in data.TOWNS if t["town"] == resident.demo_town)
+        town_spec = next(t for t in data.TOWNS if t["town"] == resident.demo_town)  # type: ignore[attr-defined]
         if service is not None and service.is_location_based and rng.random() < 0.3:
             town_spec = rng.choice(data.TOWNS)
         road, other = rng.sample(data.STREETS, 2)
@@ -720,7 +720,7 @@ class CaseFlow:
                     reason="Sent to the team that looks after this",
                 ),
             )
-        officer = self.rng.choice(self.seeder.officers[self.case.department_id])
+        officer = self.rng.choice(self.seeder.officers[self.case.department_id])  # type: ignore[index]  # routed
         moment = self.when(0.1)
         self.step(
             moment, lambda: services.case_assign(case=self.case, assignee=officer, by=officer)

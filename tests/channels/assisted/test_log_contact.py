@@ -408,3 +408,11 @@ def test_the_nearby_list_shows_a_snippet_and_a_photo_thumbnail(signed_in, world,
     page = warned.content.decode()
     assert "Hole by the drain cover" in page
     assert f'src="{reverse("staff:attachment", args=[photo.pk])}?inline=1"' in page
+
+
+def test_a_new_case_without_a_service_is_refused_as_not_found(signed_in, world, caller):
+    client = signed_in(world.agent)
+    token = token_from(start(client, caller, action="new", service="report-a-pothole"))
+    response = client.post(RECORD, pothole_post(caller, token, service="no-such-service"))
+    assert response.status_code == 404
+    assert not Case.objects.filter(resident=caller).exists()

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             f"{PARALLEL_FROM} files, else 1). Each message is still stored before it is processed.",
         )
 
-    def handle(self, *args, files: list[str], mailbox: str, jobs: int, **options) -> None:
+    def handle(self, *args: Any, files: list[str], mailbox: str, jobs: int, **options: Any) -> None:
         box = self._mailbox(mailbox)
         if not jobs:
             jobs = (os.cpu_count() or 1) if len(files) > PARALLEL_FROM else 1

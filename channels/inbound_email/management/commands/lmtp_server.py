@@ -5,6 +5,7 @@ message is stored raw before ``250`` (``451`` when it cannot be stored), then pr
 """
 
 import signal
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--workers", type=int, default=4, help="Database threads.")
 
-    def handle(self, *args, host: str, port: int, mailbox: str, workers: int, **options):
+    def handle(
+        self, *args: Any, host: str, port: int, mailbox: str, workers: int, **options: Any
+    ) -> None:
         if host not in {"127.0.0.1", "::1", "localhost"}:
             self.stderr.write(f"warning: listening on {host}, not loopback: LMTP has no auth")
         box = None
