@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -88,7 +87,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
                 **_worklist_map(rows),
             },
         )
-    page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "staff/worklist.html",
@@ -108,7 +107,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _counted(rows):
     """Only the count line of the list is shown above the map."""
-    return Paginator(rows, selectors.PAGE_SIZE).get_page(1)
+    return selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(1)
 
 
 def _worklist_map(rows) -> dict:
