@@ -58,7 +58,10 @@ def scenarios(queue: str) -> list[tuple[str, str, str]]:
     )
     rows = [("", *FLOOR)]
     for role, _username in ROLES:
-        worklist = "/staff/worklist/" if role != "contact centre" else f"/staff/worklist/?queue={queue}"
+        # front-line staff have no queue of their own: they open one
+        worklist = (
+            f"/staff/worklist/?queue={queue}" if role == "contact centre" else "/staff/worklist/"
+        )
         sep = "&" if "?" in worklist else "?"
         rows += [
             (role, "Worklist, first page (default sort)", worklist),
