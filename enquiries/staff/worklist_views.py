@@ -11,6 +11,7 @@ from enquiries import staff_selectors as selectors
 from enquiries.choices import OPEN_STATUSES
 from enquiries.staff.access import staff_required
 from enquiries.staff.filters import WorklistFilter
+from enquiries.staff.govuk_forms import govuk_fields
 
 
 @staff_required
@@ -82,6 +83,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
                 "current": current,
                 "mine": mine,
                 "filter": filterset,
+                "filter_fields": govuk_fields(filterset.form),
                 "page": _counted(rows),
                 "list_query": list_query.urlencode(),
                 **_worklist_map(rows),
@@ -96,6 +98,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "current": current,
             "mine": mine,
             "filter": filterset,
+            "filter_fields": govuk_fields(filterset.form),
             "page": page,
             "query": query.urlencode(),
             "can_change_queue": bool(
