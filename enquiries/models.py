@@ -393,6 +393,23 @@ class Case(models.Model):
                 condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
                 name="case_open_queue_new_idx",
             ),
+            # the default order across several queues (a manager's, "assigned to me"): every open
+            # case by due date, so the first page is the first rows of the index
+            models.Index(
+                fields=["sla_due_at", "id"],
+                include=["department", "assignee", "created_at", "status"],
+                condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
+                name="case_open_due_idx",
+            ),
+            # new work nobody has yet, first on the default order: a small range per queue
+            models.Index(
+                fields=["department", "created_at"],
+                include=["sla_due_at", "status"],
+                condition=Q(
+                    status__in=OPEN_STATUSES, merged_into__isnull=True, assignee__isnull=True
+                ),
+                name="case_open_unassigned_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),

@@ -89,6 +89,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
                 **_worklist_map(rows),
             },
         )
+    if filterset.is_valid() and filterset.form.cleaned_data.get("sort") == "triage":
+        rows = selectors.TriageRows(rows, cutoffs)
     page = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
