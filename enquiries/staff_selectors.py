@@ -32,7 +32,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from enquiries import policy
-from enquiries.choices import OPEN_STATUSES, Direction, EventKind, SlaState, Status
+from enquiries.choices import OPEN_STATUSES, Direction, EventKind, SlaState
 from enquiries.models import (
     Attachment,
     Case,
@@ -146,10 +146,8 @@ def worklist(user: Any, *, cutoffs: SlaCutoffs | None = None) -> QuerySet[Case]:
 
 
 def new_work(cutoffs: SlaCutoffs) -> Q:
-    """Work nobody has yet: untriaged, or unassigned and received within ``NEW_WINDOW``."""
-    return Q(assignee__isnull=True) & (
-        Q(status=Status.RECEIVED) | Q(created_at__gte=cutoffs.now - NEW_WINDOW)
-    )
+    """Work nobody has yet: unassigned and received within ``NEW_WINDOW`` (one index range)."""
+    return Q(assignee__isnull=True, created_at__gte=cutoffs.now - NEW_WINDOW)
 
 
 class TriageRows:
