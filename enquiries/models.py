@@ -382,16 +382,34 @@ class Case(models.Model):
             models.Index(fields=["status", "sla_due_at"], name="case_sla_sweep_idx"),
             # staff worklists: the open cases of a queue, by due date or newest first
             # (covering: counts and filters on the open cases of a queue read only the index)
+            # (created_at too: the default order, new work first, sorts index tuples only)
             models.Index(
                 fields=["department", "sla_due_at", "id"],
-                include=["status", "priority", "channel", "assignee", "service"],
+                include=["status", "priority", "channel", "assignee", "service", "created_at"],
                 condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
-                name="case_open_queue_due_idx",
+                name="case_open_queue_triage_idx",
             ),
             models.Index(
                 fields=["department", "-created_at", "-id"],
                 condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
                 name="case_open_queue_new_idx",
+            ),
+            # the default order across several queues (a manager's, "assigned to me"): every open
+            # case by due date, so the first page is the first rows of the index
+            models.Index(
+                fields=["sla_due_at", "id"],
+                include=["department", "assignee", "created_at", "status"],
+                condition=Q(status__in=OPEN_STATUSES, merged_into__isnull=True),
+                name="case_open_due_idx",
+            ),
+            # new work nobody has yet, first on the default order: a small range per queue
+            models.Index(
+                fields=["department", "created_at"],
+                include=["sla_due_at", "status"],
+                condition=Q(
+                    status__in=OPEN_STATUSES, merged_into__isnull=True, assignee__isnull=True
+                ),
+                name="case_open_unassigned_idx",
             ),
         ]
         constraints = [

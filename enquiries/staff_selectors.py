@@ -9,15 +9,19 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
+    Expression,
+    F,
     IntegerField,
     Prefetch,
     Q,
@@ -44,6 +48,11 @@ from enquiries.normalise import normalise_email, normalise_phone, normalise_post
 from enquiries.references import InvalidReference, normalise_reference
 
 PAGE_SIZE = 25
+#: Worklist counts stop at this many rows ("1,000+ cases"): counting every row of a big filtered
+#: set costs more than the page itself, and nobody pages past the fortieth page.
+COUNT_CAP = 1000
+#: An unassigned case this young is "new" and heads the default worklist order.
+NEW_WINDOW = timedelta(days=1)
 SEARCH_LIMIT = 25
 RESIDENT_CASE_LIMIT = 100
 RESIDENT_CONTACT_LIMIT = 50
@@ -135,6 +144,92 @@ def worklist(user: Any, *, cutoffs: SlaCutoffs | None = None) -> QuerySet[Case]:
     return with_sla_now(queryset, cutoffs)
 
 
+def new_work(cutoffs: SlaCutoffs) -> Q:
+    """Work nobody has yet: unassigned and received within ``NEW_WINDOW`` (one index range)."""
+    return Q(assignee__isnull=True, created_at__gte=cutoffs.now - NEW_WINDOW)
+
+
+class TriageRows:
+    """The default worklist order (``triage_order``) read as two index-ordered lists: new work by
+    due date, then everything else by due date (breached and due soon are the earliest due, so
+    they come first). Each is a short range of an index, where sorting by the rank itself would
+    sort every open case of the queues: at a million cases that is most of a page's time."""
+
+    def __init__(self, queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> None:
+        self.queryset = queryset.order_by()
+        self.new = new_work(cutoffs)
+
+    def order_by(self, *fields: Any) -> QuerySet[Case]:
+        return self.queryset.order_by(*fields)
+
+    def page_ids(self, bottom: int, top: int) -> list[int]:
+        """Ids of rows ``bottom``..``top`` in order: two queries, whatever the page."""
+        order = (F("sla_due_at").asc(nulls_last=True), "id")
+        new_ids = list(
+            self.queryset.filter(self.new).order_by(*order).values_list("pk", flat=True)[:top]
+        )
+        page = new_ids[bottom:top]
+        need = (top - bottom) - len(page)
+        start = max(0, bottom - len(new_ids))  # exact: fewer than ``top`` new rows exist here
+        rest = list(
+            self.queryset.exclude(self.new)
+            .order_by(*order)
+            .values_list("pk", flat=True)[start : start + max(need, 1)]
+        )
+        return page + rest[:need]
+
+
+def triage_rank(cutoffs: SlaCutoffs) -> Expression:
+    """The default worklist order's first key: 0 new work nobody has yet (``new_work``),
+    1 breached or due soon, 2 the rest."""
+    return CaseWhen(
+        When(new_work(cutoffs), then=Value(0)),
+        When(sla_due_at__lt=cutoffs.due_soon_until, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def triage_order(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case]:
+    """New work first, then breached and due soon, then by due date (the worklist default)."""
+    return queryset.annotate(triage_rank=triage_rank(cutoffs)).order_by(
+        "triage_rank", F("sla_due_at").asc(nulls_last=True), "id"
+    )
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_CAP + 1`` rows (one cheap bounded query).
+
+    ``capped`` says the real number is larger: the page shows "1,000+ cases"."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, self.cap)
+
+    def page(self, number: Any):
+        """The page's ids first (the sort runs over the narrow covering index, not over joined
+        rows), then those rows with their joins: two queries, whatever the size of the list."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if isinstance(self.object_list, TriageRows):
+            ids = self.object_list.page_ids(bottom, top)
+        else:
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        by_id = self.object_list.order_by().in_bulk(ids) if ids else {}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+
+
 @dataclass(frozen=True)
 class QueueCount:
     department: Department
@@ -143,26 +238,39 @@ class QueueCount:
     breached: int
 
 
+#: Counts per queue are shared for this long by everyone who sees the same queues: at a million
+#: cases the grouped count over every queue (front-line staff see them all) costs more than the
+#: rest of a worklist page. Counts beside queue names may lag by this much; lists never do.
+QUEUE_COUNTS_SECONDS = 20
+
+
 def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCount]:
-    """Open, unassigned and breached counts for every queue the user may open: two queries."""
+    """Open, unassigned and breached counts for every queue the user may open: one query for
+    the queues, and one grouped count (shared for ``QUEUE_COUNTS_SECONDS``)."""
+    from django.core.cache import cache
+
     cutoffs = cutoffs or sla_cutoffs()
     departments = list(policy.visible_departments(user).only("id", "name", "slug"))
-    rows = (
-        policy.visible_cases(user)
-        .filter(
-            department__in=[d.pk for d in departments],
-            status__in=OPEN_STATUSES,
-            merged_into__isnull=True,
+    key = "staff:queue-counts:" + ",".join(str(d.pk) for d in departments)
+    by_department = cache.get(key)
+    if by_department is None:
+        rows = (
+            policy.visible_cases(user)
+            .filter(
+                department__in=[d.pk for d in departments],
+                status__in=OPEN_STATUSES,
+                merged_into__isnull=True,
+            )
+            .values("department_id")
+            .annotate(
+                total=Count("id"),
+                unassigned=Count("id", filter=Q(assignee__isnull=True)),
+                breached=Count("id", filter=Q(sla_due_at__lt=cutoffs.now)),
+            )
+            .order_by()
         )
-        .values("department_id")
-        .annotate(
-            total=Count("id"),
-            unassigned=Count("id", filter=Q(assignee__isnull=True)),
-            breached=Count("id", filter=Q(sla_due_at__lt=cutoffs.now)),
-        )
-        .order_by()
-    )
-    by_department = {row["department_id"]: row for row in rows}
+        by_department = {row["department_id"]: row for row in rows}
+        cache.set(key, by_department, QUEUE_COUNTS_SECONDS)
     empty = {"total": 0, "unassigned": 0, "breached": 0}
     return [
         QueueCount(
@@ -213,6 +321,22 @@ def case_for_page(user: Any, key: int | str, action: str, *, path: str) -> Case:
     return policy.get_case_for(user, key, action, path=path, queryset=queryset)
 
 
+#: How much of a message the timeline shows before "Show the full message".
+EXCERPT_LINES = 2
+EXCERPT_CHARS = 240
+
+
+def excerpt(text: str) -> str:
+    """The first lines of a message (quoted history and signatures come later)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    short = "\n".join(lines[:EXCERPT_LINES])
+    if len(short) > EXCERPT_CHARS:
+        short = short[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+    elif len(lines) > EXCERPT_LINES:
+        short += " …"
+    return short
+
+
 @dataclass(frozen=True)
 class StaffTimelineEntry:
     when: datetime
@@ -223,6 +347,16 @@ class StaffTimelineEntry:
     public: bool = False
     contact: Contact | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    collapsible: bool = False  # a message: its first lines, the full text on demand
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.body)
+
+    @property
+    def collapsed(self) -> bool:
+        """Whether there is more to show than the excerpt."""
+        return self.collapsible and self.excerpt != self.body.strip()
 
 
 def _person(user: Any) -> str:
@@ -231,12 +365,23 @@ def _person(user: Any) -> str:
     return user.get_full_name() or user.get_username()  # type: ignore[no-any-return]  # a User
 
 
+def _delivery(notification: Notification | None) -> list[str]:
+    if notification is None:
+        return []
+    return [notification.get_state_display()]
+
+
 def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
-    """Contacts, events and notifications, newest first: three queries plus attachments."""
+    """One entry per thing that happened, newest first: three queries plus attachments.
+
+    An email or text to the resident is stored three times: the Contact (what was said), the
+    Notification (its delivery) and a "notification sent" event. It shows once, as the contact
+    with its delivery state; a notification with no contact (not sent yet, failed, or to staff)
+    shows once as itself; events about a notification are not repeated."""
     entries: list[StaffTimelineEntry] = []
     contacts = (
         Contact.objects.filter(case=case)
-        .select_related("recorded_by", "resident")
+        .select_related("recorded_by", "resident", "notification")
         .prefetch_related(
             Prefetch(
                 "attachments",
@@ -248,7 +393,8 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
     )
     for contact in contacts:
         inbound = contact.direction == Direction.INBOUND
-        tags = [contact.get_channel_display()]
+        notification = getattr(contact, "notification", None)
+        tags = [contact.get_channel_display(), *_delivery(notification)]
         if contact.is_chaser:
             tags.append("Chaser")
         if contact.assisted_digital:
@@ -263,6 +409,8 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
             title = f"From {sender or 'the resident'}"
             if contact.sender_address:  # the address it really came from, beside the name
                 title += f" <{contact.sender_address}>"
+        elif notification is not None and notification.kind != "reply":
+            title = f"{notification.get_medium_display()} to the resident: {contact.subject}"
         else:
             title = "Reply to the resident"
         entries.append(
@@ -275,11 +423,16 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
                 public=contact.is_public,
                 contact=contact,
                 tags=tuple(tags),
+                collapsible=True,
             )
         )
     for event in CaseEvent.objects.filter(case=case).select_related("actor"):
         if event.kind == EventKind.CONTACT:
             continue  # the contact itself is in the timeline
+        if event.kind in (EventKind.NOTIFICATION_SENT, EventKind.NOTIFICATION_FAILED) and (
+            (event.data or {}).get("notification")
+        ):
+            continue  # the notification (or the contact it became) carries its state
         entries.append(
             StaffTimelineEntry(
                 when=event.created_at,
@@ -290,20 +443,51 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
                 public=bool(event.public_message),
             )
         )
-    for note in Notification.objects.filter(case=case).only(
-        "created_at", "kind", "medium", "state", "to_address", "subject"
-    ):
+    for note in Notification.objects.filter(case=case, contact__isnull=True).only(
+        "created_at", "kind", "medium", "state", "to_address", "subject", "body", "error",
+        "resident_id",
+    ):  # fmt: skip
+        body = note.body
+        if note.error:
+            body = f"Not sent: {note.error}\n\n{body}"
         entries.append(
             StaffTimelineEntry(
                 when=note.created_at,
                 kind="notification",
-                title=f"{note.get_medium_display()} to the resident: {note.kind}",
-                body=note.subject,
+                title=f"{note.get_medium_display()} to "
+                f"{'the resident' if note.resident_id else note.to_address or 'staff'}: "
+                f"{note.subject or note.kind}",
+                body=body,
                 who=note.get_state_display(),
-                public=True,
+                public=bool(note.resident_id),
+                collapsible=True,
             )
         )
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def answer_rows(case: Case) -> list[tuple[str, str]]:
+    """The resident's answers as (question text, answer), in the service's question order.
+
+    An answer whose question has since left the schema shows its key in words."""
+    schema = (case.service.questions if case.service_id else None) or []
+    answers = dict(case.answers or {})
+    rows = []
+    for question in schema:
+        if question.get("name") in answers:
+            rows.append((question.get("label") or question["name"], answers.pop(question["name"])))
+    rows += [(key.replace("_", " ").strip().capitalize(), value) for key, value in answers.items()]
+    return [(label, _answer_text(value)) for label, value in rows if value not in (None, "", [])]
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
 
 
 def merge_candidates(user: Any, case: Case, limit: int = 10) -> list[Case]:

@@ -34,6 +34,7 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
     context: dict[str, Any] = {
         "case": case,
         "timeline": selectors.staff_timeline(case),
+        "answers": selectors.answer_rows(case),
         "can_change": can_change,
         "can_add_contact": policy.can_add_contact(user, case),
         "can_handle_data_protection": policy.can_handle_data_protection(user),

@@ -11,7 +11,7 @@ from django.db.models import F, OrderBy, QuerySet
 from enquiries.choices import OPEN_STATUSES, Channel, Priority, SlaState, Status
 from enquiries.models import Case, Service
 from enquiries.references import InvalidReference, normalise_reference
-from enquiries.staff_selectors import SlaCutoffs, filter_sla
+from enquiries.staff_selectors import SlaCutoffs, filter_sla, triage_order
 
 OPEN = "open"
 ALL = "all"
@@ -23,12 +23,15 @@ SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "priority": (F("priority_rank").desc(), F("sla_due_at").asc(nulls_last=True), "id"),
 }
 SORT_CHOICES = [
+    ("triage", "New and due soon first"),
     ("due", "Due soonest"),
     ("newest", "Newest first"),
     ("oldest", "Oldest first"),
     ("priority", "Highest priority"),
 ]
-DEFAULTS = {"status": OPEN, "sort": "due"}
+#: New work nobody has picked up, then breached and due soon, then by due date: a case that has
+#: just arrived is on the first page, not after every older case still in date.
+DEFAULTS = {"status": OPEN, "sort": "triage"}
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 
 
@@ -115,6 +118,8 @@ class WorklistFilter(django_filters.FilterSet):
         return queryset.filter(assignee_id=int(value))
 
     def filter_sort(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        if value == "triage":
+            return triage_order(queryset, self.cutoffs)
         if value == "priority":
             from django.db.models import Case as CaseWhen
             from django.db.models import IntegerField, Value, When

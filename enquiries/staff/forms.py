@@ -60,7 +60,20 @@ class ResidentSearchForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class CasePageForm(forms.Form):
+    """A form on the case page, which holds several forms with like-named fields (body, reason):
+    each renders its ids under its own prefix (``note-body``, ``reply-body``) so a label never
+    points at another form's input. Field names, and so what is posted, are unchanged."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class StatusForm(CasePageForm):
+    id_prefix = "status"
     status = forms.ChoiceField(label="New status", choices=())
     outcome = forms.ChoiceField(
         label="Outcome (when resolving or closing)",
@@ -68,7 +81,9 @@ class StatusForm(forms.Form):
         + [(v, label) for v, label in Outcome.choices if v and v != Outcome.DUPLICATE],
         required=False,
     )
-    reason = forms.CharField(label="Reason (internal)", max_length=500, required=False)
+    reason = forms.CharField(
+        label="Reason for the status change (internal)", max_length=500, required=False
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +95,8 @@ class StatusForm(forms.Form):
         ]
 
 
-class AssignForm(forms.Form):
+class AssignForm(CasePageForm):
+    id_prefix = "assign"
     assignee = forms.TypedChoiceField(
         label="Assign to", choices=(), coerce=int, empty_value=None, required=False
     )
@@ -97,7 +113,8 @@ class AssignForm(forms.Form):
         return self.people.get(pk) if pk else None
 
 
-class NoteForm(forms.Form):
+class NoteForm(CasePageForm):
+    id_prefix = "note"
     body = forms.CharField(
         label="Internal note",
         help_text="Only staff see notes. The resident never does.",
@@ -106,7 +123,8 @@ class NoteForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(CasePageForm):
+    id_prefix = "reply"
     body = forms.CharField(
         label="Reply to the resident",
         help_text="Sent by their preferred channel and shown on their tracking page.",
@@ -115,7 +133,8 @@ class ReplyForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(CasePageForm):
+    id_prefix = "transfer"
     department = forms.ModelChoiceField(
         label="Transfer to", queryset=Department.objects.none(), empty_label="Choose a team"
     )
@@ -130,14 +149,17 @@ class TransferForm(forms.Form):
         self.fields["department"].queryset = Department.objects.exclude(pk=case.department_id)  # type: ignore[attr-defined,misc]  # ModelChoiceField; None: IS NULL
 
 
-class MergeForm(forms.Form):
+class MergeForm(CasePageForm):
+    id_prefix = "merge"
     into = forms.CharField(
         label="Reference of the case to keep",
         help_text="This case closes as its duplicate; its contacts and followers move across.",
         max_length=20,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
     )
-    reason = forms.CharField(label="Reason (internal)", max_length=500, required=False)
+    reason = forms.CharField(
+        label="Reason for the merge (internal)", max_length=500, required=False
+    )
 
     def clean_into(self) -> str:
         try:

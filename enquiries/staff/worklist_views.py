@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from enquiries import staff_selectors as selectors
 from enquiries.choices import OPEN_STATUSES
 from enquiries.staff.access import staff_required
 from enquiries.staff.filters import WorklistFilter
+from enquiries.staff.govuk_forms import govuk_fields
 
 
 @staff_required
@@ -83,12 +83,15 @@ def worklist(request: HttpRequest) -> HttpResponse:
                 "current": current,
                 "mine": mine,
                 "filter": filterset,
+                "filter_fields": govuk_fields(filterset.form),
                 "page": _counted(rows),
                 "list_query": list_query.urlencode(),
                 **_worklist_map(rows),
             },
         )
-    page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    if filterset.is_valid() and filterset.form.cleaned_data.get("sort") == "triage":
+        rows = selectors.TriageRows(rows, cutoffs)
+    page = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "staff/worklist.html",
@@ -97,6 +100,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "current": current,
             "mine": mine,
             "filter": filterset,
+            "filter_fields": govuk_fields(filterset.form),
             "page": page,
             "query": query.urlencode(),
             "can_change_queue": bool(
@@ -108,7 +112,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _counted(rows):
     """Only the count line of the list is shown above the map."""
-    return Paginator(rows, selectors.PAGE_SIZE).get_page(1)
+    return selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(1)
 
 
 def _worklist_map(rows) -> dict:

@@ -125,7 +125,7 @@ def count_queries(client, url, params=None):
     return len(ctx.captured_queries)
 
 
-WORKLIST_BUDGET = 14
+WORKLIST_BUDGET = 15  # the page reads its ids from the index, then its 25 rows
 
 
 @pytest.mark.parametrize(
@@ -147,6 +147,7 @@ def test_a_worklist_runs_a_fixed_number_of_queries(signed_in, world, params):
 
     client = signed_in(world.highways_officer)
     add_matching_cases(1)  # an empty page skips the rows query: compare one row with a full page
+    count_queries(client, reverse("staff:worklist"), params)  # shared counts per queue: warm
     few = count_queries(client, reverse("staff:worklist"), params)
     add_matching_cases(30)
     many = count_queries(client, reverse("staff:worklist"), params)
@@ -156,6 +157,7 @@ def test_a_worklist_runs_a_fixed_number_of_queries(signed_in, world, params):
 
 def test_the_home_page_runs_a_fixed_number_of_queries(signed_in, world):
     client = signed_in(world.agent)
+    count_queries(client, reverse("staff:home"))  # shared counts per queue: warm them
     few = count_queries(client, reverse("staff:home"))
     for n in range(5):
         open_case(ServiceFactory(department=world.highways))

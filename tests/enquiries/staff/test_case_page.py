@@ -1,0 +1,120 @@
+"""The case page reads right: one id per input (a label focuses its own box), labelled reasons,
+question text for answers, and one timeline entry per thing that happened."""
+
+import re
+from collections import Counter
+
+from django.core import mail
+from django.urls import reverse
+
+from enquiries import services
+from enquiries.models import CaseEvent, Contact, Notification, OutboxTask
+from enquiries.staff_selectors import excerpt, staff_timeline
+from tests.enquiries.staff.helpers import open_case
+from tests.factories import ResidentFactory
+from tests.integration.outbox_runner import drain
+
+
+def page(client, case) -> str:
+    response = client.get(reverse("staff:case", args=[case.reference]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def label_target(html: str, text: str) -> str:
+    """The id a <label> with this text points at."""
+    match = re.search(r'<label[^>]*for="([^"]+)"[^>]*>\s*' + re.escape(text) + r"\s*<", html)
+    assert match, f"no label {text!r}"
+    return match.group(1)
+
+
+def element_with_id(html: str, element_id: str) -> str:
+    """The opening tag of the one element with this id."""
+    [tag] = re.findall(r'<\w+[^>]*\bid="' + re.escape(element_id) + r'"[^>]*>', html)
+    return tag
+
+
+def test_every_id_on_the_case_page_is_unique(signed_in, world):
+    html = page(signed_in(world.highways_officer), world.highways_case)
+    ids = Counter(re.findall(r'\bid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_the_internal_note_label_points_at_the_note_box_in_the_note_form(signed_in, world):
+    html = page(signed_in(world.highways_officer), world.highways_case)
+    note_box = label_target(html, "Internal note")
+    reply_box = label_target(html, "Reply to the resident")
+    assert note_box != reply_box
+    note_action = reverse("staff:case_note", args=[world.highways_case.reference])
+    note_form = html.split(f'action="{note_action}"')[1].split("</form>")[0]
+    assert f'id="{note_box}"' in note_form and "<textarea" in note_form
+
+
+def test_transfer_and_merge_reasons_have_their_own_labels(signed_in, world):
+    html = page(signed_in(world.highways_officer), world.highways_case)
+    for text in ("Reason for the transfer", "Reason for the merge (internal)",
+                 "Reason for the status change (internal)"):  # fmt: skip
+        target = label_target(html, text)
+        assert 'name="reason"' in element_with_id(html, target)
+
+
+def test_a_note_never_reaches_the_resident(signed_in, world):
+    case = world.highways_case
+    client = signed_in(world.highways_officer)
+    client.post(reverse("staff:case_note", args=[case.reference]), {"body": "Tricky neighbour"})
+    drain()
+    assert CaseEvent.objects.get(case=case, kind="note").message == "Tricky neighbour"
+    assert not Contact.objects.filter(case=case, direction="outbound").exists()
+    assert not Notification.objects.filter(case=case).exists()
+    assert not any("Tricky neighbour" in m.body for m in mail.outbox)
+
+
+def test_answers_show_the_question_text(signed_in, world):
+    case = open_case(
+        world.pothole,
+        answers={"hazard_type": "Deep pothole", "accident_happened": False,
+                 "location_detail": "By the bus stop"},
+    )  # fmt: skip
+    html = page(signed_in(world.highways_officer), case)
+    assert "What is the danger?" in html and "Has anyone been hurt?" in html
+    assert "Location detail" in html  # a key no question has any more, in words
+    assert "hazard_type" not in html and "location_detail" not in html
+
+
+def test_an_email_to_the_resident_is_one_timeline_entry_collapsed_to_its_first_lines(
+    signed_in, world
+):
+    resident = ResidentFactory(email="edith@example.com", preferred_channel="email")
+    case = open_case(world.pothole, resident=resident)
+    body = "We will repair it on Monday.\nThe crew starts at 8.\nThanks.\n\n" + "Footer " * 80
+    services.reply_to_resident(case=case, body=body, by=world.highways_officer)
+    drain()
+    assert len(mail.outbox) == 1  # really sent: contact, notification and event all exist
+    assert Notification.objects.filter(case=case, state="sent").exists()
+    assert OutboxTask.objects.filter(task_name__contains="notify").exists()
+
+    entries = [e for e in staff_timeline(case) if "Monday" in e.body or "Monday" in e.title]
+    assert len(entries) == 1
+    [entry] = entries
+    assert entry.collapsed and entry.excerpt == excerpt(body)
+    assert "Sent" in entry.tags
+
+    html = page(signed_in(world.highways_officer), case)
+    assert html.count("We will repair it on Monday.") == 2  # the excerpt, and inside <details>
+    assert "Show the full message" in html
+
+
+def test_an_automatic_email_shows_once_with_its_delivery_state(signed_in, world):
+    resident = ResidentFactory(email="edith@example.com", preferred_channel="email")
+    case = open_case(world.pothole, resident=resident)
+    services.case_transition(case=case, to="in_progress")
+    drain()
+    assert mail.outbox, "the status change emails the resident"
+    subject = mail.outbox[0].subject
+    titles = [e.title for e in staff_timeline(case) if subject in e.title or subject in e.body]
+    assert len(titles) == 1
+
+
+def test_short_messages_are_not_collapsed():
+    assert excerpt("Thanks") == "Thanks"
+    assert excerpt("one\ntwo\nthree") == "one\ntwo …"

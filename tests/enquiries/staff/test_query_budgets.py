@@ -1,0 +1,66 @@
+"""Every staff page runs a fixed number of queries for every role, however much data there is:
+the count with a little data equals the count with a lot, and stays within the page's budget."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.enquiries.staff.helpers import open_case
+from tests.factories import ContactFactory, ResidentFactory
+
+BUDGETS = {"worklist": 15, "filtered": 15, "search": 11, "case": 20}
+ROLES = ["highways_officer", "manager", "agent"]
+
+
+def url_for(page: str, role: str, case) -> tuple[str, dict]:
+    queue = {"queue": "highways"} if role == "agent" else {}
+    if page == "worklist":
+        return reverse("staff:worklist"), queue
+    if page == "filtered":
+        return reverse("staff:worklist"), {
+            **queue, "status": "open", "priority": "normal", "sla": "breached", "sort": "newest",
+        }  # fmt: skip
+    if page == "search":
+        return reverse("staff:search"), {"q": "Edith Parr"}
+    return reverse("staff:case", args=[case.reference]), {}
+
+
+def queries(client, url: str, params: dict) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def add_data(world, case, resident, n: int) -> None:
+    for i in range(n):
+        open_case(
+            world.pothole,
+            resident=resident,
+            sla_due_at=timezone.now() - timedelta(days=1 + i),
+            assignee=world.highways_officer if i % 2 else None,
+        )
+        ResidentFactory(full_name="Edith Parr", phone="")  # (the factory reuses numbers)
+        ContactFactory(case=case, resident=case.resident)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_a_staff_page_runs_a_fixed_number_of_queries(signed_in, world, role, page):
+    resident = ResidentFactory(full_name="Edith Parr")
+    case = open_case(
+        world.pothole, resident=resident, sla_due_at=timezone.now() - timedelta(days=1)
+    )
+    ContactFactory(case=case)  # no contacts skips the attachments query: compare one with many
+    client = signed_in(getattr(world, role))
+    url, params = url_for(page, role, case)
+    queries(client, url, params)  # counts per queue are shared for a few seconds: warm them
+    few = queries(client, url, params)
+    add_data(world, case, resident, 30)
+    many = queries(client, url, params)
+    assert many == few
+    assert many <= BUDGETS[page]
