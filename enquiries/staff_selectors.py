@@ -197,16 +197,17 @@ def triage_order(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case
     )
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
     """A paginator that counts at most ``COUNT_CAP + 1`` rows (one cheap bounded query).
 
     ``capped`` says the real number is larger: the page shows "1,000+ cases"."""
 
     cap = COUNT_CAP
+    object_list: Any  # a queryset, or TriageRows
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
+        return int(self.object_list.order_by()[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:
@@ -216,7 +217,7 @@ class CappedPaginator(Paginator):
     def shown_count(self) -> int:
         return min(self.count, self.cap)
 
-    def page(self, number: Any):
+    def page(self, number: Any) -> Any:
         """The page's ids first (the sort runs over the narrow covering index, not over joined
         rows), then those rows with their joins: two queries, whatever the size of the list."""
         number = self.validate_number(number)
@@ -227,7 +228,8 @@ class CappedPaginator(Paginator):
         else:
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         by_id = self.object_list.order_by().in_bulk(ids) if ids else {}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        rows = [by_id[pk] for pk in ids if pk in by_id]
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's own hook
 
 
 @dataclass(frozen=True)
@@ -371,7 +373,7 @@ def _delivery(notification: Notification | None) -> list[str]:
     return [notification.get_state_display()]
 
 
-def staff_timeline(case: Case) -> list[StaffTimelineEntry]:
+def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one merge of four sources
     """One entry per thing that happened, newest first: three queries plus attachments.
 
     An email or text to the resident is stored three times: the Contact (what was said), the
@@ -470,7 +472,7 @@ def answer_rows(case: Case) -> list[tuple[str, str]]:
     """The resident's answers as (question text, answer), in the service's question order.
 
     An answer whose question has since left the schema shows its key in words."""
-    schema = (case.service.questions if case.service_id else None) or []
+    schema = (case.service.questions if case.service else None) or []
     answers = dict(case.answers or {})
     rows = []
     for question in schema:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enquiries", "0023_case_shared_publicly_consent"),
+        ("enquiries", "0025_demo_rules_match_resident_answers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

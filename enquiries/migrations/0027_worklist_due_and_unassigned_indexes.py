@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enquiries", "0024_worklist_triage_covering_index"),
+        ("enquiries", "0026_worklist_triage_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
