@@ -161,7 +161,12 @@ def case_transition(
         data={"from_status": previous, "to_status": to, "message": public},
     )
     if notify and to in NOTIFY_ON:
-        queue_update(case=case, kind=to, **({"note": note} if note else {}))
+        extra = {"note": note} if note else {}
+        if to == Status.RESOLVED:  # asked once, in the resolved update itself
+            from router.outcomes import ask_is_it_sorted
+
+            extra.update(ask_is_it_sorted(case))
+        queue_update(case=case, kind=to, **extra)
     return case
 
 
@@ -430,6 +435,13 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         triage_department_slug=settings.TRIAGE_DEPARTMENT_SLUG,
         department_names=dict(Department.objects.values_list("slug", "name")),
     )
+    if decision.rule_id is None and not case.service_id:  # explicit rules beat the learned router
+        from router.placing import place_unrouted
+
+        decision = place_unrouted(case=case, decision=decision)
+    from router.answers import answer_automatically, check_rule_answer
+
+    decision = check_rule_answer(case, decision)  # never an answer the resident turned down
     department = Department.objects.filter(slug=decision.department_slug).first()
     if department is None:
         department, _ = Department.objects.get_or_create(
@@ -442,7 +454,9 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     # The promise runs from receipt, not from routing: a slow queue must not extend it.
     sla_days = case.service.sla_days if case.service_id else settings.DEFAULT_SLA_DAYS
     case.sla_due_at = calendar().due_date(case.created_at, sla_days)
-    case.save(update_fields=["department", "routing_rule", "priority", "sla_due_at", "updated_at"])
+    case.save(
+        update_fields=["service", "department", "routing_rule", "priority", "sla_due_at", "updated_at"]
+    )
     record_event(
         case=case,
         kind=EventKind.ROUTED,
@@ -472,7 +486,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
             notify=False,
             now=now,
         )
-    else:
+    elif not answer_automatically(case=case, now=now):
         queue_update(
             case=case,
             kind=Status.OPEN,
