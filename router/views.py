@@ -40,7 +40,7 @@ def answer_helped(request: HttpRequest, token: str) -> HttpResponse:
     if answer is None:
         raise Http404("This enquiry had no automatic answer.")
     initial = {"helped": request.GET.get("helped")} if request.GET.get("helped") else {}
-    form = HelpedForm(request.POST or None, initial=initial)
+    form = HelpedForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         answers.record_response(case=case, helped=form.cleaned_data["helped"] == "yes")
         return redirect(f"{case.tracking_path()}?answered=1")
@@ -62,7 +62,7 @@ def is_it_sorted(request: HttpRequest, token: str) -> HttpResponse:
     if question is None:
         return redirect(case.tracking_path())
     initial = {"is_sorted": request.GET.get("sorted")} if request.GET.get("sorted") else {}
-    form = IsItSortedForm(request.POST or None, initial=initial)
+    form = IsItSortedForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         outcomes.answer(
             case=case,

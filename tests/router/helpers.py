@@ -10,7 +10,7 @@ from router.synthetic import TOPICS, labelled
 from tests.factories import CaseFactory, DepartmentFactory, ServiceFactory
 
 
-def topic_services(**overrides) -> dict:
+def topic_services(**overrides: dict) -> dict:
     """One service per generated topic, each with its own department."""
     services = {}
     for slug, (name, keywords, _phrases) in TOPICS.items():
