@@ -5,10 +5,10 @@ from django.db.models import Avg, Count, Q, QuerySet
 from router.models import AutomaticAnswer, CaseOutcome
 
 OUTCOME_GROUPS = {
-    "service": "service__name",
-    "department": "department__name",
-    "channel": "channel",
-    "place": "ward_code",
+    "service": ("service__slug", "service__name"),
+    "department": ("department__slug", "department__name"),
+    "channel": ("channel",),
+    "place": ("ward_code", "postcode_district"),
 }
 
 
@@ -28,16 +28,16 @@ def automatic_resolutions() -> QuerySet:
 
 def outcome_counts(by: str = "service") -> QuerySet:
     """"Is it sorted?" answers grouped by service, department, channel or place (ward)."""
-    field = OUTCOME_GROUPS[by]
+    fields = OUTCOME_GROUPS[by]
     return (
-        CaseOutcome.objects.values(field)
+        CaseOutcome.objects.values(*fields)
         .annotate(
             asked=Count("id"),
             answered=Count("id", filter=Q(answered_at__isnull=False)),
-            sorted=Count("id", filter=Q(sorted=True)),
-            not_sorted=Count("id", filter=Q(sorted=False)),
-            reopened=Count("id", filter=Q(reopened=True)),
-            satisfaction=Avg("satisfaction"),
+            said_sorted=Count("id", filter=Q(sorted=True)),
+            said_not_sorted=Count("id", filter=Q(sorted=False)),
+            reopened_cases=Count("id", filter=Q(reopened=True)),
+            mean_satisfaction=Avg("satisfaction"),
         )
-        .order_by(field)
+        .order_by(*fields)
     )
