@@ -26,6 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for name in ("file", "mapping"):
+            options[name] = Path(options[name])  # call_command passes options untyped
             if not options[name].is_file():
                 raise CommandError(f"No such file: {options[name]}")
         mapping = read_mapping(options["mapping"])

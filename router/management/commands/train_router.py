@@ -28,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--report", type=Path, help="Also write the report to this file.")
 
     def handle(self, *args, **options):
+        for name in ("evaluate", "report"):  # call_command passes options untyped
+            options[name] = Path(options[name]) if options[name] else None
         if options["rollback"]:
             try:
                 model = training.rollback()
