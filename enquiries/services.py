@@ -455,7 +455,14 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
     sla_days = case.service.sla_days if case.service_id else settings.DEFAULT_SLA_DAYS
     case.sla_due_at = calendar().due_date(case.created_at, sla_days)
     case.save(
-        update_fields=["service", "department", "routing_rule", "priority", "sla_due_at", "updated_at"]
+        update_fields=[
+            "service",
+            "department",
+            "routing_rule",
+            "priority",
+            "sla_due_at",
+            "updated_at",
+        ]
     )
     record_event(
         case=case,

@@ -129,7 +129,9 @@ def record_response(*, case: Case, helped: bool, now: datetime | None = None) ->
 
     now = now or timezone.now()
     claimed = AutomaticAnswer.objects.filter(case=case, response="").update(
-        response=AutomaticAnswer.Response.HELPED if helped else AutomaticAnswer.Response.DID_NOT_HELP,
+        response=AutomaticAnswer.Response.HELPED
+        if helped
+        else AutomaticAnswer.Response.DID_NOT_HELP,
         responded_at=now,
     )
     if not claimed:

@@ -81,18 +81,14 @@ def evaluate(
             "f1": round(f1, 4),
             "support": actual,
         }
-    covered = [
-        p for p in predictions if p.confidence >= thresholds.get(p.label, default_threshold)
-    ]
+    covered = [p for p in predictions if p.confidence >= thresholds.get(p.label, default_threshold)]
     confused = Counter((p.truth, p.label) for p in predictions if p.truth != p.label)
     return {
         "cases": n,
         "top1": round(sum(p.truth == p.label for p in predictions) / n, 4),
         "top3": round(sum(p.truth in {lab for lab, _ in p.ranked[:3]} for p in predictions) / n, 4),
         "coverage": round(len(covered) / n, 4),
-        "accuracy_when_automatic": round(
-            sum(p.truth == p.label for p in covered) / len(covered), 4
-        )
+        "accuracy_when_automatic": round(sum(p.truth == p.label for p in covered) / len(covered), 4)
         if covered
         else None,
         "per_service": per_service,

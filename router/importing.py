@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from enquiries.choices import Channel
 from enquiries.models import Service
-from django.core.exceptions import ValidationError
-
 from enquiries.normalise import normalise_postcode, postcode_district
 from router.models import ImportedCase
 
@@ -66,8 +65,14 @@ def _date(value: str) -> datetime | None:
 
 def _channel(value: str) -> str:
     value = value.strip().lower().replace("-", "_").replace(" ", "_")
-    aliases = {"telephone": "phone", "call": "phone", "e_mail": "email", "online": "web",
-               "visit": "face_to_face", "walk_in": "face_to_face"}
+    aliases = {
+        "telephone": "phone",
+        "call": "phone",
+        "e_mail": "email",
+        "online": "web",
+        "visit": "face_to_face",
+        "walk_in": "face_to_face",
+    }
     value = aliases.get(value, value)
     return value if value in Channel.values else ""
 
@@ -81,13 +86,24 @@ def import_cases(
     missing = sorted(set(mapping.values()) - set(services))
     report = ImportReport()
     if missing:
-        report.problems.append("The mapping names services that do not exist: " + ", ".join(missing))
+        report.problems.append(
+            "The mapping names services that do not exist: " + ", ".join(missing)
+        )
         return report
     rows: list[ImportedCase] = []
     with csv_path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        wanted = [c for c in (columns.text, columns.category, columns.date, columns.channel,
-                              columns.postcode) if c]
+        wanted = [
+            c
+            for c in (
+                columns.text,
+                columns.category,
+                columns.date,
+                columns.channel,
+                columns.postcode,
+            )
+            if c
+        ]
         absent = [c for c in wanted if c not in (reader.fieldnames or [])]
         if absent:
             report.problems.append("The file has no column named: " + ", ".join(absent))
@@ -111,8 +127,12 @@ def import_cases(
                     district = ""
             rows.append(
                 ImportedCase(
-                    batch=batch, row_number=number, text=text[:20_000], category=category[:200],
-                    service=services[slug], received_at=when,
+                    batch=batch,
+                    row_number=number,
+                    text=text[:20_000],
+                    category=category[:200],
+                    service=services[slug],
+                    received_at=when,
                     channel=_channel(row.get(columns.channel, "")) if columns.channel else "",
                     postcode_district=district[:4],
                 )

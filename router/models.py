@@ -96,7 +96,9 @@ class DeclinedAnswer(models.Model):
 
     answer_hash = models.CharField(max_length=64)
     service = models.ForeignKey(Service, null=True, on_delete=models.SET_NULL, related_name="+")
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     resident = models.ForeignKey(
         Resident, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -116,7 +118,7 @@ class DeclinedAnswer(models.Model):
 
 
 class CaseOutcome(models.Model):
-    """"Is it sorted?": asked once when a case is resolved; the answer, with where it came from
+    """ "Is it sorted?": asked once when a case is resolved; the answer, with where it came from
     (service, department, channel, place: copied so the insight figures need no joins)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="outcome_answer")
@@ -140,7 +142,8 @@ class CaseOutcome(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="router_outcome_satisfaction_1_5",
             )
         ]

@@ -1,4 +1,4 @@
-""""Is it sorted?": asked once when a case is resolved (in the resolved update, so it costs no
+""" "Is it sorted?": asked once when a case is resolved (in the resolved update, so it costs no
 extra message against the daily budget and follows the resident's opt-out, and on the tracking
 page); "no" within the reopen window reopens the case, "yes" closes it."""
 
@@ -73,8 +73,11 @@ def answer(
         )
         if case.status == Status.RESOLVED:
             case_transition(
-                case=case, to=Status.CLOSED, reason="The resident confirmed it is sorted",
-                notify=False, now=now,
+                case=case,
+                to=Status.CLOSED,
+                reason="The resident confirmed it is sorted",
+                notify=False,
+                now=now,
             )
     elif case.status in (Status.RESOLVED, Status.CLOSED) and reopen_window_open(case, now):
         case_transition(

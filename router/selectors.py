@@ -27,7 +27,7 @@ def automatic_resolutions() -> QuerySet:
 
 
 def outcome_counts(by: str = "service") -> QuerySet:
-    """"Is it sorted?" answers grouped by service, department, channel or place (ward)."""
+    """ "Is it sorted?" answers grouped by service, department, channel or place (ward)."""
     fields = OUTCOME_GROUPS[by]
     return (
         CaseOutcome.objects.values(*fields)

@@ -1,4 +1,4 @@
-""""Is it sorted?": asked once when a case is resolved, on the resident's channel and on the
+""" "Is it sorted?": asked once when a case is resolved, on the resident's channel and on the
 tracking page; "no" reopens with the reason, "yes" closes; counted for the insight pages."""
 
 from datetime import timedelta

@@ -81,7 +81,9 @@ def test_below_the_threshold_triage_sees_the_top_three(trained, settings, client
 
 def test_a_keyword_rule_wins_over_the_router(trained):
     lighting = DepartmentFactory(name="Lighting contractor", slug="lighting-contractor")
-    RoutingRuleFactory(name="Lights to contractor", keywords_any="street light", department=lighting)
+    RoutingRuleFactory(
+        name="Lights to contractor", keywords_any="street light", department=lighting
+    )
     case = email_case("Hello, the street light is out on Ribble Lane. Thanks.")
     case_services.route_case(case_id=case.pk)
     case.refresh_from_db()
