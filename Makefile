@@ -34,6 +34,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py train_router  # the learning router, on the demo history (README: Automatic routing)
 
 # The embedded demo: SQLite and a file-based broker, with a real Celery worker and beat beside it.
 run: demo
