@@ -44,8 +44,18 @@ def keyword_rules() -> list[RuleSpec]:
     return [
         RuleSpec(id=i, name=f"rule {i}", order=i, keywords_any=(kw, kw + "*"), department_slug="x")
         for i, kw in enumerate(
-            ["asbestos", "flood", "urgent", "complaint", "ombudsman", "needle", "gas", "fire",
-             "collapsed", "injured"]
+            [
+                "asbestos",
+                "flood",
+                "urgent",
+                "complaint",
+                "ombudsman",
+                "needle",
+                "gas",
+                "fire",
+                "collapsed",
+                "injured",
+            ]
         )
     ]
 

@@ -24,3 +24,15 @@ def router_suggestions(case):
     if case.service_id:
         return None
     return Classification.objects.filter(case=case).first()
+
+
+#: Suggestions below this confidence are noise to a resident.
+RESIDENT_MIN_CONFIDENCE = 0.2
+
+
+@register.simple_tag
+def services_for_description(text):
+    """The start page's "describe your problem": the services the router thinks fit the words."""
+    from router.placing import suggest
+
+    return [s for s in suggest(text or "") if s["confidence"] >= RESIDENT_MIN_CONFIDENCE]

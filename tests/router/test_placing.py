@@ -99,3 +99,10 @@ def test_without_a_trained_model_cases_go_to_triage_as_before(db):
     case.refresh_from_db()
     assert case.department.slug == "triage"
     assert routed(case).message == "No rule matched and no service: sent to the triage queue"
+
+
+def test_a_residents_description_on_the_search_page_suggests_services(trained, client):
+    page = client.get("/search/", {"q": "the lamp post outside my house is dark at night"})
+    html = page.content.decode()
+    assert "Services that may fit what you described" in html
+    assert 'href="/services/report-a-street-light-fault/"' in html
