@@ -14,6 +14,7 @@ Results go to bench/RESULTS.md ("Learning router").
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -82,11 +83,12 @@ def main() -> None:
 
     messages = [t for t, _ in held_out[: args.messages]]
     rules = keyword_rules()
-    classify, keyword = [], []
+    classify, keyword, classify_cpu = [], [], []
     for text in messages:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         classifier.top(text, 3)
         classify.append(time.perf_counter() - t0)
+        classify_cpu.append(time.thread_time() - c0)
         t0 = time.perf_counter()
         decide(CaseFacts(text=text, channel="email"), rules, service_department_slug=None)
         keyword.append(time.perf_counter() - t0)
@@ -103,7 +105,48 @@ def main() -> None:
     report = evaluation.evaluate(predictions, thresholds, default_threshold=0.85)
 
     p50, p95 = ms(classify, 0.5), ms(classify, 0.95)
-    k50 = ms(keyword, 0.5)
+    k50, k95 = ms(keyword, 0.5), ms(keyword, 0.95)
+    c50, c95 = ms(classify_cpu, 0.5), ms(classify_cpu, 0.95)
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+    def met(ok: bool) -> str:
+        return "yes" if ok else "no"
+
+    rows = [
+        (
+            "Classify one message, p50 (wall)",
+            f"{p50:.2f} ms",
+            f"keyword rules {k50:.3f} ms",
+            f"{p50 / k50:.0f}×",
+            "< 5 ms",
+            met(p50 < 5),
+        ),
+        (
+            "Classify one message, p95 (wall)",
+            f"{p95:.2f} ms",
+            f"keyword rules {k95:.3f} ms",
+            f"{p95 / k95:.0f}×",
+            "< 5 ms",
+            met(p95 < 5),
+        ),
+        (
+            "Classify one message, CPU time p50 / p95",
+            f"{c50:.2f} / {c95:.2f} ms",
+            "",
+            "",
+            "< 5 ms",
+            met(c95 < 5),
+        ),
+        (
+            f"Train on {len(train_set):,} cases",
+            f"{train_s:.1f} s",
+            f"TF-IDF alone {vectorise_s:.1f} s",
+            f"{train_s / vectorise_s:.1f}×",
+            "< 120 s",
+            met(train_s < 120),
+        ),
+    ]
+    table = "\n".join("| " + " | ".join(row) + " |" for row in rows)
     text = f"""## Learning router (`bench/router_bench.py`)
 
 Run {datetime.now():%Y-%m-%d %H:%M} on {platform.machine()} ({platform.python_version()}), one
@@ -113,11 +156,11 @@ process, no database: {args.cases:,} generated labelled enquiries over {len(TOPI
 
 | Measure | Result | Same-run baseline | Ratio | Target | Met |
 |---|---:|---:|---:|---|---|
-| Classify one message, p50 | {p50:.2f} ms | keyword rules {k50:.3f} ms | {p50 / k50:.0f}× | < 5 ms | {"yes" if p50 < 5 else "no"} |
-| Classify one message, p95 | {p95:.2f} ms | | | < 5 ms | {"yes" if p95 < 5 else "no"} |
-| Train on {len(train_set):,} cases | {train_s:.1f} s | TF-IDF alone {vectorise_s:.1f} s | {train_s / vectorise_s:.1f}× | < 120 s | {"yes" if train_s < 120 else "no"} |
+{table}
 
-(Mean single classification {statistics.mean(classify) * 1000:.2f} ms over {len(messages)} calls.)
+(Mean single classification {statistics.mean(classify) * 1000:.2f} ms over {len(messages)} calls.
+Machine load average during the run: {load} on 2 cores shared with other work: the wall-clock
+p95 includes time waiting for a CPU; the CPU-time row is the classifier's own cost.)
 
 ### Evaluation report on the held-out cases
 

@@ -36,3 +36,13 @@ def services_for_description(text):
     from router.placing import suggest
 
     return [s for s in suggest(text or "") if s["confidence"] >= RESIDENT_MIN_CONFIDENCE]
+
+
+@register.simple_tag
+def waiting_automatic_answer(case):
+    """An automatic answer still waiting for "Did this answer your question?", if any."""
+    from router.models import AutomaticAnswer
+
+    if case.status != "awaiting_resident":
+        return None
+    return AutomaticAnswer.objects.filter(case=case, response="").first()

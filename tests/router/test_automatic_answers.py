@@ -105,3 +105,9 @@ def test_an_empty_choice_is_a_clear_error(trained, client):
     response = client.post(url, {})
     assert response.status_code == 400
     assert "Select yes if the answer answered your question" in response.content.decode()
+
+
+def test_the_tracking_page_links_to_the_question(trained, client):
+    case = ask_library()
+    html = client.get(case.tracking_path()).content.decode()
+    assert reverse("router:answer_helped", args=[case.tracking_token()]) in html
