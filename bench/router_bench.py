@@ -145,8 +145,16 @@ def main() -> None:
             f"{train_s:.1f} s",
             f"TF-IDF alone {vectorise_s:.1f} s",
             f"{train_s / vectorise_s:.1f}×",
+            "",
+            "",
+        ),
+        (
+            f"Train and evaluate on {args.cases:,} cases (as train_router does)",
+            f"{total_s:.1f} s",
+            "",
+            "",
             "< 120 s",
-            met(train_s < 120),
+            met(total_s < 120),
         ),
     ]
     table = "\n".join("| " + " | ".join(row) + " |" for row in rows)
