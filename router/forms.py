@@ -30,7 +30,7 @@ class HelpedForm(forms.Form):
 
 class IsItSortedForm(forms.Form):
     is_sorted = forms.ChoiceField(
-        label="Is it sorted?",
+        label="Is your enquiry sorted?",
         choices=[("yes", "Yes, it is sorted"), ("no", "No, it is not sorted")],
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if your enquiry is sorted"},
