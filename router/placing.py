@@ -5,6 +5,7 @@ in Triage with the top three suggestions as one-click choices. Keyword rules run
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 from django.conf import settings
 from django.utils import timezone
@@ -14,6 +15,8 @@ from enquiries.models import Case, Service
 from router.models import Classification
 from router.text import case_text
 from router.training import active_classifier
+
+logger = logging.getLogger(__name__)
 
 
 def suggest(text: str, k: int = 3) -> list[dict]:
@@ -44,13 +47,15 @@ def place_unrouted(*, case: Case, decision):
     """For a case no rule placed and with no service: set ``case.service`` when the router is
     confident enough, and return the routing decision with its reason. Unsaved: the caller
     saves the case in its own transaction."""
-    loaded = active_classifier()
-    if loaded is None:
+    try:
+        loaded = active_classifier()
+        suggestions = suggest(case_text(case)) if loaded else []
+    except Exception:  # a broken model must never stop a case being routed: Triage has it
+        logger.exception("The router model failed on case %s", case.pk)
+        return decision
+    if loaded is None or not suggestions:
         return decision
     row, _classifier = loaded
-    suggestions = suggest(case_text(case))
-    if not suggestions:
-        return decision
     best = suggestions[0]
     applied = best["confidence"] >= best["threshold"]
     Classification.objects.update_or_create(

@@ -106,3 +106,15 @@ def test_a_residents_description_on_the_search_page_suggests_services(trained, c
     html = page.content.decode()
     assert "Services that may fit what you described" in html
     assert 'href="/services/report-a-street-light-fault/"' in html
+
+
+def test_a_broken_model_leaves_the_case_with_triage(trained):
+    RouterModel.objects.filter(state="active").update(weights=b"not a model")
+    from router import training
+
+    training._loaded.clear()
+    case = email_case("Hello, the street light is out on Ribble Lane. Thanks.")
+    case_services.route_case(case_id=case.pk)
+    case.refresh_from_db()
+    assert case.department.slug == "triage"
+    assert case.service is None

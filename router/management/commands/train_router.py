@@ -40,7 +40,10 @@ class Command(BaseCommand):
         if options["evaluate"]:
             self._evaluate(options["evaluate"], options["report"])
             return
-        model = training.train_router(force=options["force"])
+        try:
+            model = training.train_router(force=options["force"])
+        except ValueError as exc:  # e.g. fewer than two active services
+            raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Router model v{model.version}: {model.get_state_display()}. {model.decision}\n"
             f"Trained on {model.trained_on} examples in {model.seconds_to_train:.1f} s.\n\n"
