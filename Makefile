@@ -37,6 +37,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py train_router  # the learning router, on the demo history (README: Automatic routing)
 
 # The embedded demo: SQLite and a file-based broker, with a real Celery worker and beat beside it.
 # Links in emails use PORTAL_BASE_URL, or http://HOST:PORT when it is not set; Ctrl-C stops all three.

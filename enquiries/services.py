@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from enquiries import deadlines, lifecycle, outbox, webhooks
+from enquiries import automation_hooks, deadlines, lifecycle, outbox, webhooks
 from enquiries.case_events import record_event as record_event  # also written from here
 from enquiries.choices import Channel, Direction, EventKind, Outcome, SlaState, Status
 from enquiries.deadlines import calendar as calendar  # the SLA clock; callers use services.calendar
@@ -134,7 +134,10 @@ def case_transition(
     )
     if notify and to in NOTIFY_ON:
         note = question or note
-        queue_update(case=case, kind=to, **({"note": note} if note else {}))
+        extra = {"note": note} if note else {}
+        if to == Status.RESOLVED:  # asked once, in the resolved update itself ("is it sorted?")
+            extra.update(automation_hooks.resolved_update_extras(case))
+        queue_update(case=case, kind=to, **extra)
     return case
 
 
@@ -418,6 +421,10 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         triage_department_slug=settings.TRIAGE_DEPARTMENT_SLUG,
         department_names=dict(Department.objects.values_list("slug", "name")),
     )
+    if decision.rule_id is None and not case.service_id:  # explicit rules beat the learned router
+        decision = automation_hooks.place_unrouted(case, decision)
+    # never an answer the resident turned down
+    decision = automation_hooks.check_rule_answer(case, decision)
     department = Department.objects.filter(slug=decision.department_slug).first()
     if department is None:
         department, _ = Department.objects.get_or_create(
@@ -429,7 +436,16 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
         case.priority = decision.priority
     # The promise runs from receipt, not from routing: a slow queue must not extend it.
     case.sla_due_at = calendar().due_date(case.created_at, deadlines.sla_days(case))
-    case.save(update_fields=["department", "routing_rule", "priority", "sla_due_at", "updated_at"])
+    case.save(
+        update_fields=[
+            "service",
+            "department",
+            "routing_rule",
+            "priority",
+            "sla_due_at",
+            "updated_at",
+        ]
+    )
     record_event(
         case=case,
         kind=EventKind.ROUTED,
@@ -459,7 +475,7 @@ def route_case(*, case_id: int, now: datetime | None = None) -> bool:
             notify=False,
             now=now,
         )
-    else:
+    elif not automation_hooks.answer_automatically(case, now):
         queue_update(
             case=case,
             kind=Status.OPEN,

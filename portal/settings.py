@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "channels.inbound_email",
     "channels.assisted",
     "channels.open311",
+    "router",  # the learning router, automatic answers, "Is it sorted?" (ADR 0019)
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
@@ -612,3 +613,24 @@ if MAP_TILE_URL:  # the map's tile pictures come from the tile server's origin
 
     _tiles = urlsplit(MAP_TILE_URL.replace("{s}.", "*."))
     SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]
+
+# --- Automatic routing and answers (router/, ADR 0019) --------------------------------------------
+# A case without a service is routed by the classifier when its confidence reaches the service's
+# threshold (chosen at training so that automatic routing was right ROUTER_TARGET_PRECISION of the
+# time on held-out cases; ROUTER_DEFAULT_THRESHOLD where there was too little evidence).
+ROUTER_DEFAULT_THRESHOLD = float(env_str("ROUTER_DEFAULT_THRESHOLD", "0.85"))
+ROUTER_TARGET_PRECISION = float(env_str("ROUTER_TARGET_PRECISION", "0.9"))
+# Channels whose cases get a simple-query service's standard answer at once, and how long the
+# case waits for "Did this answer your question?" before it goes in front of staff.
+ROUTER_ANSWER_CHANNELS = env_list("ROUTER_ANSWER_CHANNELS", ["email", "api"])
+ROUTER_ANSWER_WAIT_HOURS = env_int("ROUTER_ANSWER_WAIT_HOURS", 72)
+CELERY_BEAT_SCHEDULE["router-train"] = {
+    "task": "router.tasks.train_router",
+    "schedule": 7 * 24 * 3600.0,
+    "options": {"expires": 24 * 3600.0},
+}
+CELERY_BEAT_SCHEDULE["router-answer-timeouts"] = {
+    "task": "router.tasks.expire_automatic_answers",
+    "schedule": 900.0,
+    "options": {"expires": 900.0},
+}

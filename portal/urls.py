@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/", include("enquiries.staff.urls")),
     path("staff/contact/", include("channels.assisted.urls")),
     path("staff/email/held/", include("channels.inbound_email.staff_urls")),
+    path("", include("router.urls")),  # tracking-link answers, Triage's service choice
     path("", include("channels.web.urls")),
 ]
 # Uploads are never served from a public path, in any setting: staff open them through

@@ -45,6 +45,7 @@ from enquiries.choices import Channel, UpdatePreference
 from enquiries.intake import ContactDetails, IntakeError, NewCase, ResidentDetails
 from enquiries.models import Case, Service
 from enquiries.normalise import format_phone_for_display
+from router import answers
 
 # Where an intake error about a field is put right.
 ERROR_STEPS = {
@@ -547,6 +548,7 @@ def _send(service: Service, journey: Journey, following: Case | None) -> Case:
     data = journey.data
     contact = data["contact"]
     place = service.is_location_based
+    answers.carry_into_journey(journey.request.session, service, journey.key)
     result = intake.submit(
         NewCase(
             idempotency_key=journey.key,

@@ -11,6 +11,7 @@ from channels.web.search import MAX_QUERY, search_services
 from channels.web.signposts import signposts_for
 from enquiries import services
 from enquiries.models import Service, Topic
+from router import answers
 
 SELF_SERVICE = "web_self_service"
 
@@ -67,4 +68,5 @@ def self_service(request: HttpRequest, slug: str) -> HttpResponse:
         request.session[SELF_SERVICE] = [*counted, service.pk][-50:]
     if answered:
         return render(request, "web/self_service_done.html", {"service": service})
+    answers.remember_web_no(request.session, service)  # never sent this answer again
     return redirect("web:start", slug=service.slug)
