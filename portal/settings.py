@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "channels.inbound_email",
     "channels.assisted",
     "channels.open311",
+    "insight",
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
@@ -545,6 +546,13 @@ CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
     "task": "enquiries.tasks.clear_expired_sessions",
     "schedule": 3600.0,
     "options": {"expires": 3600.0},
+}
+# Insight (ADR 0018): the rollup tables catch up with changed cases every INSIGHT_REFRESH_SECONDS.
+INSIGHT_REFRESH_SECONDS = env_int("INSIGHT_REFRESH_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["insight-refresh"] = {
+    "task": "insight.tasks.refresh_rollups",
+    "schedule": float(INSIGHT_REFRESH_SECONDS),
+    "options": {"expires": float(INSIGHT_REFRESH_SECONDS)},
 }
 # The load test's floor (bench/web_journey.py): a bare ModelForm view, never on in production.
 PORTAL_BENCH_BASELINE = env_bool("PORTAL_BENCH_BASELINE", False) and not PRODUCTION
