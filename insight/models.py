@@ -72,7 +72,14 @@ class CaseRollup(CaseRollupBase):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["week", "place_kind", "place_code", "service_id", "department_id", "channel"],
+                fields=[
+                    "week",
+                    "place_kind",
+                    "place_code",
+                    "service_id",
+                    "department_id",
+                    "channel",
+                ],
                 name="insight_caserollup_one_row_per_bucket",
             )
         ]
@@ -82,6 +89,9 @@ class CaseRollup(CaseRollupBase):
                 fields=["place_kind", "place_code", "week"], name="insight_rollup_place_week"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.place_kind}:{self.place_code} {self.service_id} {self.channel}"
 
 
 class RuleRollup(models.Model):
@@ -99,9 +109,12 @@ class RuleRollup(models.Model):
     class Meta:
         indexes = [models.Index(fields=["week"], name="insight_rulerollup_week")]
 
+    def __str__(self) -> str:
+        return f"{self.week} rule {self.rule_id}"
+
 
 class SelfServiceRollup(models.Model):
-    """Self-service answers shown ("Did this answer your question?" clicks) and how many helped."""
+    """Self-service answers shown ("Did this answer your question?" clicks), how many helped."""
 
     week = models.DateField()
     service_id = models.IntegerField()
@@ -112,6 +125,9 @@ class SelfServiceRollup(models.Model):
     class Meta:
         indexes = [models.Index(fields=["week"], name="insight_selfservice_week")]
 
+    def __str__(self) -> str:
+        return f"{self.week} service {self.service_id}"
+
 
 class RollupState(models.Model):
     """How far the refresh has read: changes since ``watermark`` mark their weeks dirty."""
@@ -120,3 +136,6 @@ class RollupState(models.Model):
     watermark = models.DateTimeField(null=True, blank=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
     weeks_refreshed = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.watermark}"

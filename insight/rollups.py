@@ -145,9 +145,9 @@ def _case_rows(start: datetime, end: datetime) -> Iterable[dict]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    assisted = contacts.filter(assisted_digital=True).order_by("pk").values(
-        "assisted_digital_reason"
-    )[:1]
+    assisted = (
+        contacts.filter(assisted_digital=True).order_by("pk").values("assisted_digital_reason")[:1]
+    )
     queryset = (
         Case.objects.filter(created_at__gte=start, created_at__lt=end)
         .annotate(

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",  # trigram lookups for staff name search (unused on SQLite)
     "rest_framework",
+    "rest_framework.authtoken",  # insight JSON API for the BI tool
     "crispy_forms",
     "crispy_forms_gds",
     "django_otp",

@@ -1,4 +1,4 @@
-"""The rollups equal the figures counted from the raw case tables, whatever happened to the cases."""
+"""The rollups equal the figures counted from the raw case tables, whatever happened."""
 
 from __future__ import annotations
 
@@ -259,9 +259,7 @@ def test_rollups_equal_counts_from_the_raw_tables_after_any_mix_of_changes(
         rules[case.routing_rule_id or 0] += 1
     assert {r: n for r, n in rules.items()} == {
         row["rule_id"]: row["n"]
-        for row in RuleRollup.objects.values("rule_id")
-        .annotate(n=Sum("cases"))
-        .order_by()
+        for row in RuleRollup.objects.values("rule_id").annotate(n=Sum("cases")).order_by()
     }
     clicks = SelfServiceOutcome.objects.count()
     assert sum(SelfServiceRollup.objects.values_list("shown", flat=True)) == clicks
