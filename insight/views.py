@@ -16,10 +16,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from enquiries import access_log, policy
-from enquiries.models import Case
 from enquiries.staff.access import staff_required
 from insight import figures, public, rollups
-from insight.filters import InsightFilterForm, Filters, filters_from
+from insight.filters import Filters, InsightFilterForm, filters_from
 from insight.models import PlaceKind
 from insight.presentation import present
 from insight.suppression import safe_csv_cell
