@@ -11,13 +11,15 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import Avg
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from enquiries import access_log, policy
+from enquiries import access_log, places, policy
+from enquiries.models import PostcodeUnit, Service
 from enquiries.staff.access import staff_required
-from insight import figures, public, rollups
+from insight import figures, hotspots, public, rollups
 from insight.filters import Filters, InsightFilterForm, filters_from
 from insight.models import PlaceKind
 from insight.presentation import present
@@ -71,6 +73,7 @@ def section(request: HttpRequest, slug: str = "demand") -> HttpResponse:
                 + urlencode(f.params()),
             }
         )
+    hotspot_map = _hotspot_map(f, drills) if current.slug == "hotspots" else None
     return render(
         request,
         "insight/section.html",
@@ -83,8 +86,50 @@ def section(request: HttpRequest, slug: str = "demand") -> HttpResponse:
             "suppress": suppress,
             "refreshed": rollups.last_refreshed(),
             "query": urlencode(f.params()),
+            "map": hotspot_map,
         },
     )
+
+
+def _hotspot_map(f: Filters, drills: bool) -> dict | None:
+    """Hotspot wards as pins at the middle of their postcodes (when the directory is loaded)."""
+    spots = hotspots.detect(f)
+    centres = {
+        row["ward_code"]: (row["lat"], row["lng"])
+        for row in PostcodeUnit.objects.filter(
+            ward_code__in={s.place_code for s in spots}, latitude__isnull=False
+        )
+        .values("ward_code")
+        .annotate(lat=Avg("latitude"), lng=Avg("longitude"))
+        .order_by()
+    }
+    services = dict(Service.objects.values_list("id", "name"))
+    pins = []
+    for spot in spots:
+        if spot.place_code not in centres:
+            continue
+        lat, lng = centres[spot.place_code]
+        pin = {
+            "id": f"{spot.service_id}-{spot.place_code}",
+            "lat": lat,
+            "lng": lng,
+            "label": f"{services.get(spot.service_id, 'No service')} in "
+            f"{spot.place_name or spot.place_code}: {spot.observed} enquiries in 4 weeks",
+        }
+        if drills:
+            pin["url"] = (
+                reverse("insight:cases")
+                + "?"
+                + urlencode(
+                    f.params(
+                        service=spot.service_id,
+                        place=f"{spot.place_kind}:{spot.place_code}",
+                        start=spot.recent_start.isoformat(),
+                    )
+                )
+            )
+        pins.append(pin)
+    return places.map_config(centre=None, reports=pins) if pins else None
 
 
 @staff_required

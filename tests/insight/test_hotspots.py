@@ -8,13 +8,15 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from enquiries import policy
 from enquiries.management.commands.generate_cases import Command as GenerateCases
 from insight import hotspots, rollups
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_detection_finds_the_injected_hotspots_and_flags_few_others():
+def test_detection_finds_the_injected_hotspots_and_flags_few_others(client, settings):
     call_command("seed_demo", cases=0, stdout=io.StringIO())
     command = GenerateCases(stdout=io.StringIO())
     call_command(command, count=6000, realistic=True, hotspots=3, seed=7)
@@ -26,6 +28,14 @@ def test_detection_finds_the_injected_hotspots_and_flags_few_others():
 
     assert injected <= found
     assert len(found - injected) <= 1  # alpha 0.001 over ~1,000 service-ward pairs
+
+    settings.STAFF_REQUIRE_2FA = False
+    manager = UserFactory(groups=[policy.MANAGER])
+    client.force_login(manager)
+    html = client.get("/staff/insight/hotspots/").content.decode()
+    assert 'id="place-map-config"' in html  # the hotspots on a map (the demo directory places them)
+    for spot in command.shaper.injected:
+        assert f"place=ward%3A{spot.ward_code}" in html  # each listed, linking to its cases
 
 
 def test_a_small_rise_is_not_flagged():
