@@ -105,6 +105,7 @@ def names() -> dict[str, dict[int, str]]:
         "service": dict(Service.objects.values_list("id", "name")),
         "department": dict(Department.objects.values_list("id", "name")),
         "rule": dict(RoutingRule.objects.values_list("id", "name")),
+        "topic": dict(Service.objects.values_list("id", "topic__name")),
     }
 
 
@@ -168,7 +169,11 @@ def demand(f: Filters) -> list[Table]:
     service = Table(
         "demand-service",
         "Enquiries by service",
-        [Column("service", "Service", "text"), Column("cases", "Enquiries")],
+        [
+            Column("service", "Service", "text"),
+            Column("topic", "Topic", "text"),
+            Column("cases", "Enquiries"),
+        ],
         chart="bar",
         chart_column="cases",
     )
@@ -176,6 +181,7 @@ def demand(f: Filters) -> list[Table]:
         service.rows.append(
             {
                 "service": n["service"].get(row["service_id"], "No service"),
+                "topic": n["topic"].get(row["service_id"], ""),
                 "cases": row["cases"],
                 "_drill": {"service": row["service_id"]},
             }
