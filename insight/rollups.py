@@ -9,14 +9,16 @@ week is idempotent, so the runs overlap by ``OVERLAP`` to catch transactions tha
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -51,12 +53,17 @@ def week_bounds(week: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(week + timedelta(days=7), time.min, tzinfo=UK)
 
 
+@functools.lru_cache(maxsize=1)
+def _calendar():
+    from enquiries.services import calendar
+
+    return calendar()  # one calendar: it loads each year's bank holidays once
+
+
 @functools.lru_cache(maxsize=200_000)
 def working_days_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (0: resolved the same day)."""
-    from enquiries.services import calendar
-
-    cal = calendar()
+    cal = _calendar()
     days, day = 0, start
     while day < end:
         day += timedelta(days=1)
@@ -213,41 +220,73 @@ def _rebuild_week(week: date) -> int:
         rule[2] += facts.counts["transfers"]
     CaseRollup.objects.filter(week=week).delete()
     RuleRollup.objects.filter(week=week).delete()
-    CaseRollup.objects.bulk_create(
+    names_of = {key: names.get(key, "") for key in buckets}
+    _write(
+        CaseRollup,
         [
-            CaseRollup(
-                week=week,
-                place_kind=kind,
-                place_code=code,
-                place_name=names.get((kind, code, service, department, channel), ""),
-                service_id=service,
-                department_id=department,
-                channel=channel,
-                **{metric: counts.get(metric, 0) for metric in METRICS},
-            )
-            for (kind, code, service, department, channel), counts in buckets.items()
+            "week",
+            "place_kind",
+            "place_code",
+            "place_name",
+            "service_id",
+            "department_id",
+            "channel",
+            *METRICS,
         ],
-        batch_size=BATCH,
+        (
+            (
+                week,
+                kind,
+                code,
+                names_of[key],
+                service,
+                department,
+                channel,
+                *(counts.get(metric, 0) for metric in METRICS),
+            )
+            for key, counts in buckets.items()
+            for kind, code, service, department, channel in [key]
+        ),
     )
-    RuleRollup.objects.bulk_create(
+    _write(
+        RuleRollup,
         [
-            RuleRollup(
-                week=week,
-                rule_id=rule_id,
-                service_id=service,
-                department_id=department,
-                channel=channel,
-                cases=cases,
-                transferred=transferred,
-                transfers=transfers,
-            )
-            for (rule_id, service, department, channel), (cases, transferred, transfers) in (
-                rules.items()
-            )
+            "week",
+            "rule_id",
+            "service_id",
+            "department_id",
+            "channel",
+            "cases",
+            "transferred",
+            "transfers",
         ],
-        batch_size=BATCH,
+        (
+            (week, rule_id, service, department, channel, *figures)
+            for (rule_id, service, department, channel), figures in rules.items()
+        ),
     )
     return total
+
+
+def _write(model, fields: list[str], rows: Iterable[tuple]) -> None:
+    """Insert many rows: COPY on PostgreSQL (the model layer costs more than the database)."""
+    rows = list(rows)
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows])
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])
+    buffer.seek(0)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {model._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+            buffer,
+        )
 
 
 def _rebuild_self_service_week(week: date) -> None:
