@@ -46,6 +46,7 @@ class Table:
     chart: str = ""  # "line" | "bar" | "": which chart the page draws from this table
     chart_column: str = ""  # the column charted (the rest stay in the table)
     note: str = ""
+    extra: list = field(default_factory=list)  # what the page may draw besides (hotspot pins)
 
 
 @dataclass(frozen=True)
@@ -637,7 +638,8 @@ def hotspot_tables(f: Filters) -> list[Table]:
         chart_column="recent",
         note=hotspots.METHOD,
     )
-    for spot in hotspots.detect(f):
+    table.extra = hotspots.detect(f)
+    for spot in table.extra:
         table.rows.append(
             {
                 "service": n["service"].get(spot.service_id, "No service"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from enquiries import demo_data, demo_places
-from enquiries.choices import AssistedDigitalReason, Channel, Direction
+from enquiries.choices import AssistedDigitalReason, Channel, Direction, Outcome, Status
 from enquiries.models import Case, CaseEvent, Contact, Service
 from enquiries.places import imd_decile
 from insight import hotspots
@@ -91,9 +91,22 @@ class Shaper:
             age = self.rng.uniform(max(0.0, age - 30), age + 30)
         return age
 
+    def _close_long_ago(self, case: Case) -> None:
+        """An open case from the base generator becomes one received and closed earlier."""
+        back = timedelta(days=self.rng.uniform(35, 3 * 365))
+        took = timedelta(days=self.rng.uniform(0.1, 20))
+        for field in ("created_at", "updated_at", "routed_at", "sla_due_at"):
+            if getattr(case, field):
+                setattr(case, field, getattr(case, field) - back)
+        case.created_at = case.created_at or self.now - back
+        case.resolved_at = case.closed_at = case.updated_at = case.created_at + took
+        case.status, case.outcome, case.assignee_id = Status.CLOSED, Outcome.RESOLVED, None
+        case.department_id = case.department_id or self.services[case.service_id].department_id
+        case.routed_at = case.routed_at or case.created_at
+
     def shape(self, case: Case, contact: Contact, event: CaseEvent) -> list[Contact]:
         rng = self.rng
-        created = case.created_at
+        created = original = case.created_at
         if self._queue:
             spot = self._queue.pop()
             service = self.services[spot.service_id]
@@ -107,6 +120,9 @@ class Shaper:
             start = datetime.combine(self.recent_start, datetime.min.time(), self.now.tzinfo)
             new_created = start + timedelta(days=rng.uniform(0.2, 7 * hotspots.RECENT_WEEKS - 0.5))
         else:
+            if case.resolved_at is None and rng.random() < 0.85:
+                self._close_long_ago(case)  # demand is steady: most cases are old and finished
+                created = case.created_at
             age = (self.now - created).total_seconds() / 86400
             new_created = self.now - timedelta(days=self._seasonal_age(age))
         shift = new_created - created
@@ -115,8 +131,8 @@ class Shaper:
                 setattr(case, field, getattr(case, field) + shift)
         if case.sla_due_at:
             case.sla_due_at += shift
-        for row in (contact, event):
-            row.created_at = row.created_at + shift
+        for row in (contact, event):  # they were made at the generator's original time
+            row.created_at = row.created_at + (new_created - original)
         contact.occurred_at = contact.created_at
         case.__dict__.update(place_of(case.postcode))
         deprived = (case.imd_decile or 10) <= 3

@@ -19,7 +19,7 @@ from django.urls import reverse
 from enquiries import access_log, places, policy
 from enquiries.models import PostcodeUnit, Service
 from enquiries.staff.access import staff_required
-from insight import figures, hotspots, public, rollups
+from insight import figures, public, rollups
 from insight.filters import Filters, InsightFilterForm, filters_from
 from insight.models import PlaceKind
 from insight.presentation import present
@@ -54,7 +54,8 @@ def section(request: HttpRequest, slug: str = "demand") -> HttpResponse:
     suppress = policy.insight_suppressed(request.user)
     drills = policy.insight_drills_to_cases(request.user)
     tables = []
-    for table in current.build(f):
+    built = current.build(f)
+    for table in built:
         cells = present(table, suppress=suppress)
         rows = []
         for row, row_cells in zip(table.rows, cells, strict=True):
@@ -73,7 +74,8 @@ def section(request: HttpRequest, slug: str = "demand") -> HttpResponse:
                 + urlencode(f.params()),
             }
         )
-    hotspot_map = _hotspot_map(f, drills) if current.slug == "hotspots" else None
+    spots = [spot for table in built if table.id == "hotspots" for spot in table.extra]
+    hotspot_map = _hotspot_map(f, spots, drills) if spots else None
     return render(
         request,
         "insight/section.html",
@@ -91,9 +93,8 @@ def section(request: HttpRequest, slug: str = "demand") -> HttpResponse:
     )
 
 
-def _hotspot_map(f: Filters, drills: bool) -> dict | None:
+def _hotspot_map(f: Filters, spots: list, drills: bool) -> dict | None:
     """Hotspot wards as pins at the middle of their postcodes (when the directory is loaded)."""
-    spots = hotspots.detect(f)
     centres = {
         row["ward_code"]: (row["lat"], row["lng"])
         for row in PostcodeUnit.objects.filter(
