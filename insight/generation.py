@@ -22,6 +22,9 @@ from insight import hotspots
 from insight.rollups import week_of
 
 WARD_NAMES = dict(demo_places.wards())
+#: generate_cases puts its open cases in the last 30 days: finished ones go before, so the
+#: number received per week stays steady (apart from the seasons) instead of peaking recently.
+OPEN_WINDOW_DAYS = 30
 TOWN_INDEX: dict[str, int] = {}
 for _t, _town in enumerate(demo_data.TOWNS):
     for _district in _town["districts"]:
@@ -93,7 +96,7 @@ class Shaper:
 
     def _close_long_ago(self, case: Case) -> None:
         """An open case from the base generator becomes one received and closed earlier."""
-        back = timedelta(days=self.rng.uniform(35, 3 * 365))
+        back = timedelta(days=self.rng.uniform(OPEN_WINDOW_DAYS + 5, 3 * 365))
         took = timedelta(days=self.rng.uniform(0.1, 20))
         for field in ("created_at", "updated_at", "routed_at", "sla_due_at"):
             if getattr(case, field):
@@ -124,7 +127,12 @@ class Shaper:
                 self._close_long_ago(case)  # demand is steady: most cases are old and finished
                 created = case.created_at
             age = (self.now - created).total_seconds() / 86400
-            new_created = self.now - timedelta(days=self._seasonal_age(age))
+            if case.resolved_at is not None and age < OPEN_WINDOW_DAYS:
+                age = rng.uniform(OPEN_WINDOW_DAYS, 3 * 365)  # the recent weeks are the open cases'
+            age = self._seasonal_age(age)
+            if case.resolved_at is not None:
+                age = max(age, OPEN_WINDOW_DAYS + rng.uniform(0, 5))
+            new_created = self.now - timedelta(days=age)
         shift = new_created - created
         for field in ("created_at", "updated_at", "routed_at", "resolved_at", "closed_at"):
             if getattr(case, field):
