@@ -1561,7 +1561,7 @@ ROUTING_RULES: list[dict[str, Any]] = [
 
 # --- Staff ----------------------------------------------------------------------------------------
 
-GROUPS = ["contact_centre", "front_desk", "caseworker", "manager", "admin"]
+GROUPS = ["contact_centre", "front_desk", "caseworker", "manager", "admin", "analyst"]
 
 STAFF: list[dict[str, Any]] = [
     {
@@ -1685,6 +1685,13 @@ STAFF: list[dict[str, Any]] = [
         "role": "Administrator (Django admin)",
         "is_staff": True,
         "is_superuser": True,
+    },
+    {
+        "username": "analyst",
+        "first_name": "Nadia",
+        "last_name": "Okoro",
+        "groups": ["analyst"],
+        "role": "Performance analyst (insight figures only)",
     },
 ]
 for _user in STAFF:

@@ -42,7 +42,11 @@ ADMIN = "admin"
 #: The data protection officer and their team: subject access exports, erasure, legal holds,
 #: merging duplicate records and the data-quality view. They read every case to answer requests.
 DATA_PROTECTION = "data_protection"
-STAFF_ROLES = frozenset({CONTACT_CENTRE, FRONT_DESK, CASEWORKER, MANAGER, ADMIN, DATA_PROTECTION})
+#: Reads the insight figures (aggregates only, small numbers suppressed); opens no case.
+ANALYST = "analyst"
+STAFF_ROLES = frozenset(
+    {CONTACT_CENTRE, FRONT_DESK, CASEWORKER, MANAGER, ADMIN, DATA_PROTECTION, ANALYST}
+)
 SEE_EVERY_CASE = frozenset({CONTACT_CENTRE, FRONT_DESK, ADMIN, DATA_PROTECTION})
 TAKES_CONTACTS = frozenset({CONTACT_CENTRE, FRONT_DESK})
 #: Who decides who a resident is (possible matches) and changes their stored details: the
@@ -116,6 +120,21 @@ def is_manager(user: Any) -> bool:
 def sees_dead_letters(user: Any) -> bool:
     """Admins and managers see work a worker kept dying on (the admin can retry it)."""
     return bool(roles(user) & {ADMIN, MANAGER})
+
+
+def can_view_insight(user: Any) -> bool:
+    """Insight figures: managers, admins and analysts."""
+    return bool(roles(user) & {MANAGER, ADMIN, ANALYST})
+
+
+def insight_drills_to_cases(user: Any) -> bool:
+    """Managers and admins follow a figure to the cases they may open; analysts see aggregates."""
+    return bool(roles(user) & {MANAGER, ADMIN})
+
+
+def insight_suppressed(user: Any) -> bool:
+    """Analysts (without a manager or admin role too) see counts under 5 as "fewer than 5"."""
+    return not insight_drills_to_cases(user)
 
 
 # --- querysets ----------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",  # trigram lookups for staff name search (unused on SQLite)
     "rest_framework",
+    "rest_framework.authtoken",  # insight JSON API for the BI tool
     "crispy_forms",
     "crispy_forms_gds",
     "django_otp",
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "channels.assisted",
     "channels.open311",
     "router",  # the learning router, automatic answers, "Is it sorted?" (ADR 0019)
+    "insight",
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
@@ -574,6 +576,13 @@ CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
     "task": "enquiries.tasks.clear_expired_sessions",
     "schedule": 3600.0,
     "options": {"expires": 3600.0},
+}
+# Insight (ADR 0018): the rollup tables catch up with changed cases every INSIGHT_REFRESH_SECONDS.
+INSIGHT_REFRESH_SECONDS = env_int("INSIGHT_REFRESH_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["insight-refresh"] = {
+    "task": "insight.tasks.refresh_rollups",
+    "schedule": float(INSIGHT_REFRESH_SECONDS),
+    "options": {"expires": float(INSIGHT_REFRESH_SECONDS)},
 }
 
 LANGUAGE_CODE = "en-gb"

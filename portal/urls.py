@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from enquiries import notify_callback, optout
+from insight import views as insight_views
 from portal import views
 
 handler400 = "portal.views.bad_request"
@@ -18,6 +19,9 @@ urlpatterns = [
     path("callbacks/notify/", notify_callback.delivery_receipt, name="notify_callback"),
     path("callbacks/email/", include("channels.inbound_email.urls")),
     path("updates/stop/<str:token>/", optout.stop_updates, name="optout"),
+    path("staff/insight/", include("insight.urls")),
+    path("api/insight/v1/", include("insight.api_urls")),
+    path("performance/", insight_views.performance, name="performance"),
     path("staff/", include("enquiries.staff.urls")),
     path("staff/contact/", include("channels.assisted.urls")),
     path("staff/email/held/", include("channels.inbound_email.staff_urls")),

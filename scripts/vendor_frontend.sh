@@ -13,6 +13,8 @@ LEAFLET_VERSION="1.9.4" # the map on location steps and staff pages (progressive
 LEAFLET_SHA256="84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77"
 MARKERCLUSTER_VERSION="1.5.3" # clusters the staff worklist map's pins past a few hundred
 MARKERCLUSTER_SHA256="fc6b0b1d00b6c708ae54e43ee4a11ac345e41660e19f0a570190bb35babb1a1c"
+CHARTJS_VERSION="4.5.1" # insight charts (every chart has its table; progressive enhancement)
+CHARTJS_SHA256="f540d98468457ac7a0aabb32006dfb066297e096c5ea063a5d80aa973d1c337a"
 AXE_CORE_VERSION="4.14.1" # the latest 4.x
 AXE_CORE_SHA256="e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"
 
@@ -175,4 +177,15 @@ write_version "$AXE_DEST/VERSION" axe-core "$AXE_CORE_VERSION" "$axe_tgz" MPL-2.
 
 echo "Vendored govuk-frontend $GOVUK_FRONTEND_VERSION into ${GOVUK_DEST#"$ROOT"/}"
 echo "Vendored leaflet $LEAFLET_VERSION and leaflet.markercluster $MARKERCLUSTER_VERSION into ${LEAFLET_DEST#"$ROOT"/}"
+
+# --- Chart.js (insight pages) --------------------------------------------------------------------
+chart_tgz="$(fetch "chart.js@$CHARTJS_VERSION" "$CHARTJS_SHA256")"
+mkdir -p "$WORK/chartjs" "$WORK/chartjs-stage"
+tar -xzf "$chart_tgz" -C "$WORK/chartjs"
+cp "$WORK/chartjs/package/dist/chart.umd.min.js" "$WORK/chartjs-stage/"
+sed -i -E 's#//\# sourceMappingURL=\S+##' "$WORK/chartjs-stage/"*.js
+write_version "$WORK/chartjs-stage/VERSION" chart.js "$CHARTJS_VERSION" "$chart_tgz" MIT "dist chart.umd.min.js only"
+rm -rf "$ROOT/static/vendor/chart.js"
+mv "$WORK/chartjs-stage" "$ROOT/static/vendor/chart.js"
+echo "Vendored chart.js $CHARTJS_VERSION into static/vendor/chart.js"
 echo "Vendored axe-core $AXE_CORE_VERSION into ${AXE_DEST#"$ROOT"/}"

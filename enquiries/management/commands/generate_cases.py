@@ -113,8 +113,17 @@ class Command(BaseCommand):
             default=0.35,
             help="Residents created per case (people come back): 0.35 by default.",
         )
+        parser.add_argument(
+            "--realistic",
+            action="store_true",
+            help="Seasonality, wards and deprivation, chasers by service (insight.generation).",
+        )
+        parser.add_argument(
+            "--hotspots", type=int, default=0, help="With --realistic: inject N hotspots."
+        )
 
     def handle(self, *args: Any, count: int, seed: int, residents_per_case: float, **opts: Any):
+        self.shaper = None
         started = time.monotonic()
         if not Service.objects.filter(is_active=True).exists():
             call_command("seed_demo", cases=0, stdout=io.StringIO())
@@ -129,6 +138,10 @@ class Command(BaseCommand):
         resident_count = max(1, int(count * residents_per_case))
         resident_ids = self._residents(rng, resident_count)
         ids = {m: self._next_id(m) for m in (Case, Contact, CaseEvent)}
+        if opts.get("realistic"):
+            from insight.generation import Shaper
+
+            self.shaper = Shaper(rng, now, services, count, opts.get("hotspots") or 0)
         done = 0
         while done < count:
             size = min(BATCH, count - done)
@@ -283,6 +296,11 @@ class Command(BaseCommand):
                 )
             )
             ids[CaseEvent] += 1
+            if self.shaper is not None:
+                for extra in self.shaper.shape(cases[-1], contacts[-1], events[-1]):
+                    extra.id = ids[Contact]
+                    ids[Contact] += 1
+                    contacts.append(extra)
         with transaction.atomic():
             self._write(Case, cases)
             self._write(Contact, contacts)
