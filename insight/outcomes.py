@@ -59,9 +59,14 @@ def case_outcomes(case_ids: list[int]) -> dict[int, Answer]:
 def changed_case_ids(since: datetime) -> models.QuerySet | list[int]:
     """Cases whose answer arrived since the last refresh (their week is recomputed)."""
     model = outcome_model()
-    if model is None or not any(f.name == "created_at" for f in model._meta.get_fields()):
+    if model is None:
         return []
-    return model._default_manager.filter(created_at__gte=since).values("case_id")
+    names = {f.name for f in model._meta.get_fields()}
+    # when the answer came: the router's CaseOutcome says answered_at, a plainer model created_at
+    stamp = next((name for name in ("answered_at", "created_at") if name in names), None)
+    if stamp is None:
+        return []
+    return model._default_manager.filter(**{f"{stamp}__gte": since}).values("case_id")
 
 
 def available() -> bool:
