@@ -12,6 +12,7 @@ from enquiries.choices import OPEN_STATUSES
 from enquiries.staff.access import staff_required
 from enquiries.staff.filters import WorklistFilter
 from enquiries.staff.govuk_forms import govuk_fields
+from enquiries.staff.worklist_table import worklist_rows
 
 
 @staff_required
@@ -103,7 +104,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "filter_fields": govuk_fields(filterset.form),
             "page": page,
             "query": query.urlencode(),
-            "case_url_prefix": _case_url_prefix(),
+            "rows": worklist_rows(
+                page.object_list, case_url_prefix=_case_url_prefix(), show_queue=current is None
+            ),
             "can_change_queue": bool(
                 current and current.department.pk in policy.department_ids(user)
             ),
