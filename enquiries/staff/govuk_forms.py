@@ -104,7 +104,7 @@ def _choices(field: Any) -> Iterator[tuple[str, Any]]:
         # plain SELECT gives the same options.
         if field.empty_label is not None:
             yield ("", field.empty_label)
-        for obj in list(field.queryset):
+        for obj in list(field.queryset) if field.queryset is not None else []:
             yield (str(field.prepare_value(obj)), field.label_from_instance(obj))
         return
     for value, label in field.choices:

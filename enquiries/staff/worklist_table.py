@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 
 from enquiries.models import Case
-from enquiries.templatetags.safe_text import show_bidi
+from enquiries.text import show_controls
 
 STATUS_TAGS = {
     "resolved": "grey",
@@ -55,11 +55,7 @@ def _row(case: Case, case_url_prefix: str, show_queue: bool) -> SafeString:
         if case.priority in ("urgent", "high")
         else ""
     )
-    due = (
-        formats.date_format(template_localtime(case.sla_due_at), "j M") + " "
-        if case.sla_due_at
-        else ""
-    )
+    due = formats.date_format(localtime(case.sla_due_at), "j M") + " " if case.sla_due_at else ""
     sla = SLA_TAGS.get(getattr(case, "sla_now", "") or "")
     sla_tag = (
         format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', *sla) if sla else ""
@@ -82,7 +78,7 @@ def _row(case: Case, case_url_prefix: str, show_queue: bool) -> SafeString:
         case_url_prefix,
         case.reference,
         case.reference,
-        show_bidi(case.summary),
+        show_controls(case.summary or ""),
         queue,
         (case.service.name if case.service else "") or "Not yet known",
         STATUS_TAGS.get(case.status, "light-blue"),
