@@ -56,3 +56,10 @@ def clean_value(value: Any) -> Any:
 
 def bidi_name(ch: str) -> str:
     return f"U+{ord(ch):04X}"
+
+
+def show_controls(text: str) -> str:
+    """Each direction control replaced by a visible marker such as "[U+202E]" (staff pages)."""
+    if any(ch in BIDI_CONTROLS for ch in text):
+        return "".join(f"[{bidi_name(ch)}]" if ch in BIDI_CONTROLS else ch for ch in text)
+    return text

@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from enquiries.text import BIDI_CONTROLS, bidi_name
+from enquiries.text import show_controls
 
 register = template.Library()
 
@@ -18,8 +18,7 @@ register = template.Library()
 @register.filter(needs_autoescape=True)
 def show_bidi(value, autoescape: bool = True) -> SafeString | str:
     text = "" if value is None else str(value)
-    if any(ch in BIDI_CONTROLS for ch in text):
-        text = "".join(f"[{bidi_name(ch)}]" if ch in BIDI_CONTROLS else ch for ch in text)
+    text = show_controls(text)
     if autoescape:
         return conditional_escape(text) if not hasattr(value, "__html__") else mark_safe(text)
     return text
