@@ -1,6 +1,6 @@
 """ "Is it sorted?": asked once when a case is resolved (in the resolved update, so it costs no
 extra message against the daily budget and follows the resident's opt-out, and on the tracking
-page); "no" within the reopen window reopens the case, "yes" closes it."""
+page); "no" within the reopen window reopens the case and tells the team, "yes" closes it."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from enquiries import outbox
 from enquiries.choices import EventKind, Status
 from enquiries.models import Case
 from router.models import CaseOutcome
 
 TEMPLATE = "resolved_is_it_sorted"
+#: the staff email telling the team a resident said their resolved case is not sorted
+NOT_SORTED_KIND = "not_sorted"
 
 
 def ask_is_it_sorted(case: Case) -> dict[str, str]:
@@ -87,6 +90,14 @@ def answer(
             now=now,
         )
         CaseOutcome.objects.filter(case=case).update(reopened=True)
+        # ... and tells the team, with the outbox: sent only if this commits, at most once
+        outbox.enqueue(
+            "enquiries.tasks.notify_team",
+            dedupe_key=f"not-sorted:{case.pk}",
+            case_id=case.pk,
+            kind=NOT_SORTED_KIND,
+            note=reason,
+        )
     else:
         record_event(
             case=case,

@@ -71,9 +71,7 @@ def test_an_enquiry_without_a_service_is_classified_and_routed_with_the_reason(
 
 
 @pytest.mark.django_db
-def test_a_keyword_rule_still_wins_for_a_partner_enquiry_without_a_service(
-    trained, partner_client
-):
+def test_a_keyword_rule_still_wins_for_a_partner_enquiry_without_a_service(trained, partner_client):
     lighting = DepartmentFactory(name="Lighting contractor", slug="lighting-contractor")
     RoutingRuleFactory(name="Lights", keywords_any="street light", department=lighting)
     response = partner_client.post(
