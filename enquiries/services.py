@@ -59,11 +59,14 @@ def case_transition(
     notify: bool = True,
     now: datetime | None = None,
     question: str = "",
+    public: str = "",
 ) -> Case:
     """Move a case through the lifecycle, write the event, and queue the resident's update.
 
     ``question`` (with AWAITING_RESIDENT) is what the resident is asked: it goes on the public
-    event (tracking page) and into the email or text message.
+    event (tracking page) and into the email or text message. ``public`` replaces the standard
+    public message when it would mislead (an automatic answer waiting for the resident's verdict
+    is not a request for more information).
     """
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -109,7 +112,7 @@ def case_transition(
         fields += ["sla_due_at", "expected_at", "sla_state", "progress_update_sent_at"]
     case.status = to
     case.save(update_fields=list(dict.fromkeys(fields)))
-    public = PUBLIC_STATUS_MESSAGES.get(to, "").format(
+    public = public or PUBLIC_STATUS_MESSAGES.get(to, "").format(
         department=case.department.name if case.department else "council"
     )
     data = {"outcome": case.outcome} if case.outcome else {}
