@@ -219,9 +219,16 @@ def change_expected_date(
 
 def _recompute_due(case: Case) -> None:
     if case.routed_at:
-        case.sla_due_at = calendar().due_date(
-            case.created_at, deadlines.sla_days(case), paused_seconds=case.sla_paused_seconds
-        )
+        case.sla_due_at = service_due_date(case)
+
+
+def service_due_date(case: Case) -> datetime:
+    """When the case is due under its service's target (DEFAULT_SLA_DAYS without one): counted
+    from receipt, so a slow queue or a late choice of service never extends it, plus the time
+    spent waiting for the resident. Recomputed when Triage chooses the service."""
+    return calendar().due_date(
+        case.created_at, deadlines.sla_days(case), paused_seconds=case.sla_paused_seconds
+    )
 
 
 @transaction.atomic
