@@ -391,6 +391,18 @@ def reopen_window_open(case: Case, now: datetime | None = None) -> bool:
 
 
 @transaction.atomic
+def tell_team_not_sorted(*, case: Case, reason: str, source: str) -> None:
+    """The resident said their finished case is not sorted and it reopened: the assigned
+    caseworker (else the department's address) is emailed after commit, once per source."""
+    outbox.enqueue(
+        "enquiries.tasks.notify_team",
+        dedupe_key=f"not-sorted:{case.pk}:{source}",
+        case_id=case.pk,
+        kind="not_sorted",
+        note=reason,
+    )
+
+
 def reopen_if_recent(*, case: Case, by: Any = None) -> Case:
     """Reopen a finished case the resident replied to, within the reopen window."""
     if case.status in (Status.RESOLVED, Status.CLOSED) and reopen_window_open(case):

@@ -9,14 +9,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from enquiries import outbox
 from enquiries.choices import EventKind, Status
 from enquiries.models import Case
 from router.models import CaseOutcome
 
 TEMPLATE = "resolved_is_it_sorted"
-#: the staff email telling the team a resident said their resolved case is not sorted
-NOT_SORTED_KIND = "not_sorted"
 
 
 def ask_is_it_sorted(case: Case) -> dict[str, str]:
@@ -52,7 +49,12 @@ def answer(
     now: datetime | None = None,
 ) -> CaseOutcome | None:
     """Record the resident's answer once; None if it was already answered or never asked."""
-    from enquiries.services import case_transition, record_event, reopen_window_open
+    from enquiries.services import (
+        case_transition,
+        record_event,
+        reopen_window_open,
+        tell_team_not_sorted,
+    )
 
     now = now or timezone.now()
     reason = reason.strip()
@@ -90,14 +92,7 @@ def answer(
             now=now,
         )
         CaseOutcome.objects.filter(case=case).update(reopened=True)
-        # ... and tells the team, with the outbox: sent only if this commits, at most once
-        outbox.enqueue(
-            "enquiries.tasks.notify_team",
-            dedupe_key=f"not-sorted:{case.pk}",
-            case_id=case.pk,
-            kind=NOT_SORTED_KIND,
-            note=reason,
-        )
+        tell_team_not_sorted(case=case, reason=reason, source="question")
     else:
         record_event(
             case=case,

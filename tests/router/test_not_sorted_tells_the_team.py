@@ -72,3 +72,26 @@ def test_no_after_the_reopen_window_tells_nobody(settings):
     drain()
     assert not mail.outbox
     assert not Notification.objects.filter(kind="not_sorted").exists()
+
+
+def test_this_is_not_sorted_in_a_tracking_page_message_tells_the_team_too(client):
+    officer = UserFactory(email="sam.officer@council.example")
+    case = resolved_case(assignee=officer)
+    client.post(
+        case.tracking_path(), {"reply_key": "k1", "kind": "not_sorted", "body": "Still a hole."}
+    )
+    drain()
+    case.refresh_from_db()
+    assert case.status == Status.REOPENED
+    [email] = to("sam.officer@council.example")
+    assert "Still a hole." in email.body
+
+
+def test_a_thank_you_message_tells_nobody(client):
+    case = resolved_case(assignee=UserFactory(email="sam.officer@council.example"))
+    client.post(
+        case.tracking_path(),
+        {"reply_key": "k2", "kind": "message", "body": "Thank you, that answers my question"},
+    )
+    drain()
+    assert not Notification.objects.filter(kind="not_sorted").exists()
