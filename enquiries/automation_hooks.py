@@ -30,6 +30,10 @@ def _nothing(case: Case) -> dict[str, str]:
     return {}
 
 
+def _no_suggestions(text: str) -> list[dict[str, Any]]:
+    return []
+
+
 @dataclass
 class AutomationHooks:
     #: a case no rule placed and with no service: the decision, perhaps with a service set on case
@@ -40,6 +44,9 @@ class AutomationHooks:
     answer_automatically: Callable[[Case, datetime | None], bool] = _no_answer
     #: extra wording for the resolved update ("Is it sorted?"), {} when nothing to add
     resolved_update_extras: Callable[[Case], dict[str, str]] = _nothing
+    #: the likeliest services for free text (a staff member's description of a call), best first:
+    #: dicts with "service" (slug), "name" and "confidence"; [] without a trained router
+    suggest_services: Callable[[str], list[dict[str, Any]]] = _no_suggestions
 
 
 hooks = AutomationHooks()
@@ -67,3 +74,7 @@ def answer_automatically(case: Case, now: datetime | None) -> bool:
 
 def resolved_update_extras(case: Case) -> dict[str, str]:
     return hooks.resolved_update_extras(case)
+
+
+def suggest_services(text: str) -> list[dict[str, Any]]:
+    return hooks.suggest_services(text)

@@ -38,7 +38,13 @@ from enquiries.normalise import (
 )
 from enquiries.references import generate_reference
 from enquiries.residents import record_possible_matches
-from enquiries.services import case_transition, record_event, reopen_if_recent, subscribe
+from enquiries.services import (
+    case_transition,
+    record_event,
+    reopen_if_recent,
+    subscribe,
+    tell_team_not_sorted,
+)
 from enquiries.text import clean_line, clean_text, clean_value
 
 MAX_SUMMARY = 200
@@ -202,7 +208,7 @@ def add_contact(
                 data={"contact_id": row.pk, "chaser": row.is_chaser},
             )
             if wake_case and contact.direction == Direction.INBOUND:
-                _wake_for_reply(locked, contact.recorded_by, row.body, not_sorted)
+                _wake_for_reply(locked, contact.recorded_by, row.body, not_sorted, row.pk)
     except IntegrityError:
         again = _existing(idempotency_key)
         if again:
@@ -487,15 +493,20 @@ def _close_at_first_contact(case: Case, outcome: str, by: Any) -> None:
     )
 
 
-def _wake_for_reply(case: Case, by: Any, body: str = "", not_sorted: bool = False) -> None:
+def _wake_for_reply(
+    case: Case, by: Any, body: str = "", not_sorted: bool = False, contact_id: int | None = None
+) -> None:
     """A reply from the resident moves a waiting case back to work; on a finished case the
-    rule in ``enquiries.replies`` decides (a thank-you is recorded without reopening)."""
+    rule in ``enquiries.replies`` decides (a thank-you is recorded without reopening). "This is
+    not sorted" that reopens the case tells the team too."""
     if case.status == Status.AWAITING_RESIDENT:
         case_transition(case=case, to=Status.IN_PROGRESS, by=by, reason="The resident replied")
     elif case.status in (Status.RESOLVED, Status.CLOSED):
         judgement = replies.judge(status=case.status, text=body, not_sorted=not_sorted)
         if judgement.reopens:
-            reopen_if_recent(case=case, by=by)
+            reopened = reopen_if_recent(case=case, by=by)
+            if not_sorted and reopened.status == Status.REOPENED:
+                tell_team_not_sorted(case=reopened, reason=body, source=f"contact:{contact_id}")
         else:
             record_event(
                 case=case,

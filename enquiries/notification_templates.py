@@ -36,6 +36,7 @@ KNOWN_KINDS = (
     "digest",
     "tracking_link",
     "escalation",
+    "not_sorted",
 )
 
 

@@ -399,6 +399,43 @@ def notify_managers(*, case_id: int, key: str) -> list[Notification]:
         "staff_url": settings.PORTAL_BASE_URL + _staff_path(case),
     }
     wording = notification_templates.render("escalation", "staff", context)
+    return _email_staff(case, addresses, kind="escalation", key=key, wording=wording)
+
+
+def notify_team(*, case_id: int, kind: str, key: str, note: str = "") -> list[Notification]:
+    """Tell the people working a case something happened (e.g. the resident said it is not
+    sorted): the assigned caseworker, else the department's email address; once per key."""
+    case = Case.objects.select_related("department", "service", "assignee", "resident").get(
+        pk=case_id
+    )
+    addresses: dict[str, str] = {}
+    assignee = case.assignee
+    if assignee is not None and assignee.is_active and assignee.email:
+        addresses[assignee.email.lower()] = f"user{assignee.pk}"
+    elif case.department is not None and case.department.email:
+        addresses[case.department.email.lower()] = "team"
+    if not addresses:
+        logger.warning("Case %s: no caseworker or team email to tell about %s", case.pk, kind)
+    context = {
+        "case": case,
+        "note": note,
+        "to_assignee": assignee is not None and "team" not in addresses.values(),
+        "council_name": settings.COUNCIL_NAME,
+        "staff_url": settings.PORTAL_BASE_URL + _staff_path(case),
+    }
+    wording = notification_templates.render(kind, "staff", context)
+    return _email_staff(case, addresses, kind=kind, key=key, wording=wording)
+
+
+def _email_staff(
+    case: Case,
+    addresses: dict[str, str],
+    *,
+    kind: str,
+    key: str,
+    wording: notification_templates.Wording,
+) -> list[Notification]:
+    """One email row per staff address (keyed so a retried task sends once), sent now."""
     rows = []
     for address, who in addresses.items():
         row_key = f"{key}:{who}"
@@ -406,7 +443,7 @@ def notify_managers(*, case_id: int, key: str) -> list[Notification]:
             with transaction.atomic():
                 row = Notification.objects.create(
                     case=case,
-                    kind="escalation",
+                    kind=kind,
                     medium=Medium.EMAIL,
                     idempotency_key=row_key,
                     to_address=address,

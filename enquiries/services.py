@@ -59,11 +59,14 @@ def case_transition(
     notify: bool = True,
     now: datetime | None = None,
     question: str = "",
+    public: str = "",
 ) -> Case:
     """Move a case through the lifecycle, write the event, and queue the resident's update.
 
     ``question`` (with AWAITING_RESIDENT) is what the resident is asked: it goes on the public
-    event (tracking page) and into the email or text message.
+    event (tracking page) and into the email or text message. ``public`` replaces the standard
+    public message when it would mislead (an automatic answer waiting for the resident's verdict
+    is not a request for more information).
     """
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -109,7 +112,7 @@ def case_transition(
         fields += ["sla_due_at", "expected_at", "sla_state", "progress_update_sent_at"]
     case.status = to
     case.save(update_fields=list(dict.fromkeys(fields)))
-    public = PUBLIC_STATUS_MESSAGES.get(to, "").format(
+    public = public or PUBLIC_STATUS_MESSAGES.get(to, "").format(
         department=case.department.name if case.department else "council"
     )
     data = {"outcome": case.outcome} if case.outcome else {}
@@ -216,9 +219,16 @@ def change_expected_date(
 
 def _recompute_due(case: Case) -> None:
     if case.routed_at:
-        case.sla_due_at = calendar().due_date(
-            case.created_at, deadlines.sla_days(case), paused_seconds=case.sla_paused_seconds
-        )
+        case.sla_due_at = service_due_date(case)
+
+
+def service_due_date(case: Case) -> datetime:
+    """When the case is due under its service's target (DEFAULT_SLA_DAYS without one): counted
+    from receipt, so a slow queue or a late choice of service never extends it, plus the time
+    spent waiting for the resident. Recomputed when Triage chooses the service."""
+    return calendar().due_date(
+        case.created_at, deadlines.sla_days(case), paused_seconds=case.sla_paused_seconds
+    )
 
 
 @transaction.atomic
@@ -381,6 +391,18 @@ def reopen_window_open(case: Case, now: datetime | None = None) -> bool:
 
 
 @transaction.atomic
+def tell_team_not_sorted(*, case: Case, reason: str, source: str) -> None:
+    """The resident said their finished case is not sorted and it reopened: the assigned
+    caseworker (else the department's address) is emailed after commit, once per source."""
+    outbox.enqueue(
+        "enquiries.tasks.notify_team",
+        dedupe_key=f"not-sorted:{case.pk}:{source}",
+        case_id=case.pk,
+        kind="not_sorted",
+        note=reason,
+    )
+
+
 def reopen_if_recent(*, case: Case, by: Any = None) -> Case:
     """Reopen a finished case the resident replied to, within the reopen window."""
     if case.status in (Status.RESOLVED, Status.CLOSED) and reopen_window_open(case):

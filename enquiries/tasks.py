@@ -129,6 +129,17 @@ def notify_managers(case_id: int, outbox_id: int | None = None) -> int:
 
 
 @shared_task(base=OutboxTask, acks_late=True, **RETRY)
+def notify_team(case_id: int, kind: str, note: str = "", outbox_id: int | None = None) -> int:
+    if not outbox.is_live(outbox_id):
+        return 0
+    rows = notifications.notify_team(
+        case_id=case_id, kind=kind, note=note, key=_event_key(outbox_id, f"team:{case_id}:{kind}")
+    )
+    outbox.mark_done(outbox_id)
+    return len(rows)
+
+
+@shared_task(base=OutboxTask, acks_late=True, **RETRY)
 def send_digest(case_id: int, resident_id: int, outbox_id: int | None = None) -> bool:
     if not outbox.is_live(outbox_id):
         return False

@@ -75,6 +75,9 @@ def carry_into_journey(session, service: Service, journey_key: str) -> None:
 
 # --- automatic answers by the router -------------------------------------------------------------
 
+#: what the tracking page's timeline says while the answer waits for "did it help?"
+WAITING_FOR_VERDICT = "We have sent you an answer: tell us if it helped."
+
 
 def answer_automatically(*, case: Case, now: datetime | None = None) -> bool:
     """Send the approved answer of the simple-query service the router placed this case in,
@@ -117,6 +120,7 @@ def answer_automatically(*, case: Case, now: datetime | None = None) -> bool:
         "waiting for the resident to say whether it helped",
         notify=False,
         now=now,
+        public=WAITING_FOR_VERDICT,
     )
     return True
 

@@ -15,11 +15,12 @@ class RouterConfig(AppConfig):
         from enquiries.automation_hooks import register
         from router.answers import answer_automatically, check_rule_answer
         from router.outcomes import ask_is_it_sorted
-        from router.placing import place_unrouted
+        from router.placing import place_unrouted, suggest
 
         register(
             place_unrouted=lambda case, decision: place_unrouted(case=case, decision=decision),
             check_rule_answer=check_rule_answer,
             answer_automatically=lambda case, now: answer_automatically(case=case, now=now),
             resolved_update_extras=ask_is_it_sorted,
+            suggest_services=suggest,
         )

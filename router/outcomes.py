@@ -1,6 +1,6 @@
 """ "Is it sorted?": asked once when a case is resolved (in the resolved update, so it costs no
 extra message against the daily budget and follows the resident's opt-out, and on the tracking
-page); "no" within the reopen window reopens the case, "yes" closes it."""
+page); "no" within the reopen window reopens the case and tells the team, "yes" closes it."""
 
 from __future__ import annotations
 
@@ -49,7 +49,12 @@ def answer(
     now: datetime | None = None,
 ) -> CaseOutcome | None:
     """Record the resident's answer once; None if it was already answered or never asked."""
-    from enquiries.services import case_transition, record_event, reopen_window_open
+    from enquiries.services import (
+        case_transition,
+        record_event,
+        reopen_window_open,
+        tell_team_not_sorted,
+    )
 
     now = now or timezone.now()
     reason = reason.strip()
@@ -87,6 +92,7 @@ def answer(
             now=now,
         )
         CaseOutcome.objects.filter(case=case).update(reopened=True)
+        tell_team_not_sorted(case=case, reason=reason, source="question")
     else:
         record_event(
             case=case,

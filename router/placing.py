@@ -8,6 +8,7 @@ import dataclasses
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from enquiries.choices import EventKind
@@ -81,14 +82,19 @@ def place_unrouted(*, case: Case, decision):
     )
 
 
+@transaction.atomic
 def choose_service(*, case: Case, service: Service, by) -> Case:
-    """Triage's one-click choice: the case takes the service (the label training learns from)
-    and moves to the service's department."""
+    """Triage's one-click choice: the case takes the service (the label training learns from),
+    its due date from that service's target, and moves to the service's department."""
     from enquiries import services as case_services
 
-    case = Case.objects.select_related("department").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("department").get(pk=case.pk)
     previous = case.service
-    Case.objects.filter(pk=case.pk).update(service=service, updated_at=timezone.now())
+    case.service = service
+    due = case_services.service_due_date(case) if case.routed_at else case.sla_due_at
+    Case.objects.filter(pk=case.pk).update(
+        service=service, sla_due_at=due, updated_at=timezone.now()
+    )
     Classification.objects.filter(case=case).update(
         chosen_service=service, chosen_by=by, chosen_at=timezone.now()
     )
@@ -98,8 +104,17 @@ def choose_service(*, case: Case, service: Service, by) -> Case:
         by=by,
         message=f"Service set to {service.name}"
         + (f" (was {previous.name})" if previous else "")
-        + " from the router's suggestions",
-        data={"service": service.slug, "from": previous.slug if previous else None},
+        + " from the router's suggestions"
+        + (
+            f"; due {timezone.localtime(due):%d %b %Y %H:%M} ({service.sla_days} working days)"
+            if due
+            else ""
+        ),
+        data={
+            "service": service.slug,
+            "from": previous.slug if previous else None,
+            "due": due.isoformat() if due else None,
+        },
     )
     if case.department_id != service.department_id:
         case = case_services.transfer(

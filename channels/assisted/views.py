@@ -15,6 +15,7 @@ work.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Any
 from urllib.parse import urlencode
@@ -42,7 +43,7 @@ from channels.assisted.forms import (
     ServiceChoiceForm,
     name_the_required_fields,
 )
-from enquiries import access_log, places, policy
+from enquiries import access_log, automation_hooks, places, policy
 from enquiries import staff_selectors as selectors
 from enquiries.choices import Channel
 from enquiries.intake import IntakeError
@@ -51,6 +52,10 @@ from enquiries.question_forms import ServiceQuestionsForm
 from enquiries.staff.access import staff_required
 
 OFFICE_SESSION_KEY = "assisted_office"
+#: the longest description the router is asked about (a call's gist, not its notes)
+MAX_ABOUT = 500
+
+logger = logging.getLogger(__name__)
 
 
 def _may_log(request: HttpRequest) -> None:
@@ -114,12 +119,14 @@ def log_contact(request: HttpRequest) -> HttpResponse:
         resident = resident or preset_case.resident
     action = params.get("action") or (EXISTING if preset_case else "")
     service = _service(params.get("service"))
+    about = params.get("about", "").strip()[:MAX_ABOUT]
     context: dict[str, Any] = {
         "resident": resident,
         "actions": ACTIONS,
         "action": action,
         "service": service,
         "services": Service.objects.filter(is_active=True).only("slug", "name"),
+        "about": about,
     }
     if resident is None:
         lookup = ResidentLookupForm(params if "q" in params else None)
@@ -138,6 +145,10 @@ def log_contact(request: HttpRequest) -> HttpResponse:
             context["new_resident_form"] = NewResidentForm(
                 initial=_prefill_from_query(params.get("q", ""))
             )
+            if service is None:
+                context["suggestions"] = suggested_services(
+                    about, action=action, q=params.get("q", "")[:200]
+                )
             return render(request, "assisted/log_contact.html", context)
 
     access_log.record_view(
@@ -151,11 +162,40 @@ def log_contact(request: HttpRequest) -> HttpResponse:
         service_form=ServiceChoiceForm(initial={"service": service}),
         preset_case=preset_case,
     )
+    if service is None:
+        context["suggestions"] = suggested_services(
+            about,
+            action=action,
+            resident=resident.pk,
+            case=preset_case.reference if preset_case else "",
+        )
     ready = action == EXISTING and cases or action in (NEW, RESOLVED) and service
     if ready:
         context.update(_record_forms(request, action, service, cases, preset_case))
         context["token"] = secrets.token_urlsafe(16)
     return render(request, "assisted/log_contact.html", context)
+
+
+def suggested_services(about: str, *, action: str, **where: Any) -> list[dict[str, Any]]:
+    """The router's likeliest services for the officer's description of the call, each with the
+    address of this screen with that service chosen (a plain link: no script needed). [] for no
+    description, no trained router, or a router that failed (the officer still has the list)."""
+    if not about:
+        return []
+    try:
+        ranked = automation_hooks.suggest_services(about)
+    except Exception:  # suggestions are a help, never a reason the call cannot be logged
+        logger.exception("The router could not suggest services on the log-a-call screen")
+        return []
+    action = action if action in (NEW, RESOLVED) else NEW
+    return [
+        {
+            "name": s["name"],
+            "percent": round(100 * float(s["confidence"])),
+            "url": _screen_url(**where, action=action, service=s["service"], about=about),
+        }
+        for s in ranked
+    ]
 
 
 def _prefill_from_query(query: str) -> dict[str, str]:
@@ -196,7 +236,10 @@ def _record_forms(
             initial={"case": preset_case.pk if preset_case else (cases[0].pk if cases else None)},
         )
     else:
-        forms["case_form"] = AssistedCaseForm(data, service=service, prefix="case")
+        about = request.GET.get("about", "").strip()[:MAX_ABOUT]  # typed once: it starts the notes
+        forms["case_form"] = AssistedCaseForm(
+            data, service=service, prefix="case", initial={"description": about}
+        )
         forms["questions_form"] = name_the_required_fields(
             ServiceQuestionsForm(data, service=service, prefix="q")  # type: ignore[arg-type]  # None only with EXISTING
         )

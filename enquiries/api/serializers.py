@@ -47,7 +47,15 @@ class LocationIn(serializers.Serializer):
 
 
 class EnquiryIn(serializers.Serializer):
-    service = serializers.SlugField(max_length=80)
+    service = serializers.SlugField(
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default="",
+        help_text="Optional. Without a service the council's routing places the enquiry "
+        "(keyword rules, then the learning router), as it does an email; send no answers then.",
+    )
     summary = serializers.CharField(max_length=MAX_SUMMARY)
     description = serializers.CharField(max_length=MAX_DESCRIPTION, allow_blank=True, default="")
     answers = serializers.DictField(required=False, default=dict)

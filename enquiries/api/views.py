@@ -112,13 +112,9 @@ class EnquiryCreate(PartnerAPIView):
         data = EnquiryIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        service = self.services().filter(slug=values["service"]).first()
-        if service is None:
-            raise ApiValidationError(
-                {"service": ["No active service with that slug is open to you."]}
-            )
+        service = self.chosen_service(values["service"] or "", values["answers"])
         try:
-            answers = clean_answers(service.questions, values["answers"])
+            answers = clean_answers(service.questions, values["answers"]) if service else {}
             result = intake.submit(
                 NewCase(
                     idempotency_key=key,
@@ -141,6 +137,22 @@ class EnquiryCreate(PartnerAPIView):
             raise ApiValidationError(_under_location(exc.message_dict)) from exc
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(CaseOut(result.case).data, status=code)
+
+    def chosen_service(self, slug: str, answers: dict) -> Service | None:
+        """The named service open to this partner; None when none is named (routing places the
+        case then, as it does an email's)."""
+        if not slug:
+            if answers:
+                raise ApiValidationError(
+                    {"answers": ["Send answers only with a service: they answer its questions."]}
+                )
+            return None
+        service = self.services().filter(slug=slug).first()
+        if service is None:
+            raise ApiValidationError(
+                {"service": ["No active service with that slug is open to you."]}
+            )
+        return service
 
 
 class EnquiryDetail(PartnerAPIView):
