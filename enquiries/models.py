@@ -411,6 +411,8 @@ class Case(models.Model):
                 ),
                 name="case_open_unassigned_idx",
             ),
+            # insight's drill-down: one service's cases in a date range, newest first
+            models.Index(fields=["service", "created_at"], name="case_service_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
