@@ -55,9 +55,9 @@ def seeded(monkeypatch) -> str:
     """Run the seed twice, as a developer re-running it would; return the first run's output."""
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     first = StringIO()
-    call_command("seed_demo", cases=40, stdout=first)
+    call_command("seed_demo", cases=40, history=0, stdout=first)
     before = counts()
-    call_command("seed_demo", cases=40, stdout=StringIO())
+    call_command("seed_demo", cases=40, history=0, stdout=StringIO())
     assert counts() == before, "a second run must not add or remove anything"
     return first.getvalue()
 
@@ -167,3 +167,21 @@ def test_the_demo_has_a_postcode_directory_and_placed_cases(seeded, settings):
     assert places.check_place(service=None, postcode="SW1A 1AA", latitude=None, longitude=None) == {
         "postcode": ["SW1A 1AA is not in Northmoor: contact Westminster City Council"]
     }
+
+
+def test_the_demo_has_a_history_with_a_hotspot_once(client, settings):
+    """Managers and analysts see a hotspot on the demo; a second run adds no more history."""
+    out = StringIO()
+    call_command("seed_demo", cases=20, stdout=out)
+    generated = Contact.objects.filter(idempotency_key__startswith="generated:")
+    history = generated.count()
+    assert history >= 40, "a generated past, scaled with --cases"
+    assert "generated past cases with a hotspot" in out.getvalue()
+    before = counts()
+    call_command("seed_demo", cases=20, stdout=StringIO())
+    assert counts() == before, "the history is added once"
+
+    settings.STAFF_REQUIRE_2FA = False
+    client.force_login(get_user_model().objects.get(username="highways.manager"))
+    html = client.get("/staff/insight/hotspots/").content.decode()
+    assert "place=ward%3A" in html, "the Hotspots page lists at least one hotspot"

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import F
@@ -57,6 +58,8 @@ from enquiries.questions import validate_question_schema
 
 DEFAULT_PASSWORD = "demo-password-2026"  # noqa: S105 (a published demo password, by design)
 KEY_PREFIX = "demo:case:"
+HISTORY_PER_CASE = 2  # generated past cases per demo case, for the insight pages
+HISTORY_MIN = 60  # enough for one injected hotspot (16 cases) among ordinary ones
 STATUS_CYCLE = [
     Status.RECEIVED,
     Status.OPEN,
@@ -94,8 +97,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, default=300, help="Target number of demo cases.")
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=None,
+            help="Generated past cases for the insight pages, with one hotspot "
+            f"(default: {HISTORY_PER_CASE} per demo case; 0: none). Added once.",
+        )
 
-    def handle(self, *args: Any, cases: int, **options: Any) -> None:
+    def handle(self, *args: Any, cases: int, history: int | None = None, **options: Any) -> None:
         if settings.PORTAL_ENV == "production":
             raise CommandError(
                 "seed_demo refuses to run with PORTAL_ENV=production: it loads invented "
@@ -105,6 +115,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         self.new_accounts: set[str] = set()
+        self.history_added = 0
         with transaction.atomic():
             departments = self._departments()
             topics = self._topics()
@@ -117,6 +128,7 @@ class Command(BaseCommand):
         seeder = CaseSeeder(service_map, users, residents)
         with history_rewrites_allowed():  # the demo back-dates the history it invents
             created = seeder.run(cases)
+        self._history(HISTORY_PER_CASE * cases if history is None else history)
         self._report(cases, created, password, catalogue_seconds, time.monotonic() - started)
 
     # --- catalogue --------------------------------------------------------------------------
@@ -257,6 +269,23 @@ class Command(BaseCommand):
             people.append(resident)
         return people
 
+    def _history(self, count: int) -> None:
+        """A past for the insight pages: generated cases with one hotspot, then the rollups.
+
+        The 300 demo cases go through intake one by one and show no hotspot; the benchmark
+        generator shapes a realistic history and injects one. Called by command name: enquiries
+        imports nothing from insight. Added once: skipped if generated cases are there already.
+        """
+        if count <= 0 or Contact.objects.filter(idempotency_key__startswith="generated:").exists():
+            return
+        count = max(count, HISTORY_MIN)  # room for the injected hotspot's cases
+        quiet = io.StringIO()
+        call_command(
+            "generate_cases", count=count, realistic=True, hotspots=1, seed=2026, stdout=quiet
+        )
+        call_command("refresh_insight", full=True, stdout=quiet)
+        self.history_added = count
+
     # --- output -----------------------------------------------------------------------------
 
     def _report(
@@ -274,6 +303,11 @@ class Command(BaseCommand):
             f"  {created} cases created this run; {demo_cases} demo cases in total "
             f"(target {target})"
         )
+        if self.history_added:
+            out.write(
+                f"  {self.history_added} generated past cases with a hotspot for the insight "
+                "pages; rollups refreshed"
+            )
         out.write(f"  catalogue {catalogue_s:.1f}s, total {total_s:.1f}s\n")
         rows = [("Username", "Role", "Groups", "Password")]
         for spec in data.STAFF:
