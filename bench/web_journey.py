@@ -55,6 +55,10 @@ def server_env(args, var_dir: Path) -> dict[str, str]:
         "WEB_RATE_LIMIT_SUBMIT": "1000000/h",  # one IP sends every journey: count, never block
         "WEB_RATE_LIMIT_FIND": "1000000/h",
         "WEB_RATE_LIMIT_REPLY": "1000000/h",
+        # every journey uploads a photo: at the default 30 files/h the 31st journey stopped at
+        # "files", and the next run on the same Redis db stopped there from its first journey
+        "WEB_RATE_LIMIT_UPLOAD": "1000000/h",
+        "WEB_RATE_LIMIT_UPLOAD_MB": "1000000/h",
         "LOG_LEVEL": "WARNING",
         "AXES_ENABLED": "false",
     }

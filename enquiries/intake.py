@@ -273,6 +273,9 @@ def follow_case(*, case: Case, details: ResidentDetails, channel: str, by: Any =
 def _existing(key: str) -> IntakeResult | None:
     if not key:
         raise IntakeError("Every intake needs an idempotency key.")
+    # Nearly every key is new: a one-column probe first, the whole rows only for a repeat.
+    if not Contact.objects.filter(idempotency_key=key).order_by().values_list("pk", flat=True)[:1]:
+        return None
     contact = Contact.objects.select_related("case").filter(idempotency_key=key).first()
     return IntakeResult(case=contact.case, contact=contact, created=False) if contact else None
 

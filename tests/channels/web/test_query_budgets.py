@@ -72,3 +72,25 @@ def test_the_home_page_and_a_service_page_are_one_or_two_queries(
         assert client.get(reverse("web:home")).status_code == 200
     with django_assert_max_num_queries(1):
         assert client.get(pothole.get_absolute_url()).status_code == 200
+
+
+def test_filing_the_case_checks_its_idempotency_key_without_loading_rows(
+    walker, django_assert_max_num_queries
+):
+    walk_pothole(walker)
+    form = {"journey_key": walker.key}
+
+    with django_assert_max_num_queries(CREATE_CASE) as queries:
+        walker.client.post(walker.url("check"), form)
+
+    probes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and '"idempotency_key" =' in q["sql"]
+    ]
+    assert len(probes) == 1
+    # a new key (nearly every submission) costs one indexed, one-column read
+    columns = probes[0].split(" FROM ")[0]
+    assert columns.startswith('SELECT "enquiries_contact"."id"')
+    assert "," not in columns
+    assert "ORDER BY" not in probes[0]
