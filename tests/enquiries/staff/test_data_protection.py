@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from enquiries.models import AccessLog, Case, Resident, SubjectAccessExport
+from enquiries.choices import Channel, Direction
+from enquiries.models import AccessLog, Case, Contact, Resident, SubjectAccessExport
 from tests.conftest import wait_for
 from tests.enquiries.privacy_data import follower_of, spread_person
 from tests.enquiries.staff.helpers import sign_in
@@ -38,7 +39,18 @@ def test_the_officer_gets_everything_about_a_person_as_a_zip_built_by_a_worker(
     person = spread_person()
     web_case = person.cases[1]
     resident = Resident.objects.get(pk=web_case.resident_id)
-    follower_of(web_case)
+    follower = follower_of(web_case)
+    # the follower wrote on the person's case: their words are in the export, flagged for redaction
+    # (made here, not left to whichever update the worker happens to have sent by then)
+    Contact.objects.create(
+        case=web_case,
+        resident=follower,
+        channel=Channel.WEB,
+        direction=Direction.INBOUND,
+        body="Follower Brackenbury here: the same pothole nearly had me off my bike.",
+        sender_address=follower.email,
+        is_public=True,
+    )
     viewer = UserFactory(first_name="Viv", last_name="Viewer", groups=["contact_centre"])
     AccessLog.objects.create(user=viewer, resident=resident, path="/staff/residents/x/")
     sign_in(client, dpo)
