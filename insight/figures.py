@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 
@@ -138,6 +139,65 @@ def median_and_p90(row: dict) -> tuple[tuple[int | str, int], tuple[int | str, i
 RESOLVE_METRICS = [f"resolve_wd_{suffix}" for suffix, _l, _h in RESOLVE_BINS]
 
 
+@dataclass(frozen=True)
+class Dimension:
+    """A way to break the figures down: the rollup column grouped by, the label column shown,
+    how a value is named, and the filter a row drills down to."""
+
+    group: str
+    column: Column
+    label: Callable[[dict[str, dict[int, str]], Any], str]
+
+
+SERVICE = Dimension(
+    "service_id",
+    Column("service", "Service", "text"),
+    lambda n, v: n["service"].get(v, "No service"),
+)
+DEPARTMENT = Dimension(
+    "department_id",
+    Column("department", "Department", "text"),
+    lambda n, v: n["department"].get(v, "No department"),
+)
+CHANNEL = Dimension(
+    "channel",
+    Column("channel", "Channel", "text"),
+    lambda _n, v: CHANNEL_NAMES.get(v, v),
+)
+
+
+def breakdown(
+    dimension: Dimension,
+    rows: Iterable[dict],
+    n: dict[str, dict[int, str]],
+    table: Table,
+    values: Callable[[dict], dict],
+) -> Table:
+    """One row per value of the dimension (named, with its drill-down), in the order given."""
+    table.columns = [dimension.column, *table.columns]
+    for row in rows:
+        value = row[dimension.group]
+        table.rows.append(
+            {
+                dimension.column.key: dimension.label(n, value),
+                **values(row),
+                "_drill": {dimension.column.key: value},
+            }
+        )
+    return table
+
+
+def period_trend(
+    f: Filters, metrics: list[str], table: Table, values: Callable[[dict], dict]
+) -> Table:
+    """One row per week or month of the filters' range, oldest first."""
+    table.columns = [Column("period", "Period", "text"), *table.columns]
+    periods = by_period(totals(rollup_rows(f), ["week"], metrics), f.grain, metrics)
+    for period in sorted(periods):
+        table.rows.append({"period": period_label(period, f.grain), **values(periods[period])})
+    return table
+
+
 # --- sections ------------------------------------------------------------------------------------
 
 
@@ -167,41 +227,32 @@ def demand(f: Filters) -> list[Table]:
                 "_drill": {"start": period.isoformat()},
             }
         )
-    service = Table(
-        "demand-service",
-        "Enquiries by service",
-        [
-            Column("service", "Service", "text"),
-            Column("topic", "Topic", "text"),
-            Column("cases", "Enquiries"),
-        ],
-        chart="bar",
-        chart_column="cases",
+    service = breakdown(
+        SERVICE,
+        sorted(totals(rollup_rows(f), ["service_id"], ["cases"]), key=lambda r: -r["cases"]),
+        n,
+        Table(
+            "demand-service",
+            "Enquiries by service",
+            [Column("topic", "Topic", "text"), Column("cases", "Enquiries")],
+            chart="bar",
+            chart_column="cases",
+        ),
+        lambda r: {"topic": n["topic"].get(r["service_id"], ""), "cases": r["cases"]},
     )
-    for row in sorted(totals(rollup_rows(f), ["service_id"], ["cases"]), key=lambda r: -r["cases"]):
-        service.rows.append(
-            {
-                "service": n["service"].get(row["service_id"], "No service"),
-                "topic": n["topic"].get(row["service_id"], ""),
-                "cases": row["cases"],
-                "_drill": {"service": row["service_id"]},
-            }
-        )
-    channel = Table(
-        "demand-channel",
-        "Enquiries by channel",
-        [Column("channel", "Channel", "text"), Column("cases", "Enquiries")],
-        chart="bar",
-        chart_column="cases",
+    channel = breakdown(
+        CHANNEL,
+        totals(rollup_rows(f), ["channel"], ["cases"]),
+        n,
+        Table(
+            "demand-channel",
+            "Enquiries by channel",
+            [Column("cases", "Enquiries")],
+            chart="bar",
+            chart_column="cases",
+        ),
+        lambda r: {"cases": r["cases"]},
     )
-    for row in totals(rollup_rows(f), ["channel"], ["cases"]):
-        channel.rows.append(
-            {
-                "channel": CHANNEL_NAMES.get(row["channel"], row["channel"]),
-                "cases": row["cases"],
-                "_drill": {"channel": row["channel"]},
-            }
-        )
     return [
         trend,
         service,
@@ -364,31 +415,30 @@ def channel_shift(f: Filters) -> list[Table]:
     agg = rollup_rows(f).aggregate(**{m: Sum(m) for m in reason_metrics})
     for value, label in AssistedDigitalReason.choices:
         reasons.rows.append({"reason": label, "cases": agg[f"assisted_{value}"] or 0})
-    phoned = Table(
-        "channel-phoned",
-        "Started online, then phoned",
-        [
-            Column("service", "Service", "text"),
-            Column("digital", "Started online"),
-            Column("phoned", "Then phoned"),
-            Column("share", "Share who phoned", "rate"),
-        ],
-        chart="bar",
-        chart_column="phoned",
-    )
     rows = totals(
         rollup_rows(f).filter(channel__in=DIGITAL), ["service_id"], ["cases", "online_then_phoned"]
     )
-    for row in sorted(rows, key=lambda r: -r["online_then_phoned"]):
-        phoned.rows.append(
-            {
-                "service": n["service"].get(row["service_id"], "No service"),
-                "digital": row["cases"],
-                "phoned": row["online_then_phoned"],
-                "share": rate(row["online_then_phoned"], row["cases"]),
-                "_drill": {"service": row["service_id"]},
-            }
-        )
+    phoned = breakdown(
+        SERVICE,
+        sorted(rows, key=lambda r: -r["online_then_phoned"]),
+        n,
+        Table(
+            "channel-phoned",
+            "Started online, then phoned",
+            [
+                Column("digital", "Started online"),
+                Column("phoned", "Then phoned"),
+                Column("share", "Share who phoned", "rate"),
+            ],
+            chart="bar",
+            chart_column="phoned",
+        ),
+        lambda r: {
+            "digital": r["cases"],
+            "phoned": r["online_then_phoned"],
+            "share": rate(r["online_then_phoned"], r["cases"]),
+        },
+    )
     return [trend, service, place, reasons, phoned]
 
 
@@ -418,49 +468,47 @@ FAILURE_COLUMNS = [
 
 def failure(f: Filters) -> list[Table]:
     n = names()
-    service = Table(
-        "failure-service",
-        "Avoidable contact by service (most first)",
-        [Column("service", "Service", "text"), *FAILURE_COLUMNS],
-        chart="bar",
-        chart_column="avoidable",
+    service = breakdown(
+        SERVICE,
+        sorted(
+            totals(rollup_rows(f), ["service_id"], FAILURE),
+            key=lambda r: -_failure_row(r)["avoidable"],
+        ),
+        n,
+        Table(
+            "failure-service",
+            "Avoidable contact by service (most first)",
+            list(FAILURE_COLUMNS),
+            chart="bar",
+            chart_column="avoidable",
+        ),
+        _failure_row,
     )
-    rows = [
-        {"service_id": r["service_id"], **_failure_row(r)}
-        for r in totals(rollup_rows(f), ["service_id"], FAILURE)
-    ]
-    for row in sorted(rows, key=lambda r: -r["avoidable"]):
-        sid = row.pop("service_id")
-        service.rows.append(
-            {"service": n["service"].get(sid, "No service"), **row, "_drill": {"service": sid}}
-        )
-    channel = Table(
-        "failure-channel",
-        "Chasers by channel",
-        [Column("channel", "Channel", "text"), *FAILURE_COLUMNS],
-        chart="bar",
-        chart_column="per100",
+    channel = breakdown(
+        CHANNEL,
+        totals(rollup_rows(f), ["channel"], FAILURE),
+        n,
+        Table(
+            "failure-channel",
+            "Chasers by channel",
+            list(FAILURE_COLUMNS),
+            chart="bar",
+            chart_column="per100",
+        ),
+        _failure_row,
     )
-    for row in totals(rollup_rows(f), ["channel"], FAILURE):
-        channel.rows.append(
-            {
-                "channel": CHANNEL_NAMES.get(row["channel"], row["channel"]),
-                **_failure_row(row),
-                "_drill": {"channel": row["channel"]},
-            }
-        )
-    trend = Table(
-        "failure-trend",
-        "Chasers per 100 enquiries over time",
-        [Column("period", "Period", "text"), *FAILURE_COLUMNS],
-        chart="line",
-        chart_column="per100",
+    trend = period_trend(
+        f,
+        FAILURE,
+        Table(
+            "failure-trend",
+            "Chasers per 100 enquiries over time",
+            list(FAILURE_COLUMNS),
+            chart="line",
+            chart_column="per100",
+        ),
+        _failure_row,
     )
-    periods = by_period(totals(rollup_rows(f), ["week"], FAILURE), f.grain, FAILURE)
-    for period in sorted(periods):
-        trend.rows.append(
-            {"period": period_label(period, f.grain), **_failure_row(periods[period])}
-        )
     return [service, channel, trend]
 
 
@@ -495,30 +543,29 @@ def automation(f: Filters) -> list[Table]:
                 "share": rate(row["helped"], row["shown"]),
             }
         )
-    first = Table(
-        "automation-channel",
-        "Automatic answers and first-contact resolution by channel",
-        [
-            Column("channel", "Channel", "text"),
-            Column("cases", "Enquiries"),
-            Column("auto", "Answered automatically"),
-            Column("first", "Resolved at first contact"),
-            Column("fcr", "First-contact resolution", "rate"),
-        ],
-        chart="bar",
-        chart_column="fcr",
+    first = breakdown(
+        CHANNEL,
+        totals(rollup_rows(f), ["channel"], ["cases", "auto_answered", "first_contact"]),
+        n,
+        Table(
+            "automation-channel",
+            "Automatic answers and first-contact resolution by channel",
+            [
+                Column("cases", "Enquiries"),
+                Column("auto", "Answered automatically"),
+                Column("first", "Resolved at first contact"),
+                Column("fcr", "First-contact resolution", "rate"),
+            ],
+            chart="bar",
+            chart_column="fcr",
+        ),
+        lambda r: {
+            "cases": r["cases"],
+            "auto": r["auto_answered"],
+            "first": r["first_contact"],
+            "fcr": rate(r["first_contact"] + r["auto_answered"], r["cases"]),
+        },
     )
-    for row in totals(rollup_rows(f), ["channel"], ["cases", "auto_answered", "first_contact"]):
-        first.rows.append(
-            {
-                "channel": CHANNEL_NAMES.get(row["channel"], row["channel"]),
-                "cases": row["cases"],
-                "auto": row["auto_answered"],
-                "first": row["first_contact"],
-                "fcr": rate(row["first_contact"] + row["auto_answered"], row["cases"]),
-                "_drill": {"channel": row["channel"]},
-            }
-        )
     rules = RuleRollup.objects.filter(week__gte=f.start_week, week__lte=f.end_week)
     for name in ("department", "service"):
         if getattr(f, name):
@@ -578,47 +625,35 @@ def _timely(row: dict) -> dict:
 
 def timeliness(f: Filters) -> list[Table]:
     n = names()
-    department = Table(
-        "timeliness-department",
-        "Timeliness by department",
-        [Column("department", "Department", "text"), *TIMELINESS_COLUMNS],
-        chart="bar",
-        chart_column="in_sla",
-    )
-    for row in totals(rollup_rows(f), ["department_id"], TIMELINESS):
-        department.rows.append(
-            {
-                "department": n["department"].get(row["department_id"], "No department"),
-                **_timely(row),
-                "_drill": {"department": row["department_id"]},
-            }
+    by = [
+        breakdown(
+            dimension,
+            totals(rollup_rows(f), [dimension.group], TIMELINESS),
+            n,
+            Table(
+                f"timeliness-{dimension.column.key}",
+                f"Timeliness by {dimension.column.key}",
+                list(TIMELINESS_COLUMNS),
+                chart="bar",
+                chart_column="in_sla",
+            ),
+            _timely,
         )
-    service = Table(
-        "timeliness-service",
-        "Timeliness by service",
-        [Column("service", "Service", "text"), *TIMELINESS_COLUMNS],
-        chart="bar",
-        chart_column="in_sla",
+        for dimension in (DEPARTMENT, SERVICE)
+    ]
+    trend = period_trend(
+        f,
+        TIMELINESS,
+        Table(
+            "timeliness-trend",
+            "Resolved within the service level over time",
+            list(TIMELINESS_COLUMNS),
+            chart="line",
+            chart_column="in_sla",
+        ),
+        _timely,
     )
-    for row in totals(rollup_rows(f), ["service_id"], TIMELINESS):
-        service.rows.append(
-            {
-                "service": n["service"].get(row["service_id"], "No service"),
-                **_timely(row),
-                "_drill": {"service": row["service_id"]},
-            }
-        )
-    trend = Table(
-        "timeliness-trend",
-        "Resolved within the service level over time",
-        [Column("period", "Period", "text"), *TIMELINESS_COLUMNS],
-        chart="line",
-        chart_column="in_sla",
-    )
-    periods = by_period(totals(rollup_rows(f), ["week"], TIMELINESS), f.grain, TIMELINESS)
-    for period in sorted(periods):
-        trend.rows.append({"period": period_label(period, f.grain), **_timely(periods[period])})
-    return [department, service, trend]
+    return [*by, trend]
 
 
 def hotspot_tables(f: Filters) -> list[Table]:
@@ -661,31 +696,33 @@ def hotspot_tables(f: Filters) -> list[Table]:
 def outcome(f: Filters) -> list[Table]:
     if not outcomes.available():
         return []
-    n = names()
-    table = Table(
-        "outcome-service",
-        "Is it sorted? and satisfaction by service",
-        [
-            Column("service", "Service", "text"),
-            Column("answers", "Answers"),
-            Column("sorted", "Said it is sorted", "rate"),
-            Column("satisfaction", "Average satisfaction (1 to 5)", "mean"),
-        ],
-        chart="bar",
-        chart_column="sorted",
-    )
     metrics = ["outcome_answers", "outcome_sorted", "satisfaction_sum", "satisfaction_count"]
-    for row in totals(rollup_rows(f), ["service_id"], metrics):
-        if row["outcome_answers"] or row["satisfaction_count"]:
-            table.rows.append(
-                {
-                    "service": n["service"].get(row["service_id"], "No service"),
-                    "answers": row["outcome_answers"],
-                    "sorted": rate(row["outcome_sorted"], row["outcome_answers"]),
-                    "satisfaction": (row["satisfaction_sum"], row["satisfaction_count"]),
-                    "_drill": {"service": row["service_id"]},
-                }
-            )
+    answered = [
+        row
+        for row in totals(rollup_rows(f), ["service_id"], metrics)
+        if row["outcome_answers"] or row["satisfaction_count"]
+    ]
+    table = breakdown(
+        SERVICE,
+        answered,
+        names(),
+        Table(
+            "outcome-service",
+            "Is it sorted? and satisfaction by service",
+            [
+                Column("answers", "Answers"),
+                Column("sorted", "Said it is sorted", "rate"),
+                Column("satisfaction", "Average satisfaction (1 to 5)", "mean"),
+            ],
+            chart="bar",
+            chart_column="sorted",
+        ),
+        lambda r: {
+            "answers": r["outcome_answers"],
+            "sorted": rate(r["outcome_sorted"], r["outcome_answers"]),
+            "satisfaction": (r["satisfaction_sum"], r["satisfaction_count"]),
+        },
+    )
     return [table]
 
 
