@@ -500,15 +500,17 @@ def _wake_for_reply(
     case: Case, by: Any, body: str = "", not_sorted: bool = False, contact_id: int | None = None
 ) -> None:
     """A reply from the resident moves a waiting case back to work; on a finished case the
-    rule in ``enquiries.replies`` decides (a thank-you is recorded without reopening). "This is
-    not sorted" that reopens the case tells the team too."""
+    rule in ``enquiries.replies`` decides (a thank-you is recorded without reopening). A reply
+    that says it is not sorted (the button, or the words on any channel) and reopens the case
+    tells the team too."""
     if case.status == Status.AWAITING_RESIDENT:
         case_transition(case=case, to=Status.IN_PROGRESS, by=by, reason="The resident replied")
     elif case.status in (Status.RESOLVED, Status.CLOSED):
         judgement = replies.judge(status=case.status, text=body, not_sorted=not_sorted)
         if judgement.reopens:
             reopened = reopen_if_recent(case=case, by=by)
-            if not_sorted and reopened.status == Status.REOPENED:
+            said_not_sorted = judgement.meaning is replies.Meaning.NOT_SORTED
+            if said_not_sorted and reopened.status == Status.REOPENED:
                 tell_team_not_sorted(case=reopened, reason=body, source=f"contact:{contact_id}")
         else:
             record_event(

@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from enquiries import services
-from enquiries.choices import Status
+from enquiries import intake, services
+from enquiries.choices import Channel, Status
+from enquiries.intake import ContactDetails
 from enquiries.models import Notification
 from router import outcomes
 from tests.factories import DepartmentFactory, ServiceFactory, UserFactory, submit_web_case
@@ -94,4 +95,33 @@ def test_a_thank_you_message_tells_nobody(client):
         {"reply_key": "k2", "kind": "message", "body": "Thank you, that answers my question"},
     )
     drain()
+    assert not Notification.objects.filter(kind="not_sorted").exists()
+
+
+def test_an_email_reply_saying_it_is_not_fixed_tells_the_team_too():
+    """The words decide, whatever the channel: "not fixed" by email is "This is not sorted"."""
+    officer = UserFactory(email="sam.officer@council.example")
+    case = resolved_case(assignee=officer)
+    intake.add_contact(
+        case=case,
+        idempotency_key="email:<reply-1@example.net>",
+        contact=ContactDetails(channel=Channel.EMAIL, body="It is not fixed, the hole is back."),
+    )
+    drain()
+    case.refresh_from_db()
+    assert case.status == Status.REOPENED
+    [email] = to("sam.officer@council.example")
+    assert "It is not fixed, the hole is back." in email.body
+
+
+def test_an_email_question_on_a_finished_case_reopens_it_without_telling_the_team():
+    case = resolved_case(assignee=UserFactory(email="sam.officer@council.example"))
+    intake.add_contact(
+        case=case,
+        idempotency_key="email:<reply-2@example.net>",
+        contact=ContactDetails(channel=Channel.EMAIL, body="When will the road be resurfaced?"),
+    )
+    drain()
+    case.refresh_from_db()
+    assert case.status == Status.REOPENED  # back in the queue, where the team sees it
     assert not Notification.objects.filter(kind="not_sorted").exists()
