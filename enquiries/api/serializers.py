@@ -54,7 +54,8 @@ class EnquiryIn(serializers.Serializer):
         allow_null=True,
         default="",
         help_text="Optional. Without a service the council's routing places the enquiry "
-        "(keyword rules, then the learning router), as it does an email; send no answers then.",
+        "(keyword rules, then the learning router), as it does an email; send no answers then. "
+        "A partner limited to some services must name one.",
     )
     summary = serializers.CharField(max_length=MAX_SUMMARY)
     description = serializers.CharField(max_length=MAX_DESCRIPTION, allow_blank=True, default="")

@@ -140,11 +140,19 @@ class EnquiryCreate(PartnerAPIView):
 
     def chosen_service(self, slug: str, answers: dict) -> Service | None:
         """The named service open to this partner; None when none is named (routing places the
-        case then, as it does an email's)."""
+        case then, as it does an email's). A partner limited to some services must name one:
+        routing could place the case in a service that is not theirs."""
         if not slug:
             if answers:
                 raise ApiValidationError(
                     {"answers": ["Send answers only with a service: they answer its questions."]}
+                )
+            if self.partner.allowed_services.exists():
+                open_to_you = ", ".join(
+                    self.services().order_by("slug").values_list("slug", flat=True)
+                )
+                raise ApiValidationError(
+                    {"service": [f"Name the service: yours are {open_to_you}."]}
                 )
             return None
         service = self.services().filter(slug=slug).first()

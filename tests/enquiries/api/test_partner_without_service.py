@@ -10,7 +10,7 @@ from enquiries.choices import Channel, EventKind
 from enquiries.models import Case, OutboxTask
 from router.models import Classification
 from router.training import train_router
-from tests.factories import DepartmentFactory, RoutingRuleFactory
+from tests.factories import DepartmentFactory, RoutingRuleFactory, ServiceFactory
 from tests.integration.outbox_runner import drain
 from tests.router.helpers import finished_cases, topic_services
 
@@ -131,3 +131,17 @@ def test_over_http_an_enquiry_without_a_service_is_placed_by_the_router(live_ser
     )
     assert again.json()["service"] == "report-a-street-light-fault"
     assert again.json()["department"] == "Report a street light fault team"
+
+
+@pytest.mark.django_db
+def test_a_partner_limited_to_some_services_must_name_one(partner_client):
+    """Routing could place an unnamed enquiry in a service the partner is not open to."""
+    lights = ServiceFactory(name="Street lights", slug="street-lights")
+    ServiceFactory(name="Adult social care", slug="adult-social-care")
+    partner_client.partner.allowed_services.add(lights)
+    response = partner_client.post(
+        "/api/v1/enquiries/", without_service(), format="json", HTTP_IDEMPOTENCY_KEY="limited-1"
+    )
+    assert response.status_code == 400
+    assert response.json()["service"] == ["Name the service: yours are street-lights."]
+    assert not Case.objects.exists()
