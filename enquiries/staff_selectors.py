@@ -116,30 +116,35 @@ def sla_state_now(case: Case, cutoffs: SlaCutoffs | None = None) -> str:
 
 def worklist(user: Any, *, cutoffs: SlaCutoffs | None = None) -> QuerySet[Case]:
     """Cases the user may see, with what a worklist row shows and nothing else."""
-    cutoffs = cutoffs or sla_cutoffs()
-    queryset = (
-        policy.visible_cases(user)
-        .filter(merged_into__isnull=True)
-        .select_related("service", "department", "assignee")
-        .only(
-            "id",
-            "reference",
-            "summary",
-            "status",
-            "priority",
-            "channel",
-            "created_at",
-            "sla_due_at",
-            "department_id",
-            "service_id",
-            "assignee_id",
-            "service__name",
-            "department__name",
-            "department__slug",
-            "assignee__username",
-            "assignee__first_name",
-            "assignee__last_name",
-        )
+    return worklist_row_shape(
+        policy.visible_cases(user).filter(merged_into__isnull=True), cutoffs or sla_cutoffs()
+    )
+
+
+def worklist_row_shape(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case]:
+    """What a worklist row shows and nothing else: the columns, the three names, the SLA state.
+
+    Also the shape of a page's rows fetched by id (``CappedPaginator(rows=...)``): the ids
+    were chosen from the visible, filtered list, so the rows' query need not repeat its filters.
+    """
+    queryset = queryset.select_related("service", "department", "assignee").only(
+        "id",
+        "reference",
+        "summary",
+        "status",
+        "priority",
+        "channel",
+        "created_at",
+        "sla_due_at",
+        "department_id",
+        "service_id",
+        "assignee_id",
+        "service__name",
+        "department__name",
+        "department__slug",
+        "assignee__username",
+        "assignee__first_name",
+        "assignee__last_name",
     )
     return with_sla_now(queryset, cutoffs)
 
@@ -162,21 +167,32 @@ class TriageRows:
     def order_by(self, *fields: Any) -> QuerySet[Case]:
         return self.queryset.order_by(*fields)
 
-    def page_ids(self, bottom: int, top: int) -> list[int]:
-        """Ids of rows ``bottom``..``top`` in order: two queries, whatever the page."""
+    def page_rows(self, bottom: int, top: int, rows: QuerySet[Case]) -> list[Case]:
+        """Rows ``bottom``..``top`` in order, ``rows`` giving their shape: two queries, whatever
+        the page (the new work's ids, then the page's rows: the new ones by id, the rest by a
+        subquery over the same index range)."""
         order = (F("sla_due_at").asc(nulls_last=True), "id")
         new_ids = list(
             self.queryset.filter(self.new).order_by(*order).values_list("pk", flat=True)[:top]
         )
         page = new_ids[bottom:top]
         need = (top - bottom) - len(page)
-        start = max(0, bottom - len(new_ids))  # exact: fewer than ``top`` new rows exist here
-        rest = list(
-            self.queryset.exclude(self.new)
-            .order_by(*order)
-            .values_list("pk", flat=True)[start : start + max(need, 1)]
-        )
-        return page + rest[:need]
+        ids: Any = page
+        if need > 0:
+            start = max(0, bottom - len(new_ids))  # exact: fewer than ``top`` new rows exist here
+            rest = self.queryset.exclude(self.new).order_by(*order).values("pk")
+            rest = rest[start : start + need]
+            if not page:
+                ids = rest
+            elif connection.features.supports_slicing_ordering_in_compound:
+                # one IN over a UNION ALL: an OR of two INs is a scan of the whole table
+                ids = Case.objects.filter(pk__in=page).order_by().values("pk").union(rest, all=True)
+            else:  # SQLite (the embedded demo): the rest's ids first, a third query
+                ids = page + list(rest.values_list("pk", flat=True))
+        found = {case.pk: case for case in rows.order_by().filter(pk__in=ids)}
+        first = [found.pop(pk) for pk in page if pk in found]
+        rest_rows = sorted(found.values(), key=lambda c: (c.sla_due_at is None, c.sla_due_at, c.pk))
+        return first + rest_rows
 
 
 def triage_rank(cutoffs: SlaCutoffs) -> Expression:
@@ -200,14 +216,22 @@ def triage_order(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case
 class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
     """A paginator that counts at most ``COUNT_CAP + 1`` rows (one cheap bounded query).
 
-    ``capped`` says the real number is larger: the page shows "1,000+ cases"."""
+    ``capped`` says the real number is larger: the page shows "1,000+ cases". ``rows``: the
+    shape of the page's rows, fetched by id (default: the list itself, its filters repeated)."""
 
     cap = COUNT_CAP
     object_list: Any  # a queryset, or TriageRows
 
+    def __init__(
+        self, object_list: Any, per_page: int, *, rows: QuerySet[Case] | None = None
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = rows
+
     @cached_property
     def count(self) -> int:
-        return int(self.object_list.order_by()[: self.cap + 1].count())
+        # only the ids: the annotations (SLA state, rank) are not computed for counted rows
+        return int(self.object_list.order_by().values("pk")[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:
@@ -223,12 +247,13 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
+        shape = self.rows if self.rows is not None else self.object_list.order_by()
         if isinstance(self.object_list, TriageRows):
-            ids = self.object_list.page_ids(bottom, top)
+            rows = self.object_list.page_rows(bottom, top, shape) if top > bottom else []
         else:
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        by_id = self.object_list.order_by().in_bulk(ids) if ids else {}
-        rows = [by_id[pk] for pk in ids if pk in by_id]
+            by_id = shape.in_bulk(ids) if ids else {}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
         return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's own hook
 
 
@@ -252,7 +277,7 @@ def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCoun
     from django.core.cache import cache
 
     cutoffs = cutoffs or sla_cutoffs()
-    departments = list(policy.visible_departments(user).only("id", "name", "slug"))
+    departments = policy.queue_departments(user)
     key = "staff:queue-counts:" + ",".join(str(d.pk) for d in departments)
     by_department = cache.get(key)
     if by_department is None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from enquiries import outbox, places, policy
 from enquiries import staff_selectors as selectors
 from enquiries.choices import OPEN_STATUSES
+from enquiries.models import Case
 from enquiries.staff.access import staff_required
 from enquiries.staff.filters import WorklistFilter
 from enquiries.staff.govuk_forms import govuk_fields
@@ -92,7 +93,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         )
     if filterset.is_valid() and filterset.form.cleaned_data.get("sort") == "triage":
         rows = selectors.TriageRows(rows, cutoffs)
-    page = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(
+        rows,
+        selectors.PAGE_SIZE,
+        rows=selectors.worklist_row_shape(Case.objects.all(), cutoffs),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "staff/worklist.html",
