@@ -383,13 +383,14 @@ def get_case_for(
 
 
 def _lookup(queryset: QuerySet[Case], key: int | str) -> Case | None:
+    # both keys are unique: no ORDER BY (``first()`` would sort by the model's ordering)
     if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        return queryset.filter(pk=int(key)).first()
+        return next(iter(queryset.order_by().filter(pk=int(key))[:1]), None)
     try:
         reference = normalise_reference(str(key))
     except InvalidReference:
         return None
-    return queryset.filter(reference=reference).first()
+    return next(iter(queryset.order_by().filter(reference=reference)[:1]), None)
 
 
 def get_resident_for(user: Any, pk: int, *, path: str = "") -> Resident:

@@ -345,9 +345,11 @@ def worklist_services(department_ids: list[int]) -> QuerySet[Service]:
 
 
 def case_for_page(user: Any, key: int | str, action: str, *, path: str) -> Case:
-    queryset = Case.objects.select_related(
-        "service", "department", "assignee", "resident", "merged_into", "follows", "routing_rule"
-    )
+    """The case with what its page shows: four joins (the case it was merged into is one
+    column, ``merged_into_reference``; the case it follows and its routing rule are not shown,
+    and joining two more whole case rows made this the page's slowest query to plan)."""
+    queryset = Case.objects.select_related("service", "department", "assignee", "resident")
+    queryset = queryset.annotate(merged_into_reference=F("merged_into__reference"))
     return policy.get_case_for(user, key, action, path=path, queryset=queryset)
 
 

@@ -31,9 +31,15 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
     """Render the case page; ``bound`` carries a form that failed validation, with its errors."""
     user = request.user
     can_change = policy.can_change_case(user, case)
+    timeline = selectors.staff_timeline(case)
     context: dict[str, Any] = {
         "case": case,
-        "timeline": selectors.staff_timeline(case),
+        "timeline": timeline,
+        # the chaser panel's list: the resident's contacts, oldest first (no second query)
+        "inbound_contacts": sorted(
+            (e.contact for e in timeline if e.kind == "contact_in" and e.contact is not None),
+            key=lambda contact: (contact.occurred_at, contact.pk),
+        ),
         "answers": selectors.answer_rows(case),
         "can_change": can_change,
         "can_add_contact": policy.can_add_contact(user, case),
