@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -32,7 +33,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from enquiries import policy
-from enquiries.choices import OPEN_STATUSES, Direction, EventKind, SlaState
+from enquiries.choices import OPEN_STATUSES, Direction, EventKind, Priority, SlaState, Status
 from enquiries.models import (
     Attachment,
     Case,
@@ -122,11 +123,7 @@ def worklist(user: Any, *, cutoffs: SlaCutoffs | None = None) -> QuerySet[Case]:
 
 
 def worklist_row_shape(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case]:
-    """What a worklist row shows and nothing else: the columns, the three names, the SLA state.
-
-    Also the shape of a page's rows fetched by id (``CappedPaginator(rows=...)``): the ids
-    were chosen from the visible, filtered list, so the rows' query need not repeat its filters.
-    """
+    """What a worklist row shows and nothing else: the columns, the three names, the SLA state."""
     queryset = queryset.select_related("service", "department", "assignee").only(
         "id",
         "reference",
@@ -149,6 +146,73 @@ def worklist_row_shape(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySe
     return with_sla_now(queryset, cutoffs)
 
 
+_STATUS_LABELS = dict(Status.choices)
+_PRIORITY_LABELS = dict(Priority.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistRow:
+    """One worklist row as plain values. A page of model instances (a case with its service,
+    queue and assignee: a hundred ``Model.__init__`` over fifty-odd fields) cost a fifth of
+    the page; the table reads these few values (enquiries/staff/worklist_table.py)."""
+
+    pk: int
+    reference: str
+    summary: str
+    status: str
+    priority: str
+    sla_due_at: datetime | None
+    sla_now: str
+    department_name: str | None
+    service_name: str | None
+    assignee_first_name: str | None
+    assignee_last_name: str | None
+    assignee_username: str | None
+
+    FIELDS = (
+        "id",
+        "reference",
+        "summary",
+        "status",
+        "priority",
+        "sla_due_at",
+        "sla_now",
+        "department__name",
+        "service__name",
+        "assignee__first_name",
+        "assignee__last_name",
+        "assignee__username",
+    )
+
+    def get_status_display(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    def get_priority_display(self) -> str:
+        return str(_PRIORITY_LABELS.get(self.priority, self.priority))
+
+    @property
+    def assignee_name(self) -> str:
+        """As ``User.get_full_name() or username``; blank when nobody has the case."""
+        if self.assignee_username is None:
+            return ""
+        full = f"{self.assignee_first_name} {self.assignee_last_name}".strip()
+        return full or self.assignee_username
+
+
+class WorklistRowSource:
+    """A page's rows by id (the ids were chosen from the visible, filtered list, so this query
+    need not repeat its filters): one query with the three joins, plain records out."""
+
+    def __init__(self, cutoffs: SlaCutoffs) -> None:
+        self.queryset = with_sla_now(Case.objects.order_by(), cutoffs).values_list(
+            *WorklistRow.FIELDS
+        )
+
+    def fetch(self, ids: Any) -> list[WorklistRow]:
+        """``ids``: a list of ids or a subquery of them."""
+        return [WorklistRow(*values) for values in self.queryset.filter(pk__in=ids)]
+
+
 def new_work(cutoffs: SlaCutoffs) -> Q:
     """Work nobody has yet: unassigned and received within ``NEW_WINDOW`` (one index range)."""
     return Q(assignee__isnull=True, created_at__gte=cutoffs.now - NEW_WINDOW)
@@ -167,10 +231,10 @@ class TriageRows:
     def order_by(self, *fields: Any) -> QuerySet[Case]:
         return self.queryset.order_by(*fields)
 
-    def page_rows(self, bottom: int, top: int, rows: QuerySet[Case]) -> list[Case]:
-        """Rows ``bottom``..``top`` in order, ``rows`` giving their shape: two queries, whatever
-        the page (the new work's ids, then the page's rows: the new ones by id, the rest by a
-        subquery over the same index range)."""
+    def page_rows(self, bottom: int, top: int, fetch: Callable[[Any], list[Any]]) -> list[Any]:
+        """Rows ``bottom``..``top`` in order, ``fetch`` reading rows by id: two queries,
+        whatever the page (the new work's ids, then the page's rows: the new ones by id, the
+        rest by a subquery over the same index range)."""
         order = (F("sla_due_at").asc(nulls_last=True), "id")
         new_ids = list(
             self.queryset.filter(self.new).order_by(*order).values_list("pk", flat=True)[:top]
@@ -189,7 +253,7 @@ class TriageRows:
                 ids = Case.objects.filter(pk__in=page).order_by().values("pk").union(rest, all=True)
             else:  # SQLite (the embedded demo): the rest's ids first, a third query
                 ids = page + list(rest.values_list("pk", flat=True))
-        found = {case.pk: case for case in rows.order_by().filter(pk__in=ids)}
+        found = {row.pk: row for row in fetch(ids)}
         first = [found.pop(pk) for pk in page if pk in found]
         rest_rows = sorted(found.values(), key=lambda c: (c.sla_due_at is None, c.sla_due_at, c.pk))
         return first + rest_rows
@@ -216,14 +280,14 @@ def triage_order(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case
 class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
     """A paginator that counts at most ``COUNT_CAP + 1`` rows (one cheap bounded query).
 
-    ``capped`` says the real number is larger: the page shows "1,000+ cases". ``rows``: the
-    shape of the page's rows, fetched by id (default: the list itself, its filters repeated)."""
+    ``capped`` says the real number is larger: the page shows "1,000+ cases". ``rows`` reads
+    the page's rows by id (``WorklistRowSource``); without it they are the list's own models."""
 
     cap = COUNT_CAP
     object_list: Any  # a queryset, or TriageRows
 
     def __init__(
-        self, object_list: Any, per_page: int, *, rows: QuerySet[Case] | None = None
+        self, object_list: Any, per_page: int, *, rows: WorklistRowSource | None = None
     ) -> None:
         super().__init__(object_list, per_page)
         self.rows = rows
@@ -241,18 +305,23 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable
     def shown_count(self) -> int:
         return min(self.count, self.cap)
 
+    def _fetch(self, ids: Any) -> list[Any]:
+        if self.rows is not None:
+            return self.rows.fetch(ids)
+        return list(self.object_list.order_by().filter(pk__in=ids))
+
     def page(self, number: Any) -> Any:
         """The page's ids first (the sort runs over the narrow covering index, not over joined
         rows), then those rows with their joins: two queries, whatever the size of the list."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        shape = self.rows if self.rows is not None else self.object_list.order_by()
+        rows: list[Any] = []
         if isinstance(self.object_list, TriageRows):
-            rows = self.object_list.page_rows(bottom, top, shape) if top > bottom else []
+            rows = self.object_list.page_rows(bottom, top, self._fetch) if top > bottom else []
         else:
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-            by_id = shape.in_bulk(ids) if ids else {}
+            by_id = {row.pk: row for row in self._fetch(ids)} if ids else {}
             rows = [by_id[pk] for pk in ids if pk in by_id]
         return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's own hook
 

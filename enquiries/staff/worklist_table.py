@@ -16,7 +16,7 @@ from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from enquiries.models import Case
+from enquiries.staff_selectors import WorklistRow
 from enquiries.text import show_controls
 
 STATUS_TAGS = {
@@ -34,7 +34,9 @@ SLA_TAGS = {
 NOBODY = '<span class="govuk-hint govuk-!-margin-bottom-0">Nobody</span>'
 
 
-def worklist_rows(cases: Iterable[Case], *, case_url_prefix: str, show_queue: bool) -> SafeString:
+def worklist_rows(
+    cases: Iterable[WorklistRow], *, case_url_prefix: str, show_queue: bool
+) -> SafeString:
     """The ``<tr>`` of each case: reference link, summary, queue (across queues), service,
     status and priority tags, due date with its SLA tag, assignee."""
     prefix = _e(case_url_prefix)
@@ -42,27 +44,22 @@ def worklist_rows(cases: Iterable[Case], *, case_url_prefix: str, show_queue: bo
     return mark_safe("\n".join(_row(case, prefix, show_queue) for case in cases))
 
 
-def _row(case: Case, prefix: str, show_queue: bool) -> str:
+def _row(case: WorklistRow, prefix: str, show_queue: bool) -> str:
     """One row; ``prefix`` is already escaped. Every other value goes through ``_e``."""
     reference = _e(case.reference)
     queue = ""
     if show_queue:
-        name = (case.department.name if case.department else "") or "Triage"
-        queue = f'<td class="govuk-table__cell">{_e(name)}</td>'
-
+        queue = f'<td class="govuk-table__cell">{_e(case.department_name or "Triage")}</td>'
     priority = (
-        f' <strong class="govuk-tag govuk-tag--red">{_e(str(case.get_priority_display()))}</strong>'
+        f' <strong class="govuk-tag govuk-tag--red">{_e(case.get_priority_display())}</strong>'
         if case.priority in ("urgent", "high")
         else ""
     )
     due = (
         _e(formats.date_format(localtime(case.sla_due_at), "j M")) + " " if case.sla_due_at else ""
     )
-    sla_tag = SLA_TAGS.get(getattr(case, "sla_now", "") or "", "")
-    assignee = (
-        _e(case.assignee.get_full_name() or case.assignee.username) if case.assignee else NOBODY
-    )
-    service = (case.service.name if case.service else "") or "Not yet known"
+    sla_tag = SLA_TAGS.get(case.sla_now or "", "")
+    assignee = _e(case.assignee_name) if case.assignee_username is not None else NOBODY
     return (
         '<tr class="govuk-table__row">'
         f'<td class="govuk-table__cell"><a class="govuk-link" href="{prefix}{reference}/">'
@@ -70,9 +67,9 @@ def _row(case: Case, prefix: str, show_queue: bool) -> str:
         f'<td class="govuk-table__cell ncc-worklist__summary">'
         f"{_e(show_controls(case.summary or ''))}</td>"
         f"{queue}"
-        f'<td class="govuk-table__cell">{_e(service)}</td>'
+        f'<td class="govuk-table__cell">{_e(case.service_name or "Not yet known")}</td>'
         f'<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--'
-        f'{STATUS_TAGS.get(case.status, "light-blue")}">{_e(str(case.get_status_display()))}'
+        f'{STATUS_TAGS.get(case.status, "light-blue")}">{_e(case.get_status_display())}'
         f"</strong>{priority}</td>"
         f'<td class="govuk-table__cell">{due}{sla_tag}</td>'
         f'<td class="govuk-table__cell">{assignee}</td>'

@@ -9,7 +9,6 @@ from django.urls import reverse
 from enquiries import outbox, places, policy
 from enquiries import staff_selectors as selectors
 from enquiries.choices import OPEN_STATUSES
-from enquiries.models import Case
 from enquiries.staff.access import staff_required
 from enquiries.staff.filters import WorklistFilter
 from enquiries.staff.govuk_forms import govuk_fields
@@ -96,7 +95,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     page = selectors.CappedPaginator(
         rows,
         selectors.PAGE_SIZE,
-        rows=selectors.worklist_row_shape(Case.objects.all(), cutoffs),
+        rows=selectors.WorklistRowSource(cutoffs),
     ).get_page(request.GET.get("page"))
     return render(
         request,
