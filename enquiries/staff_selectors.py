@@ -226,10 +226,15 @@ class TriageRows:
 
     def __init__(self, queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> None:
         self.queryset = queryset.order_by()
+        self.cutoffs = cutoffs
         self.new = new_work(cutoffs)
 
     def order_by(self, *fields: Any) -> QuerySet[Case]:
         return self.queryset.order_by(*fields)
+
+    def ordered(self) -> QuerySet[Case]:
+        """The whole order in one query: fine for a short list (a search), not for a queue."""
+        return triage_order(self.queryset, self.cutoffs)
 
     def page_rows(self, bottom: int, top: int, fetch: Callable[[Any], list[Any]]) -> list[Any]:
         """Rows ``bottom``..``top`` in order, ``fetch`` reading rows by id: two queries,
@@ -287,13 +292,33 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable
     object_list: Any  # a queryset, or TriageRows
 
     def __init__(
-        self, object_list: Any, per_page: int, *, rows: WorklistRowSource | None = None
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        rows: WorklistRowSource | None = None,
+        search: bool = False,
     ) -> None:
         super().__init__(object_list, per_page)
         self.rows = rows
+        self.search = search
+
+    @cached_property
+    def _search_ids(self) -> list[int]:
+        """A search's matching ids in order, at most ``cap + 1``: the count and every page from
+        one query. A search is a scan of the words' index whatever the order; counting, then
+        reading the new work, then the rest, scanned it three times."""
+        ordered = (
+            self.object_list.ordered()
+            if isinstance(self.object_list, TriageRows)
+            else self.object_list
+        )
+        return list(ordered.values_list("pk", flat=True)[: self.cap + 1])
 
     @cached_property
     def count(self) -> int:
+        if self.search:
+            return len(self._search_ids)
         # only the ids: the annotations (SLA state, rank) are not computed for counted rows
         return int(self.object_list.order_by().values("pk")[: self.cap + 1].count())
 
@@ -317,7 +342,11 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         rows: list[Any] = []
-        if isinstance(self.object_list, TriageRows):
+        if self.search:
+            ids = self._search_ids[bottom:top]
+            by_id = {row.pk: row for row in self._fetch(ids)} if ids else {}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
+        elif isinstance(self.object_list, TriageRows):
             rows = self.object_list.page_rows(bottom, top, self._fetch) if top > bottom else []
         else:
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])

@@ -96,6 +96,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         rows,
         selectors.PAGE_SIZE,
         rows=selectors.WorklistRowSource(cutoffs),
+        search=bool(filterset.is_valid() and filterset.form.cleaned_data.get("q")),
     ).get_page(request.GET.get("page"))
     return render(
         request,

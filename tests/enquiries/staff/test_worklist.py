@@ -162,3 +162,40 @@ def test_the_home_page_runs_a_fixed_number_of_queries(signed_in, world):
     for n in range(5):
         open_case(ServiceFactory(department=world.highways))
     assert count_queries(client, reverse("staff:home")) == few <= 12
+
+
+@pytest.mark.parametrize("sort", ["", "newest", "due"])
+def test_a_search_lists_the_same_cases_in_the_same_order_as_the_list_it_narrows(
+    signed_in, world, monkeypatch, sort
+):
+    """A search reads its ids once (count and page from one query); the cases and their order
+    are those of the whole list with the other words taken out."""
+    now = timezone.now()
+    for n in range(40):
+        open_case(
+            world.pothole,
+            summary=f"Blocked gully {n}" if n % 4 else f"Pothole {n}",
+            assignee=world.highways_officer if n % 2 else None,
+            created_at=now - timedelta(hours=n * 7),
+            sla_due_at=now + timedelta(hours=n * 5 - 40),
+        )
+    client = signed_in(world.highways_officer)
+    params = {"sort": sort} if sort else {}
+    every = refs(worklist(client, **params)) + refs(worklist(client, page=2, **params))
+    wanted = [r for r in every if r in set(refs_of_gullies())]
+    first = worklist(client, q="gully", **params)
+    assert first.context["page"].paginator.count == 30
+    assert refs(first) + refs(worklist(client, q="gully", page=2, **params)) == wanted
+
+    from enquiries.staff_selectors import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    capped = worklist(client, q="gully", **params)
+    assert capped.context["page"].paginator.capped
+    assert refs(capped) == wanted[:11]  # as any capped list: the cap and the one that shows it
+
+
+def refs_of_gullies():
+    from enquiries.models import Case
+
+    return Case.objects.filter(summary__icontains="gully").values_list("reference", flat=True)
