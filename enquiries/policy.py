@@ -112,11 +112,11 @@ def _membership_sql() -> str:
 def membership(user: Any) -> Membership:
     """The user's roles and departments, read once per request (every check on a page reuses
     them)."""
+    cached: Membership | None = getattr(user, "__dict__", {}).get("_policy_membership")
+    if cached is not None:  # (only ever stored for an active, signed-in user)
+        return cached
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_MEMBERSHIP
-    cached: Membership | None = user.__dict__.get("_policy_membership")
-    if cached is not None:
-        return cached
     names: set[str] = {ADMIN} if user.is_superuser else set()
     member: set[int] = set()
     managed: set[int] = set()

@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.views.decorators.http import require_POST
 
 from enquiries import access_log, places, policy, public_reports, residents, services
@@ -34,6 +36,7 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
     timeline = selectors.staff_timeline(case)
     context: dict[str, Any] = {
         "case": case,
+        "case_urls": case_urls(case.reference),
         "timeline": timeline,
         # the chaser panel's list: the resident's contacts, oldest first (no second query)
         "inbound_contacts": sorted(
@@ -66,6 +69,36 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         context.update(case_comms.forms_for(case, bound))
     access_log.record_view(user=user, path=request.get_full_path(), case=case)
     return render(request, "staff/case.html", context, status=status)
+
+
+#: The case page's forms post to these (``staff:<name>``, the case's reference the only argument).
+CASE_ACTIONS = (
+    "case_status",
+    "case_assign",
+    "case_note",
+    "case_reply",
+    "case_transfer",
+    "case_merge",
+    "case_request_info",
+    "case_expected_date",
+    "case_legal_hold",
+    "case_withdraw_publication",
+)
+_PLACEHOLDER = "-REFERENCE-"
+_ACTION_PATTERNS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def case_urls(reference: str) -> dict[str, str]:
+    """The case page's form actions. Each is reversed once per process (for each URL prefix and
+    URL conf) with a placeholder, then filled in: a dozen ``{% url %}`` cost more than some of
+    the page's queries. References are letters, digits and hyphens: nothing to quote."""
+    key = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+    patterns = _ACTION_PATTERNS.get(key)
+    if patterns is None:
+        patterns = _ACTION_PATTERNS[key] = {
+            name: reverse(f"staff:{name}", args=[_PLACEHOLDER]) for name in CASE_ACTIONS
+        }
+    return {name: url.replace(_PLACEHOLDER, reference) for name, url in patterns.items()}
 
 
 def _case_map(case: Case) -> dict | None:
