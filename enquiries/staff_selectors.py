@@ -515,9 +515,17 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
         .prefetch_related(
             Prefetch(
                 "attachments",
+                # what the timeline shows of a file (its link and thumbnail read ``file`` and
+                # ``content_type``: left out, each was one more query per attachment)
                 queryset=Attachment.objects.only(
-                    "id", "contact_id", "original_name", "skipped_reason", "size"
-                ),
+                    "id",
+                    "contact_id",
+                    "file",
+                    "content_type",
+                    "original_name",
+                    "skipped_reason",
+                    "size",
+                ),  # fmt: skip
             )
         )
     )

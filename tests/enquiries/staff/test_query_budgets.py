@@ -64,3 +64,29 @@ def test_a_staff_page_runs_a_fixed_number_of_queries(signed_in, world, role, pag
     many = queries(client, url, params)
     assert many == few
     assert many <= BUDGETS[page]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_case_page_with_attachments_runs_the_same_queries(signed_in, world, role):
+    """Files on the timeline (kept and not kept) are read with their contacts, not one by one."""
+    from enquiries.models import Attachment
+
+    case = open_case(world.pothole, sla_due_at=timezone.now() - timedelta(days=1))
+    contact = ContactFactory(case=case)
+    client = signed_in(getattr(world, role))
+    url, params = url_for("case", role, case)
+    queries(client, url, params)
+    few = queries(client, url, params)
+    for n in range(5):
+        Attachment.objects.create(
+            contact=contact,
+            file=f"attachments/photo{n}.jpg" if n % 2 else "",
+            original_name=f"photo{n}.jpg",
+            content_type="image/jpeg",
+            size=1000,
+            skipped_reason="" if n % 2 else "too large",
+        )
+        ContactFactory(case=case)
+    many = queries(client, url, params)
+    assert many == few
+    assert "photo1.jpg" in client.get(url).content.decode()
