@@ -431,6 +431,7 @@ def department_staff_for(department_ids: list[int]) -> list[Any]:
             Q(pk__in=members.values("user_id")) | Q(pk__in=managers.values("user_id")),
             is_active=True,
         )
+        .only("id", "username", "first_name", "last_name")  # their names, to choose from
         .order_by("first_name", "last_name", "username")
     )
 
@@ -512,6 +513,35 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
     contacts = (
         Contact.objects.filter(case=case)
         .select_related("recorded_by", "resident", "notification")
+        # the contact, and of the three joined rows only the names and states shown (whole
+        # user, resident and notification rows were most of the page's slowest query)
+        .only(
+            "id",
+            "case_id",
+            "resident_id",
+            "channel",
+            "direction",
+            "subject",
+            "body",
+            "sender_name",
+            "sender_address",
+            "recorded_by_id",
+            "occurred_at",
+            "call_duration_seconds",
+            "office",
+            "is_chaser",
+            "assisted_digital",
+            "assisted_digital_reason",
+            "is_public",
+            "recorded_by__username",
+            "recorded_by__first_name",
+            "recorded_by__last_name",
+            "resident__full_name",
+            "notification__contact_id",
+            "notification__kind",
+            "notification__medium",
+            "notification__state",
+        )  # fmt: skip
         .prefetch_related(
             Prefetch(
                 "attachments",
@@ -564,7 +594,13 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
                 collapsible=True,
             )
         )
-    for event in CaseEvent.objects.filter(case=case).select_related("actor"):
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor")
+        .only("id", "case_id", "kind", "message", "public_message", "data", "actor_id",
+              "created_at", "actor__username", "actor__first_name", "actor__last_name")
+    )  # fmt: skip
+    for event in events:
         if event.kind == EventKind.CONTACT:
             continue  # the contact itself is in the timeline
         if event.kind in (EventKind.NOTIFICATION_SENT, EventKind.NOTIFICATION_FAILED) and (
