@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -68,7 +69,18 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         )
         context.update(case_comms.forms_for(case, bound))
     access_log.record_view(user=user, path=request.get_full_path(), case=case)
+    _read_inbound_emails(case)
     return render(request, "staff/case.html", context, status=status)
+
+
+def _read_inbound_emails(case: Case) -> None:
+    """What the case page shows of the emails that came in on the case (inbound_email's
+    _case_emails.html: sender, time, warnings), read ahead without each one's raw message."""
+    emails = Case._meta.get_field("inbound_emails").related_model._default_manager.only(
+        "id", "case_id", "sender", "received_at", "attachments_dropped", "from_header_count",
+        "notes",
+    )  # fmt: skip
+    prefetch_related_objects([case], Prefetch("inbound_emails", queryset=emails))
 
 
 #: The case page's forms post to these (``staff:<name>``, the case's reference the only argument).
