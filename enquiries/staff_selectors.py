@@ -365,37 +365,37 @@ class QueueCount:
 
 #: Counts per queue are shared for this long by everyone who sees the same queues: at a million
 #: cases the grouped count over every queue (front-line staff see them all) costs more than the
-#: rest of a worklist page. Counts beside queue names may lag by this much; lists never do.
+#: rest of a worklist page. Counts beside queue names may lag by this much; lists never do. For
+#: front-line staff the queues themselves (every department) are shared with the counts: a new
+#: or renamed department shows in their tabs within this time.
 QUEUE_COUNTS_SECONDS = 20
 
 
 def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCount]:
-    """Open, unassigned and breached counts for every queue the user may open: one query for
-    the queues, and one grouped count (shared for ``QUEUE_COUNTS_SECONDS``)."""
+    """Open, unassigned and breached counts for every queue the user may open: the queues (with
+    the user's roles, or for front-line staff every department), and one grouped count, shared
+    for ``QUEUE_COUNTS_SECONDS``; front-line staff share the list of departments with it."""
     from django.core.cache import cache
 
     cutoffs = cutoffs or sla_cutoffs()
-    departments = policy.queue_departments(user)
-    key = "staff:queue-counts:" + ",".join(str(d.pk) for d in departments)
-    by_department = cache.get(key)
-    if by_department is None:
-        rows = (
-            policy.visible_cases(user)
-            .filter(
-                department__in=[d.pk for d in departments],
-                status__in=OPEN_STATUSES,
-                merged_into__isnull=True,
-            )
-            .values("department_id")
-            .annotate(
-                total=Count("id"),
-                unassigned=Count("id", filter=Q(assignee__isnull=True)),
-                breached=Count("id", filter=Q(sla_due_at__lt=cutoffs.now)),
-            )
-            .order_by()
-        )
-        by_department = {row["department_id"]: row for row in rows}
-        cache.set(key, by_department, QUEUE_COUNTS_SECONDS)
+    every = policy.sees_every_case(user)
+    shared = cache.get(EVERY_QUEUE_KEY) if every else None
+    if shared is not None:
+        departments = [
+            Department.from_db(connection.alias, ["id", "name", "slug"], row) for row in shared[0]
+        ]
+        by_department = shared[1]
+    else:
+        departments = policy.queue_departments(user)
+        key = "staff:queue-counts:" + ",".join(str(d.pk) for d in departments)
+        by_department = None if every else cache.get(key)
+        if by_department is None:
+            by_department = _grouped_counts(user, departments, cutoffs)
+            if every:
+                rows = [(d.pk, d.name, d.slug) for d in departments]
+                cache.set(EVERY_QUEUE_KEY, (rows, by_department), QUEUE_COUNTS_SECONDS)
+            else:
+                cache.set(key, by_department, QUEUE_COUNTS_SECONDS)
     empty = {"total": 0, "unassigned": 0, "breached": 0}
     return [
         QueueCount(
@@ -406,6 +406,38 @@ def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCoun
         )
         for d in departments
     ]
+
+
+#: Every department with its counts, for those who see every case (the same for all of them).
+EVERY_QUEUE_KEY = "staff:queue-counts:every"
+
+
+def _grouped_counts(
+    user: Any, departments: list[Department], cutoffs: SlaCutoffs
+) -> dict[int, dict[str, int]]:
+    rows = (
+        policy.visible_cases(user)
+        .filter(
+            department__in=[d.pk for d in departments],
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+        )
+        .values("department_id")
+        .annotate(
+            total=Count("id"),
+            unassigned=Count("id", filter=Q(assignee__isnull=True)),
+            breached=Count("id", filter=Q(sla_due_at__lt=cutoffs.now)),
+        )
+        .order_by()
+    )
+    return {
+        row["department_id"]: {
+            "total": row["total"],
+            "unassigned": row["unassigned"],
+            "breached": row["breached"],
+        }
+        for row in rows
+    }
 
 
 def my_open_count(user: Any) -> int:

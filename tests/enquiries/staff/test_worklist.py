@@ -199,3 +199,28 @@ def refs_of_gullies():
     from enquiries.models import Case
 
     return Case.objects.filter(summary__icontains="gully").values_list("reference", flat=True)
+
+
+def test_front_line_staff_share_the_list_of_queues_with_its_counts(signed_in, world):
+    """Every department and its counts are read once for all front-line staff, for a few
+    seconds (as the counts always were): a new department shows when that entry expires."""
+    from django.core.cache import cache
+
+    from enquiries.models import Department
+    from enquiries.staff_selectors import EVERY_QUEUE_KEY
+
+    client = signed_in(world.agent)
+    first = worklist(client, queue="highways")
+    assert [q.department.slug for q in first.context["queues"]] == list(
+        Department.objects.values_list("slug", flat=True)
+    )
+    Department.objects.create(name="Allotments", slug="allotments")
+    with CaptureQueriesContext(connection) as ctx:
+        again = worklist(client, queue="highways")
+    assert "allotments" not in [q.department.slug for q in again.context["queues"]]
+    every_department = '"enquiries_department"."slug" FROM "enquiries_department"'
+    assert not any(every_department in q["sql"] for q in ctx.captured_queries)
+    cache.delete(EVERY_QUEUE_KEY)
+    later = worklist(client, queue="allotments")
+    assert later.status_code == 200
+    assert [q.department.slug for q in later.context["queues"]][0] == "allotments"
