@@ -115,35 +115,11 @@ def sla_state_now(case: Case, cutoffs: SlaCutoffs | None = None) -> str:
 # --- worklists ----------------------------------------------------------------------------------
 
 
-def worklist(user: Any, *, cutoffs: SlaCutoffs | None = None) -> QuerySet[Case]:
-    """Cases the user may see, with what a worklist row shows and nothing else."""
-    return worklist_row_shape(
-        policy.visible_cases(user).filter(merged_into__isnull=True), cutoffs or sla_cutoffs()
-    )
-
-
-def worklist_row_shape(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case]:
-    """What a worklist row shows and nothing else: the columns, the three names, the SLA state."""
-    queryset = queryset.select_related("service", "department", "assignee").only(
-        "id",
-        "reference",
-        "summary",
-        "status",
-        "priority",
-        "channel",
-        "created_at",
-        "sla_due_at",
-        "department_id",
-        "service_id",
-        "assignee_id",
-        "service__name",
-        "department__name",
-        "department__slug",
-        "assignee__username",
-        "assignee__first_name",
-        "assignee__last_name",
-    )
-    return with_sla_now(queryset, cutoffs)
+def worklist(user: Any) -> QuerySet[Case]:
+    """Cases the user may see in a worklist (not merged into another): the filters, sort and
+    count apply to it; a page's rows are then read by id with what a row shows
+    (``WorklistRowSource``), so this carries no joins or annotations of its own."""
+    return policy.visible_cases(user).filter(merged_into__isnull=True)
 
 
 _STATUS_LABELS = dict(Status.choices)

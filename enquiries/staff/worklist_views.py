@@ -42,7 +42,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     queues = selectors.queue_counts(user, cutoffs)
     mine = request.GET.get("mine") == "1"
     slug = request.GET.get("queue", "")
-    base = selectors.worklist(user, cutoffs=cutoffs)
+    base = selectors.worklist(user)
     current = None
     if mine:
         base = base.filter(assignee=user)  # type: ignore[misc]  # staff only: a User

@@ -102,7 +102,7 @@ def forms_to_compare(world):
     cutoffs = selectors.sla_cutoffs()
     filters = WorklistFilter(
         {"q": HOSTILE, "sla": "not-a-state", "service": str(world.pothole.pk)},
-        queryset=selectors.worklist(world.highways_officer, cutoffs=cutoffs),
+        queryset=selectors.worklist(world.highways_officer),
         user=world.highways_officer,
         services=selectors.worklist_services([case.department_id]),
         people=people,
