@@ -395,7 +395,10 @@ def _lookup(queryset: QuerySet[Case], key: int | str) -> Case | None:
 
 def get_resident_for(user: Any, pk: int, *, path: str = "") -> Resident:
     """A resident the user may see, or log the attempt and 404."""
-    resident = visible_residents(user, Resident.objects.filter(pk=pk)).first()
+    # one row by its key: no ORDER BY (``first()`` would sort by the model's ordering)
+    resident = next(
+        iter(visible_residents(user, Resident.objects.filter(pk=pk)).order_by()[:1]), None
+    )
     if resident is not None:
         return resident
     if getattr(user, "is_authenticated", False):

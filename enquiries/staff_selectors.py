@@ -830,6 +830,22 @@ def resident_overview(user: Any, resident: Resident) -> ResidentOverview:
             policy.visible_cases(user)  # type: ignore[misc]  # "finished" is annotated
             .filter(Q(resident=resident) | Q(pk__in=followed))
             .select_related("service", "department")
+            # what the list shows: whole case, service and department rows were most of the
+            # page's time (compiling and loading some eighty columns for each case)
+            .only(
+                "id",
+                "reference",
+                "summary",
+                "status",
+                "created_at",
+                "expected_at",
+                "sla_due_at",
+                "resident_id",
+                "department_id",
+                "service_id",
+                "service__name",
+                "department__name",
+            )  # fmt: skip
             .annotate(
                 finished=CaseWhen(
                     When(status__in=OPEN_STATUSES, then=Value(0)),
