@@ -444,8 +444,34 @@ def department_staff_for(department_ids: list[int]) -> list[Any]:
     )
 
 
-def worklist_services(department_ids: list[int]) -> QuerySet[Service]:
-    return Service.objects.filter(department_id__in=department_ids).only("id", "name")
+@dataclass(frozen=True)
+class WorklistChoices:
+    """The options of a worklist's service and assignee filters, as (value, label)."""
+
+    services: list[tuple[str, str]]
+    people: list[tuple[str, str]]
+
+
+def worklist_choices(department_ids: list[int]) -> WorklistChoices:
+    """The queues' services and the people their cases can be assigned to, shared like the
+    counts for ``QUEUE_COUNTS_SECONDS`` by everyone who opens the same queues: two queries on
+    every worklist view for lists that change a few times a year (a new service or colleague
+    shows in the filters within that time). The cases listed are never cached."""
+    from django.core.cache import cache
+
+    key = "staff:worklist-choices:" + ",".join(str(pk) for pk in sorted(department_ids))
+    cached: WorklistChoices | None = cache.get(key)
+    if cached is None:
+        services = Service.objects.filter(department_id__in=department_ids).order_by("name")
+        cached = WorklistChoices(
+            services=[(str(pk), name) for pk, name in services.values_list("id", "name")],
+            people=[
+                (str(p.pk), p.get_full_name() or p.get_username())
+                for p in department_staff_for(department_ids)
+            ],
+        )
+        cache.set(key, cached, QUEUE_COUNTS_SECONDS)
+    return cached
 
 
 # --- the case page ------------------------------------------------------------------------------

@@ -61,13 +61,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
             raise Http404("No queues.")
         base = base.filter(department_id__in=own)
         department_ids = sorted(own)
-    people = selectors.department_staff_for(department_ids)
+    choices = selectors.worklist_choices(department_ids)
     filterset = WorklistFilter(
         request.GET,
         queryset=base,
         user=user,
-        services=selectors.worklist_services(department_ids),
-        people=people,
+        services=choices.services,
+        people=choices.people,
         cutoffs=cutoffs,
     )
     rows = filterset.qs if filterset.is_valid() else base.none()

@@ -100,12 +100,13 @@ def forms_to_compare(world):
     world.highways_officer.save()
     people = selectors.department_staff(case.department_id)
     cutoffs = selectors.sla_cutoffs()
+    choices = selectors.worklist_choices([case.department_id])
     filters = WorklistFilter(
         {"q": HOSTILE, "sla": "not-a-state", "service": str(world.pothole.pk)},
         queryset=selectors.worklist(world.highways_officer),
         user=world.highways_officer,
-        services=selectors.worklist_services([case.department_id]),
-        people=people,
+        services=choices.services,
+        people=choices.people,
         cutoffs=cutoffs,
     )
     filters.is_valid()
@@ -117,7 +118,7 @@ def forms_to_compare(world):
         filters.form,
         WorklistFilter(
             None, queryset=selectors.worklist(world.agent), user=world.agent,
-            services=selectors.worklist_services([]), people=[], cutoffs=cutoffs,
+            services=[], people=[], cutoffs=cutoffs,
         ).form,
         StatusForm(case=case),
         AssignForm(people=people, initial={"assignee": world.highways_officer.pk}),

@@ -224,3 +224,23 @@ def test_front_line_staff_share_the_list_of_queues_with_its_counts(signed_in, wo
     later = worklist(client, queue="allotments")
     assert later.status_code == 200
     assert [q.department.slug for q in later.context["queues"]][0] == "allotments"
+
+
+def test_the_filters_options_are_shared_for_a_few_seconds_the_cases_never(signed_in, world):
+    """The queues' services and staff (the service and assignee filters) are shared like the
+    counts; a new one shows when that entry expires. The cases listed are read every time."""
+    from django.core.cache import cache
+
+    client = signed_in(world.highways_officer)
+    first = worklist(client)
+    services = dict(first.context["filter"].form.fields["service"].choices)
+    assert services[str(world.pothole.pk)] == world.pothole.name
+    new_service = ServiceFactory(department=world.highways, name="Grit bins")
+    new_case = open_case(new_service)
+    again = worklist(client)
+    assert "Grit bins" not in dict(again.context["filter"].form.fields["service"].choices).values()
+    assert new_case.reference in refs(again)
+    cache.delete("staff:worklist-choices:" + str(world.highways.pk))
+    later = worklist(client, service=str(new_service.pk))
+    assert "Grit bins" in dict(later.context["filter"].form.fields["service"].choices).values()
+    assert refs(later) == [new_case.reference]
