@@ -444,6 +444,22 @@ def department_staff_for(department_ids: list[int]) -> list[Any]:
     )
 
 
+def team_choices() -> list[tuple[str, str]]:
+    """Every department as (id, name), by name: the teams a case can be transferred to, shared
+    like the queues' counts for ``QUEUE_COUNTS_SECONDS`` (the transfer itself checks the
+    departments as they are)."""
+    from django.core.cache import cache
+
+    cached: list[tuple[str, str]] | None = cache.get(TEAMS_KEY)
+    if cached is None:
+        cached = [(str(pk), name) for pk, name in Department.objects.values_list("id", "name")]
+        cache.set(TEAMS_KEY, cached, QUEUE_COUNTS_SECONDS)
+    return cached
+
+
+TEAMS_KEY = "staff:teams"
+
+
 @dataclass(frozen=True)
 class WorklistChoices:
     """The options of a worklist's service and assignee filters, as (value, label)."""

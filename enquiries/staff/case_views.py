@@ -54,16 +54,21 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         "map": _case_map(case),
     }
     if can_change:
-        people = selectors.department_staff(case.department_id)
+        # who the case can go to (shared for a few seconds, like the worklist's filters: the
+        # assignment itself checks the department's staff as they are)
+        people = (
+            selectors.worklist_choices([case.department_id]).people if case.department_id else []
+        )
         is_manager = case.department_id in policy.managed_department_ids(user)
         context.update(
             status_form=bound.get("status_form") or StatusForm(case=case),
             assign_form=bound.get("assign_form")
-            or AssignForm(people=people, initial={"assignee": case.assignee_id}),
+            or AssignForm(choices=people, initial={"assignee": case.assignee_id}),
             can_assign_others=is_manager,
             note_form=bound.get("note_form") or NoteForm(),
             reply_form=bound.get("reply_form") or ReplyForm(),
-            transfer_form=bound.get("transfer_form") or TransferForm(case=case),
+            transfer_form=bound.get("transfer_form")
+            or TransferForm(case=case, teams=selectors.team_choices()),
             merge_form=bound.get("merge_form") or MergeForm(),
             merge_candidates=selectors.merge_candidates(user, case),
         )

@@ -87,7 +87,7 @@ def govuk_fields(form: forms.Form) -> SafeString:
 
 
 def _choices(field: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(field, forms.ModelChoiceField):
+    if isinstance(field, forms.ModelChoiceField) and "_choices" not in field.__dict__:
         # Django iterates a model choice field with ``queryset.iterator()``: on PostgreSQL a
         # server-side cursor (DECLARE, FETCH, CLOSE: three round trips for a short list). One
         # plain SELECT gives the same options.

@@ -148,3 +148,23 @@ def test_every_staff_form_field_reads_as_the_format_html_version(world):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quoted&quot;" in html
     assert "<script>" not in html
     assert "govuk-form-group--error" in html  # the bad SLA state
+
+
+@pytest.mark.django_db
+def test_the_shared_choices_read_as_the_fresh_ones(world):
+    """The case page shows the assignee and transfer choices from the shared lists; they read
+    exactly as the forms built from the users and departments themselves."""
+    case = world.highways_case
+    people = selectors.department_staff(case.department_id)
+    shared = selectors.worklist_choices([case.department_id]).people
+    initial = {"assignee": world.highways_officer.pk}
+    assert str(govuk_field(AssignForm(choices=shared, initial=initial)["assignee"])) == str(
+        govuk_field(AssignForm(people=people, initial=initial)["assignee"])
+    )
+    teams = selectors.team_choices()
+    assert str(govuk_field(TransferForm(case=case, teams=teams)["department"])) == str(
+        govuk_field(TransferForm(case=case)["department"])
+    )
+    assert str(case.department_id) not in [
+        value for value, _label in TransferForm(case=case, teams=teams).fields["department"].choices
+    ]
