@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -32,7 +33,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from enquiries import policy
-from enquiries.choices import OPEN_STATUSES, Direction, EventKind, SlaState
+from enquiries.choices import OPEN_STATUSES, Direction, EventKind, Priority, SlaState, Status
 from enquiries.models import (
     Attachment,
     Case,
@@ -114,34 +115,78 @@ def sla_state_now(case: Case, cutoffs: SlaCutoffs | None = None) -> str:
 # --- worklists ----------------------------------------------------------------------------------
 
 
-def worklist(user: Any, *, cutoffs: SlaCutoffs | None = None) -> QuerySet[Case]:
-    """Cases the user may see, with what a worklist row shows and nothing else."""
-    cutoffs = cutoffs or sla_cutoffs()
-    queryset = (
-        policy.visible_cases(user)
-        .filter(merged_into__isnull=True)
-        .select_related("service", "department", "assignee")
-        .only(
-            "id",
-            "reference",
-            "summary",
-            "status",
-            "priority",
-            "channel",
-            "created_at",
-            "sla_due_at",
-            "department_id",
-            "service_id",
-            "assignee_id",
-            "service__name",
-            "department__name",
-            "department__slug",
-            "assignee__username",
-            "assignee__first_name",
-            "assignee__last_name",
-        )
+def worklist(user: Any) -> QuerySet[Case]:
+    """Cases the user may see in a worklist (not merged into another): the filters, sort and
+    count apply to it; a page's rows are then read by id with what a row shows
+    (``WorklistRowSource``), so this carries no joins or annotations of its own."""
+    return policy.visible_cases(user).filter(merged_into__isnull=True)
+
+
+_STATUS_LABELS = dict(Status.choices)
+_PRIORITY_LABELS = dict(Priority.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistRow:
+    """One worklist row as plain values. A page of model instances (a case with its service,
+    queue and assignee: a hundred ``Model.__init__`` over fifty-odd fields) cost a fifth of
+    the page; the table reads these few values (enquiries/staff/worklist_table.py)."""
+
+    pk: int
+    reference: str
+    summary: str
+    status: str
+    priority: str
+    sla_due_at: datetime | None
+    sla_now: str
+    department_name: str | None
+    service_name: str | None
+    assignee_first_name: str | None
+    assignee_last_name: str | None
+    assignee_username: str | None
+
+    FIELDS = (
+        "id",
+        "reference",
+        "summary",
+        "status",
+        "priority",
+        "sla_due_at",
+        "sla_now",
+        "department__name",
+        "service__name",
+        "assignee__first_name",
+        "assignee__last_name",
+        "assignee__username",
     )
-    return with_sla_now(queryset, cutoffs)
+
+    def get_status_display(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    def get_priority_display(self) -> str:
+        return str(_PRIORITY_LABELS.get(self.priority, self.priority))
+
+    @property
+    def assignee_name(self) -> str:
+        """As ``User.get_full_name() or username``; blank when nobody has the case."""
+        if self.assignee_username is None:
+            return ""
+        full = f"{self.assignee_first_name} {self.assignee_last_name}".strip()
+        return full or self.assignee_username
+
+
+class WorklistRowSource:
+    """A page's rows by id (the ids were chosen from the visible, filtered list, so this query
+    need not repeat its filters): one query with the three joins, plain records out."""
+
+    def __init__(self, cutoffs: SlaCutoffs) -> None:
+        self.queryset = with_sla_now(Case.objects.order_by(), cutoffs).values_list(
+            *WorklistRow.FIELDS
+        )
+
+    def fetch(self, ids: Any) -> list[WorklistRow]:
+        """``ids``: a list of ids or a subquery of them."""
+        return [WorklistRow(*values) for values in self.queryset.filter(pk__in=ids)]
 
 
 def new_work(cutoffs: SlaCutoffs) -> Q:
@@ -157,26 +202,42 @@ class TriageRows:
 
     def __init__(self, queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> None:
         self.queryset = queryset.order_by()
+        self.cutoffs = cutoffs
         self.new = new_work(cutoffs)
 
     def order_by(self, *fields: Any) -> QuerySet[Case]:
         return self.queryset.order_by(*fields)
 
-    def page_ids(self, bottom: int, top: int) -> list[int]:
-        """Ids of rows ``bottom``..``top`` in order: two queries, whatever the page."""
+    def ordered(self) -> QuerySet[Case]:
+        """The whole order in one query: fine for a short list (a search), not for a queue."""
+        return triage_order(self.queryset, self.cutoffs)
+
+    def page_rows(self, bottom: int, top: int, fetch: Callable[[Any], list[Any]]) -> list[Any]:
+        """Rows ``bottom``..``top`` in order, ``fetch`` reading rows by id: two queries,
+        whatever the page (the new work's ids, then the page's rows: the new ones by id, the
+        rest by a subquery over the same index range)."""
         order = (F("sla_due_at").asc(nulls_last=True), "id")
         new_ids = list(
             self.queryset.filter(self.new).order_by(*order).values_list("pk", flat=True)[:top]
         )
         page = new_ids[bottom:top]
         need = (top - bottom) - len(page)
-        start = max(0, bottom - len(new_ids))  # exact: fewer than ``top`` new rows exist here
-        rest = list(
-            self.queryset.exclude(self.new)
-            .order_by(*order)
-            .values_list("pk", flat=True)[start : start + max(need, 1)]
-        )
-        return page + rest[:need]
+        ids: Any = page
+        if need > 0:
+            start = max(0, bottom - len(new_ids))  # exact: fewer than ``top`` new rows exist here
+            rest = self.queryset.exclude(self.new).order_by(*order).values("pk")
+            rest = rest[start : start + need]
+            if not page:
+                ids = rest
+            elif connection.features.supports_slicing_ordering_in_compound:
+                # one IN over a UNION ALL: an OR of two INs is a scan of the whole table
+                ids = Case.objects.filter(pk__in=page).order_by().values("pk").union(rest, all=True)
+            else:  # SQLite (the embedded demo): the rest's ids first, a third query
+                ids = page + list(rest.values_list("pk", flat=True))
+        found = {row.pk: row for row in fetch(ids)}
+        first = [found.pop(pk) for pk in page if pk in found]
+        rest_rows = sorted(found.values(), key=lambda c: (c.sla_due_at is None, c.sla_due_at, c.pk))
+        return first + rest_rows
 
 
 def triage_rank(cutoffs: SlaCutoffs) -> Expression:
@@ -200,14 +261,42 @@ def triage_order(queryset: QuerySet[Case], cutoffs: SlaCutoffs) -> QuerySet[Case
 class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
     """A paginator that counts at most ``COUNT_CAP + 1`` rows (one cheap bounded query).
 
-    ``capped`` says the real number is larger: the page shows "1,000+ cases"."""
+    ``capped`` says the real number is larger: the page shows "1,000+ cases". ``rows`` reads
+    the page's rows by id (``WorklistRowSource``); without it they are the list's own models."""
 
     cap = COUNT_CAP
     object_list: Any  # a queryset, or TriageRows
 
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        rows: WorklistRowSource | None = None,
+        search: bool = False,
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.rows = rows
+        self.search = search
+
+    @cached_property
+    def _search_ids(self) -> list[int]:
+        """A search's matching ids in order, at most ``cap + 1``: the count and every page from
+        one query. A search is a scan of the words' index whatever the order; counting, then
+        reading the new work, then the rest, scanned it three times."""
+        ordered = (
+            self.object_list.ordered()
+            if isinstance(self.object_list, TriageRows)
+            else self.object_list
+        )
+        return list(ordered.values_list("pk", flat=True)[: self.cap + 1])
+
     @cached_property
     def count(self) -> int:
-        return int(self.object_list.order_by()[: self.cap + 1].count())
+        if self.search:
+            return len(self._search_ids)
+        # only the ids: the annotations (SLA state, rank) are not computed for counted rows
+        return int(self.object_list.order_by().values("pk")[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:
@@ -217,18 +306,28 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable
     def shown_count(self) -> int:
         return min(self.count, self.cap)
 
+    def _fetch(self, ids: Any) -> list[Any]:
+        if self.rows is not None:
+            return self.rows.fetch(ids)
+        return list(self.object_list.order_by().filter(pk__in=ids))
+
     def page(self, number: Any) -> Any:
         """The page's ids first (the sort runs over the narrow covering index, not over joined
         rows), then those rows with their joins: two queries, whatever the size of the list."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if isinstance(self.object_list, TriageRows):
-            ids = self.object_list.page_ids(bottom, top)
+        rows: list[Any] = []
+        if self.search:
+            ids = self._search_ids[bottom:top]
+            by_id = {row.pk: row for row in self._fetch(ids)} if ids else {}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
+        elif isinstance(self.object_list, TriageRows):
+            rows = self.object_list.page_rows(bottom, top, self._fetch) if top > bottom else []
         else:
             ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        by_id = self.object_list.order_by().in_bulk(ids) if ids else {}
-        rows = [by_id[pk] for pk in ids if pk in by_id]
+            by_id = {row.pk: row for row in self._fetch(ids)} if ids else {}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
         return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's own hook
 
 
@@ -242,37 +341,37 @@ class QueueCount:
 
 #: Counts per queue are shared for this long by everyone who sees the same queues: at a million
 #: cases the grouped count over every queue (front-line staff see them all) costs more than the
-#: rest of a worklist page. Counts beside queue names may lag by this much; lists never do.
+#: rest of a worklist page. Counts beside queue names may lag by this much; lists never do. For
+#: front-line staff the queues themselves (every department) are shared with the counts: a new
+#: or renamed department shows in their tabs within this time.
 QUEUE_COUNTS_SECONDS = 20
 
 
 def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCount]:
-    """Open, unassigned and breached counts for every queue the user may open: one query for
-    the queues, and one grouped count (shared for ``QUEUE_COUNTS_SECONDS``)."""
+    """Open, unassigned and breached counts for every queue the user may open: the queues (with
+    the user's roles, or for front-line staff every department), and one grouped count, shared
+    for ``QUEUE_COUNTS_SECONDS``; front-line staff share the list of departments with it."""
     from django.core.cache import cache
 
     cutoffs = cutoffs or sla_cutoffs()
-    departments = list(policy.visible_departments(user).only("id", "name", "slug"))
-    key = "staff:queue-counts:" + ",".join(str(d.pk) for d in departments)
-    by_department = cache.get(key)
-    if by_department is None:
-        rows = (
-            policy.visible_cases(user)
-            .filter(
-                department__in=[d.pk for d in departments],
-                status__in=OPEN_STATUSES,
-                merged_into__isnull=True,
-            )
-            .values("department_id")
-            .annotate(
-                total=Count("id"),
-                unassigned=Count("id", filter=Q(assignee__isnull=True)),
-                breached=Count("id", filter=Q(sla_due_at__lt=cutoffs.now)),
-            )
-            .order_by()
-        )
-        by_department = {row["department_id"]: row for row in rows}
-        cache.set(key, by_department, QUEUE_COUNTS_SECONDS)
+    every = policy.sees_every_case(user)
+    shared = cache.get(EVERY_QUEUE_KEY) if every else None
+    if shared is not None:
+        departments = [
+            Department.from_db(connection.alias, ["id", "name", "slug"], row) for row in shared[0]
+        ]
+        by_department = shared[1]
+    else:
+        departments = policy.queue_departments(user)
+        key = "staff:queue-counts:" + ",".join(str(d.pk) for d in departments)
+        by_department = None if every else cache.get(key)
+        if by_department is None:
+            by_department = _grouped_counts(user, departments, cutoffs)
+            if every:
+                rows = [(d.pk, d.name, d.slug) for d in departments]
+                cache.set(EVERY_QUEUE_KEY, (rows, by_department), QUEUE_COUNTS_SECONDS)
+            else:
+                cache.set(key, by_department, QUEUE_COUNTS_SECONDS)
     empty = {"total": 0, "unassigned": 0, "breached": 0}
     return [
         QueueCount(
@@ -283,6 +382,38 @@ def queue_counts(user: Any, cutoffs: SlaCutoffs | None = None) -> list[QueueCoun
         )
         for d in departments
     ]
+
+
+#: Every department with its counts, for those who see every case (the same for all of them).
+EVERY_QUEUE_KEY = "staff:queue-counts:every"
+
+
+def _grouped_counts(
+    user: Any, departments: list[Department], cutoffs: SlaCutoffs
+) -> dict[int, dict[str, int]]:
+    rows = (
+        policy.visible_cases(user)
+        .filter(
+            department__in=[d.pk for d in departments],
+            status__in=OPEN_STATUSES,
+            merged_into__isnull=True,
+        )
+        .values("department_id")
+        .annotate(
+            total=Count("id"),
+            unassigned=Count("id", filter=Q(assignee__isnull=True)),
+            breached=Count("id", filter=Q(sla_due_at__lt=cutoffs.now)),
+        )
+        .order_by()
+    )
+    return {
+        row["department_id"]: {
+            "total": row["total"],
+            "unassigned": row["unassigned"],
+            "breached": row["breached"],
+        }
+        for row in rows
+    }
 
 
 def my_open_count(user: Any) -> int:
@@ -308,21 +439,66 @@ def department_staff_for(department_ids: list[int]) -> list[Any]:
             Q(pk__in=members.values("user_id")) | Q(pk__in=managers.values("user_id")),
             is_active=True,
         )
+        .only("id", "username", "first_name", "last_name")  # their names, to choose from
         .order_by("first_name", "last_name", "username")
     )
 
 
-def worklist_services(department_ids: list[int]) -> QuerySet[Service]:
-    return Service.objects.filter(department_id__in=department_ids).only("id", "name")
+def team_choices() -> list[tuple[str, str]]:
+    """Every department as (id, name), by name: the teams a case can be transferred to, shared
+    like the queues' counts for ``QUEUE_COUNTS_SECONDS`` (the transfer itself checks the
+    departments as they are)."""
+    from django.core.cache import cache
+
+    cached: list[tuple[str, str]] | None = cache.get(TEAMS_KEY)
+    if cached is None:
+        cached = [(str(pk), name) for pk, name in Department.objects.values_list("id", "name")]
+        cache.set(TEAMS_KEY, cached, QUEUE_COUNTS_SECONDS)
+    return cached
+
+
+TEAMS_KEY = "staff:teams"
+
+
+@dataclass(frozen=True)
+class WorklistChoices:
+    """The options of a worklist's service and assignee filters, as (value, label)."""
+
+    services: list[tuple[str, str]]
+    people: list[tuple[str, str]]
+
+
+def worklist_choices(department_ids: list[int]) -> WorklistChoices:
+    """The queues' services and the people their cases can be assigned to, shared like the
+    counts for ``QUEUE_COUNTS_SECONDS`` by everyone who opens the same queues: two queries on
+    every worklist view for lists that change a few times a year (a new service or colleague
+    shows in the filters within that time). The cases listed are never cached."""
+    from django.core.cache import cache
+
+    key = "staff:worklist-choices:" + ",".join(str(pk) for pk in sorted(department_ids))
+    cached: WorklistChoices | None = cache.get(key)
+    if cached is None:
+        services = Service.objects.filter(department_id__in=department_ids).order_by("name")
+        cached = WorklistChoices(
+            services=[(str(pk), name) for pk, name in services.values_list("id", "name")],
+            people=[
+                (str(p.pk), p.get_full_name() or p.get_username())
+                for p in department_staff_for(department_ids)
+            ],
+        )
+        cache.set(key, cached, QUEUE_COUNTS_SECONDS)
+    return cached
 
 
 # --- the case page ------------------------------------------------------------------------------
 
 
 def case_for_page(user: Any, key: int | str, action: str, *, path: str) -> Case:
-    queryset = Case.objects.select_related(
-        "service", "department", "assignee", "resident", "merged_into", "follows", "routing_rule"
-    )
+    """The case with what its page shows: four joins (the case it was merged into is one
+    column, ``merged_into_reference``; the case it follows and its routing rule are not shown,
+    and joining two more whole case rows made this the page's slowest query to plan)."""
+    queryset = Case.objects.select_related("service", "department", "assignee", "resident")
+    queryset = queryset.annotate(merged_into_reference=F("merged_into__reference"))
     return policy.get_case_for(user, key, action, path=path, queryset=queryset)
 
 
@@ -387,12 +563,49 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
     contacts = (
         Contact.objects.filter(case=case)
         .select_related("recorded_by", "resident", "notification")
+        # the contact, and of the three joined rows only the names and states shown (whole
+        # user, resident and notification rows were most of the page's slowest query)
+        .only(
+            "id",
+            "case_id",
+            "resident_id",
+            "channel",
+            "direction",
+            "subject",
+            "body",
+            "sender_name",
+            "sender_address",
+            "recorded_by_id",
+            "occurred_at",
+            "call_duration_seconds",
+            "office",
+            "is_chaser",
+            "assisted_digital",
+            "assisted_digital_reason",
+            "is_public",
+            "recorded_by__username",
+            "recorded_by__first_name",
+            "recorded_by__last_name",
+            "resident__full_name",
+            "notification__contact_id",
+            "notification__kind",
+            "notification__medium",
+            "notification__state",
+        )  # fmt: skip
         .prefetch_related(
             Prefetch(
                 "attachments",
+                # what the timeline shows of a file (its link and thumbnail read ``file`` and
+                # ``content_type``: left out, each was one more query per attachment)
                 queryset=Attachment.objects.only(
-                    "id", "contact_id", "original_name", "skipped_reason", "size"
-                ),
+                    "id",
+                    "contact_id",
+                    "file",
+                    "content_type",
+                    "original_name",
+                    "skipped_reason",
+                    "size",
+                ),  # fmt: skip
             )
         )
     )
@@ -431,7 +644,13 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
                 collapsible=True,
             )
         )
-    for event in CaseEvent.objects.filter(case=case).select_related("actor"):
+    events = (
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor")
+        .only("id", "case_id", "kind", "message", "public_message", "data", "actor_id",
+              "created_at", "actor__username", "actor__first_name", "actor__last_name")
+    )  # fmt: skip
+    for event in events:
         if event.kind == EventKind.CONTACT:
             continue  # the contact itself is in the timeline
         if event.kind in (EventKind.NOTIFICATION_SENT, EventKind.NOTIFICATION_FAILED) and (
@@ -653,6 +872,22 @@ def resident_overview(user: Any, resident: Resident) -> ResidentOverview:
             policy.visible_cases(user)  # type: ignore[misc]  # "finished" is annotated
             .filter(Q(resident=resident) | Q(pk__in=followed))
             .select_related("service", "department")
+            # what the list shows: whole case, service and department rows were most of the
+            # page's time (compiling and loading some eighty columns for each case)
+            .only(
+                "id",
+                "reference",
+                "summary",
+                "status",
+                "created_at",
+                "expected_at",
+                "sla_due_at",
+                "resident_id",
+                "department_id",
+                "service_id",
+                "service__name",
+                "department__name",
+            )  # fmt: skip
             .annotate(
                 finished=CaseWhen(
                     When(status__in=OPEN_STATUSES, then=Value(0)),

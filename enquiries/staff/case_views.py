@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.views.decorators.http import require_POST
 
 from enquiries import access_log, places, policy, public_reports, residents, services
@@ -31,9 +34,16 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
     """Render the case page; ``bound`` carries a form that failed validation, with its errors."""
     user = request.user
     can_change = policy.can_change_case(user, case)
+    timeline = selectors.staff_timeline(case)
     context: dict[str, Any] = {
         "case": case,
-        "timeline": selectors.staff_timeline(case),
+        "case_urls": case_urls(case.reference),
+        "timeline": timeline,
+        # the chaser panel's list: the resident's contacts, oldest first (no second query)
+        "inbound_contacts": sorted(
+            (e.contact for e in timeline if e.kind == "contact_in" and e.contact is not None),
+            key=lambda contact: (contact.occurred_at, contact.pk),
+        ),
         "answers": selectors.answer_rows(case),
         "can_change": can_change,
         "can_add_contact": policy.can_add_contact(user, case),
@@ -44,22 +54,68 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         "map": _case_map(case),
     }
     if can_change:
-        people = selectors.department_staff(case.department_id)
+        # who the case can go to (shared for a few seconds, like the worklist's filters: the
+        # assignment itself checks the department's staff as they are)
+        people = (
+            selectors.worklist_choices([case.department_id]).people if case.department_id else []
+        )
         is_manager = case.department_id in policy.managed_department_ids(user)
         context.update(
             status_form=bound.get("status_form") or StatusForm(case=case),
             assign_form=bound.get("assign_form")
-            or AssignForm(people=people, initial={"assignee": case.assignee_id}),
+            or AssignForm(choices=people, initial={"assignee": case.assignee_id}),
             can_assign_others=is_manager,
             note_form=bound.get("note_form") or NoteForm(),
             reply_form=bound.get("reply_form") or ReplyForm(),
-            transfer_form=bound.get("transfer_form") or TransferForm(case=case),
+            transfer_form=bound.get("transfer_form")
+            or TransferForm(case=case, teams=selectors.team_choices()),
             merge_form=bound.get("merge_form") or MergeForm(),
             merge_candidates=selectors.merge_candidates(user, case),
         )
         context.update(case_comms.forms_for(case, bound))
     access_log.record_view(user=user, path=request.get_full_path(), case=case)
+    _read_inbound_emails(case)
     return render(request, "staff/case.html", context, status=status)
+
+
+def _read_inbound_emails(case: Case) -> None:
+    """What the case page shows of the emails that came in on the case (inbound_email's
+    _case_emails.html: sender, time, warnings), read ahead without each one's raw message."""
+    emails = Case._meta.get_field("inbound_emails").related_model._default_manager.only(
+        "id", "case_id", "sender", "received_at", "attachments_dropped", "from_header_count",
+        "notes",
+    )  # fmt: skip
+    prefetch_related_objects([case], Prefetch("inbound_emails", queryset=emails))
+
+
+#: The case page's forms post to these (``staff:<name>``, the case's reference the only argument).
+CASE_ACTIONS = (
+    "case_status",
+    "case_assign",
+    "case_note",
+    "case_reply",
+    "case_transfer",
+    "case_merge",
+    "case_request_info",
+    "case_expected_date",
+    "case_legal_hold",
+    "case_withdraw_publication",
+)
+_PLACEHOLDER = "-REFERENCE-"
+_ACTION_PATTERNS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def case_urls(reference: str) -> dict[str, str]:
+    """The case page's form actions. Each is reversed once per process (for each URL prefix and
+    URL conf) with a placeholder, then filled in: a dozen ``{% url %}`` cost more than some of
+    the page's queries. References are letters, digits and hyphens: nothing to quote."""
+    key = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+    patterns = _ACTION_PATTERNS.get(key)
+    if patterns is None:
+        patterns = _ACTION_PATTERNS[key] = {
+            name: reverse(f"staff:{name}", args=[_PLACEHOLDER]) for name in CASE_ACTIONS
+        }
+    return {name: url.replace(_PLACEHOLDER, reference) for name, url in patterns.items()}
 
 
 def _case_map(case: Case) -> dict | None:

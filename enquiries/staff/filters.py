@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import F, OrderBy, QuerySet
 
 from enquiries.choices import OPEN_STATUSES, Channel, Priority, SlaState, Status
-from enquiries.models import Case, Service
+from enquiries.models import Case
 from enquiries.references import InvalidReference, normalise_reference
 from enquiries.staff_selectors import SlaCutoffs, filter_sla, triage_order
 
@@ -40,9 +40,7 @@ class WorklistFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label=None
     )
-    service = django_filters.ModelChoiceFilter(
-        label="Service", queryset=Service.objects.none(), empty_label="Any service"
-    )
+    service = django_filters.ChoiceFilter(label="Service", choices=(), empty_label="Any service")
     priority = django_filters.ChoiceFilter(
         label="Priority", choices=Priority.choices, empty_label="Any priority"
     )
@@ -72,8 +70,8 @@ class WorklistFilter(django_filters.FilterSet):
         queryset: QuerySet[Case] | None = None,
         *,
         user: Any,
-        services: QuerySet[Service],
-        people: list[Any],
+        services: list[tuple[str, str]],
+        people: list[tuple[str, str]],
         cutoffs: SlaCutoffs,
         **kwargs: Any,
     ) -> None:
@@ -84,12 +82,9 @@ class WorklistFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.user = user
         self.cutoffs = cutoffs
-        self.filters["service"].queryset = services
-        self.filters["assignee"].extra["choices"] = [
-            ("me", "Me"),
-            ("none", "Nobody"),
-            *[(str(p.pk), p.get_full_name() or p.get_username()) for p in people],
-        ]
+        # (value, label): the queues' services, and the people their cases go to
+        self.filters["service"].extra["choices"] = services
+        self.filters["assignee"].extra["choices"] = [("me", "Me"), ("none", "Nobody"), *people]
         for name in ("q",):
             self.form.fields[name].widget = forms.TextInput(attrs={"type": "search"})
 

@@ -101,12 +101,22 @@ class AssignForm(CasePageForm):
         label="Assign to", choices=(), coerce=int, empty_value=None, required=False
     )
 
-    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: list[Any] | None = None,
+        choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``people`` (users) to take a choice; ``choices`` ((id, name)) only to show one."""
         super().__init__(*args, **kwargs)
-        self.people = {p.pk: p for p in people}
-        self.fields["assignee"].choices = [("", "Nobody (back to the queue)")] + [  # type: ignore[attr-defined]  # a TypedChoiceField
-            (p.pk, p.get_full_name() or p.get_username()) for p in people
-        ]
+        self.people = {p.pk: p for p in people or []}
+        options = (
+            choices
+            if choices is not None
+            else [(p.pk, p.get_full_name() or p.get_username()) for p in people or []]
+        )
+        self.fields["assignee"].choices = [("", "Nobody (back to the queue)"), *options]  # type: ignore[attr-defined]  # a TypedChoiceField
 
     def chosen(self) -> Any | None:
         pk = self.cleaned_data.get("assignee")
@@ -144,9 +154,17 @@ class TransferForm(CasePageForm):
         max_length=500,
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case: Case, teams: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        """``teams`` ((id, name) of every department) shows the choice without a query; the
+        choice taken is checked against the departments as they are (the queryset)."""
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.exclude(pk=case.department_id)  # type: ignore[attr-defined,misc]  # ModelChoiceField; None: IS NULL
+        field = self.fields["department"]
+        field.queryset = Department.objects.exclude(pk=case.department_id)  # type: ignore[attr-defined,misc]  # ModelChoiceField; None: IS NULL
+        if teams is not None:
+            here = str(case.department_id)
+            field.choices = [("", "Choose a team"), *[t for t in teams if t[0] != here]]  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class MergeForm(CasePageForm):

@@ -42,7 +42,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     queues = selectors.queue_counts(user, cutoffs)
     mine = request.GET.get("mine") == "1"
     slug = request.GET.get("queue", "")
-    base = selectors.worklist(user, cutoffs=cutoffs)
+    base = selectors.worklist(user)
     current = None
     if mine:
         base = base.filter(assignee=user)  # type: ignore[misc]  # staff only: a User
@@ -61,13 +61,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
             raise Http404("No queues.")
         base = base.filter(department_id__in=own)
         department_ids = sorted(own)
-    people = selectors.department_staff_for(department_ids)
+    choices = selectors.worklist_choices(department_ids)
     filterset = WorklistFilter(
         request.GET,
         queryset=base,
         user=user,
-        services=selectors.worklist_services(department_ids),
-        people=people,
+        services=choices.services,
+        people=choices.people,
         cutoffs=cutoffs,
     )
     rows = filterset.qs if filterset.is_valid() else base.none()
@@ -92,7 +92,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
         )
     if filterset.is_valid() and filterset.form.cleaned_data.get("sort") == "triage":
         rows = selectors.TriageRows(rows, cutoffs)
-    page = selectors.CappedPaginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(
+        rows,
+        selectors.PAGE_SIZE,
+        rows=selectors.WorklistRowSource(cutoffs),
+        search=bool(filterset.is_valid() and filterset.form.cleaned_data.get("q")),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "staff/worklist.html",

@@ -20,11 +20,13 @@ def chaser_panel(context: template.Context) -> dict[str, Any]:
     """The case's contacts from residents, how many chased, and whether this user may correct."""
     case = context["case"]
     user = context["request"].user
-    contacts = list(
-        case.contacts.filter(direction=Direction.INBOUND).only(
-            "id", "case_id", "channel", "direction", "occurred_at", "is_chaser"
+    contacts = context.get("inbound_contacts")  # the case page has them from its timeline
+    if contacts is None:
+        contacts = list(
+            case.contacts.filter(direction=Direction.INBOUND).only(
+                "id", "case_id", "channel", "direction", "occurred_at", "is_chaser"
+            )
         )
-    )
     return {
         "contacts": contacts,
         "count": sum(1 for c in contacts if c.is_chaser),

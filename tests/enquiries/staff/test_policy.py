@@ -96,11 +96,40 @@ def test_people_without_a_staff_role_are_not_staff(world):
     assert policy.is_portal_staff(world.admin)
 
 
-def test_roles_and_departments_cost_one_query_each_per_request(world, django_assert_num_queries):
+def test_roles_and_departments_cost_one_query_per_request(world, django_assert_num_queries):
     user = world.manager
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         for _ in range(3):
             policy.roles(user)
             policy.department_ids(user)
             policy.managed_department_ids(user)
+            policy.queue_departments(user)
     assert policy.managed_department_ids(user) == {world.highways.pk}
+    assert policy.roles(user) == {policy.MANAGER}
+    assert [d.slug for d in policy.queue_departments(user)] == ["highways"]
+
+
+def test_a_role_or_membership_revoked_takes_effect_on_the_next_request(world, signed_in):
+    """Nothing is cached across requests: the user object (and its memo) is loaded per request."""
+    from django.urls import reverse
+
+    client = signed_in(world.highways_officer)
+    assert (
+        client.get(reverse("staff:case", args=[world.highways_case.reference])).status_code == 200
+    )
+    world.highways.members.remove(world.highways_officer)
+    assert (
+        client.get(reverse("staff:case", args=[world.highways_case.reference])).status_code == 404
+    )
+    world.highways.members.add(world.highways_officer)
+    world.highways_officer.groups.clear()
+    response = client.get(reverse("staff:worklist"))
+    assert response.status_code == 302  # no staff role: back to sign in
+
+
+def test_queue_departments_for_front_line_staff_are_every_department_by_name(world):
+    from enquiries.models import Department
+
+    names = [d.name for d in policy.queue_departments(world.agent)]
+    assert names == list(Department.objects.values_list("name", flat=True))
+    assert policy.queue_departments(world.outsider) == []

@@ -162,3 +162,85 @@ def test_the_home_page_runs_a_fixed_number_of_queries(signed_in, world):
     for n in range(5):
         open_case(ServiceFactory(department=world.highways))
     assert count_queries(client, reverse("staff:home")) == few <= 12
+
+
+@pytest.mark.parametrize("sort", ["", "newest", "due"])
+def test_a_search_lists_the_same_cases_in_the_same_order_as_the_list_it_narrows(
+    signed_in, world, monkeypatch, sort
+):
+    """A search reads its ids once (count and page from one query); the cases and their order
+    are those of the whole list with the other words taken out."""
+    now = timezone.now()
+    for n in range(40):
+        open_case(
+            world.pothole,
+            summary=f"Blocked gully {n}" if n % 4 else f"Pothole {n}",
+            assignee=world.highways_officer if n % 2 else None,
+            created_at=now - timedelta(hours=n * 7),
+            sla_due_at=now + timedelta(hours=n * 5 - 40),
+        )
+    client = signed_in(world.highways_officer)
+    params = {"sort": sort} if sort else {}
+    every = refs(worklist(client, **params)) + refs(worklist(client, page=2, **params))
+    wanted = [r for r in every if r in set(refs_of_gullies())]
+    first = worklist(client, q="gully", **params)
+    assert first.context["page"].paginator.count == 30
+    assert refs(first) + refs(worklist(client, q="gully", page=2, **params)) == wanted
+
+    from enquiries.staff_selectors import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    capped = worklist(client, q="gully", **params)
+    assert capped.context["page"].paginator.capped
+    assert refs(capped) == wanted[:11]  # as any capped list: the cap and the one that shows it
+
+
+def refs_of_gullies():
+    from enquiries.models import Case
+
+    return Case.objects.filter(summary__icontains="gully").values_list("reference", flat=True)
+
+
+def test_front_line_staff_share_the_list_of_queues_with_its_counts(signed_in, world):
+    """Every department and its counts are read once for all front-line staff, for a few
+    seconds (as the counts always were): a new department shows when that entry expires."""
+    from django.core.cache import cache
+
+    from enquiries.models import Department
+    from enquiries.staff_selectors import EVERY_QUEUE_KEY
+
+    client = signed_in(world.agent)
+    first = worklist(client, queue="highways")
+    assert [q.department.slug for q in first.context["queues"]] == list(
+        Department.objects.values_list("slug", flat=True)
+    )
+    Department.objects.create(name="Allotments", slug="allotments")
+    with CaptureQueriesContext(connection) as ctx:
+        again = worklist(client, queue="highways")
+    assert "allotments" not in [q.department.slug for q in again.context["queues"]]
+    every_department = '"enquiries_department"."slug" FROM "enquiries_department"'
+    assert not any(every_department in q["sql"] for q in ctx.captured_queries)
+    cache.delete(EVERY_QUEUE_KEY)
+    later = worklist(client, queue="allotments")
+    assert later.status_code == 200
+    assert [q.department.slug for q in later.context["queues"]][0] == "allotments"
+
+
+def test_the_filters_options_are_shared_for_a_few_seconds_the_cases_never(signed_in, world):
+    """The queues' services and staff (the service and assignee filters) are shared like the
+    counts; a new one shows when that entry expires. The cases listed are read every time."""
+    from django.core.cache import cache
+
+    client = signed_in(world.highways_officer)
+    first = worklist(client)
+    services = dict(first.context["filter"].form.fields["service"].choices)
+    assert services[str(world.pothole.pk)] == world.pothole.name
+    new_service = ServiceFactory(department=world.highways, name="Grit bins")
+    new_case = open_case(new_service)
+    again = worklist(client)
+    assert "Grit bins" not in dict(again.context["filter"].form.fields["service"].choices).values()
+    assert new_case.reference in refs(again)
+    cache.delete("staff:worklist-choices:" + str(world.highways.pk))
+    later = worklist(client, service=str(new_service.pk))
+    assert "Grit bins" in dict(later.context["filter"].form.fields["service"].choices).values()
+    assert refs(later) == [new_case.reference]

@@ -77,3 +77,43 @@ def test_small_lists_show_the_exact_count(signed_in, world):
     response = signed_in(world.highways_officer).get(reverse("staff:worklist"))
     assert response.context["page"].paginator.count == 1
     assert "1 case<" in response.content.decode()
+
+
+def test_every_page_follows_the_default_order_deep_pages_too(signed_in, world):
+    """Each page reads the new work's ids, then its rows (new by id, the rest by a subquery):
+    pages that hold new work, the rest, or both, and the last, follow one order."""
+    now = timezone.now()
+    new = [
+        open_case(
+            world.pothole,
+            created_at=now - timedelta(hours=1 + n % 5),
+            sla_due_at=None if n % 7 == 0 else now + timedelta(hours=(n * 37) % 90),
+        )
+        for n in range(30)
+    ]
+    old = [
+        open_case(
+            world.pothole,
+            assignee=world.highways_officer if n % 2 else None,
+            created_at=now - timedelta(days=10),
+            sla_due_at=None if n % 9 == 0 else now + timedelta(hours=(n * 53) % 200 - 50),
+        )
+        for n in range(45)
+    ]
+    old.append(world.highways_case)
+    world.highways_case.refresh_from_db()
+
+    def due(case):
+        return (case.sla_due_at is None, case.sla_due_at, case.pk)
+
+    is_new = world.highways_case.assignee_id is None and world.highways_case.created_at > (
+        now - timedelta(days=1)
+    )
+    if is_new:
+        new.append(old.pop())
+    expected = [c.reference for c in sorted(new, key=due) + sorted(old, key=due)]
+    client = signed_in(world.highways_officer)
+    seen = []
+    for page in (1, 2, 3, 4):
+        seen += refs(client.get(reverse("staff:worklist"), {"page": page}))
+    assert seen == expected

@@ -1,4 +1,5 @@
-"""The worklist's rows, built in Python, read exactly as the template loop they replaced."""
+"""The worklist's rows, built in Python from plain records, read exactly as the template loop
+they replaced (rendered from the cases themselves)."""
 
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from enquiries.choices import Priority, Status
 from enquiries.models import Case
 from enquiries.staff.worklist_table import worklist_rows
 from tests.enquiries.staff.helpers import open_case
+from tests.factories import UserFactory
 
 #: The loop as it stood in templates/staff/worklist.html before the rows moved to Python.
 TEMPLATE_LOOP = """{% load safe_text %}{% for case in cases %}<tr class="govuk-table__row">\
@@ -46,20 +48,28 @@ def test_the_rows_match_the_template_they_replaced(world, show_queue):
     )
     open_case(world.pothole, status=Status.AWAITING_RESIDENT, priority=Priority.URGENT)
     open_case(world.pothole, status=Status.REOPENED, sla_due_at=None)
+    nameless = UserFactory(username="o'brien<x>", first_name="", last_name="")
+    open_case(world.pothole, assignee=nameless, priority=Priority.LOW)
+    open_case(None, department=None, summary="Not yet placed", status=Status.RECEIVED)
     cutoffs = selectors.sla_cutoffs()
     cases = list(
         selectors.with_sla_now(Case.objects.all(), cutoffs)
         .select_related("service", "department", "assignee")
         .order_by("id")
     )
-    assert len(cases) >= 3
+    assert len(cases) >= 5
 
     expected = (
         engines["django"]
         .from_string(TEMPLATE_LOOP)
         .render({"cases": cases, "current": None if show_queue else object()})
     )
-    rows = worklist_rows(cases, case_url_prefix="/staff/cases/", show_queue=show_queue)
+    records = sorted(
+        selectors.WorklistRowSource(cutoffs).fetch([c.pk for c in cases]), key=lambda r: r.pk
+    )
+    rows = worklist_rows(records, case_url_prefix="/staff/cases/", show_queue=show_queue)
 
     assert str(rows) == expected
     assert "&lt;b&gt;deep&lt;/b&gt; &amp; wide [U+202E]" in rows
+    assert "o&#x27;brien&lt;x&gt;" in rows  # no name: the username, escaped
+    assert "Not yet known" in rows
