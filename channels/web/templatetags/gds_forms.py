@@ -14,9 +14,10 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fieldset, Layout
 from django import forms, template
 from django.forms import BoundField
+from django.forms.renderers import BaseRenderer, DjangoTemplates
 from django.template import Context, Engine
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 register = template.Library()
 
@@ -135,7 +136,7 @@ def _field(form: forms.Form, name: str, attrs: dict[str, Any], options: dict[str
         raise Unsupported
     widget.attrs.update(attrs)  # crispy_forms.utils.render_field
     if bound.is_hidden:
-        return str(bound)
+        return _str(bound)
     if isinstance(widget, forms.CheckboxSelectMultiple):
         group = _choices(bound, options, "checkbox")
     elif isinstance(widget, forms.RadioSelect):
@@ -332,7 +333,73 @@ def _widget(bound: BoundField, extra: dict[str, str] | None = None) -> str:
     attrs["class"] = css
     for key, value in (extra or {}).items():
         attrs[key] = f"{attrs[key]} {value}" if key in attrs else value
-    return str(bound)
+    return _str(bound)
+
+
+def _str(bound: BoundField) -> str:
+    """str(bound), with Django's input and textarea templates done in Python (WidgetRenderer)."""
+    form = bound.form
+    renderer = form.renderer
+    if type(renderer) is not DjangoTemplates:
+        return str(bound)
+    form.renderer = WidgetRenderer(renderer)
+    try:
+        return str(bound)
+    finally:
+        form.renderer = renderer
+
+
+#: Django's widget templates that are django/forms/widgets/input.html and nothing else.
+INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "email", "tel", "url", "number", "search", "hidden", "checkbox")
+}
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+class WidgetRenderer(BaseRenderer):
+    """The form renderer, except that input.html (with attrs.html) and textarea.html are made
+    here, character for character as Django's templates make them; anything else is Django's."""
+
+    def __init__(self, fallback: DjangoTemplates) -> None:
+        self.fallback = fallback
+
+    def get_template(self, template_name: str) -> Any:
+        return self.fallback.get_template(template_name)
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context["widget"]
+        if template_name in INPUT_TEMPLATES:
+            value = widget["value"]
+            shown = "" if value is None else f' value="{conditional_escape(_s(value))}"'
+            return (
+                f'<input type="{conditional_escape(widget["type"])}" '
+                f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+            )
+        if template_name == TEXTAREA_TEMPLATE:
+            text = conditional_escape(widget["value"]) if widget["value"] else ""
+            return (
+                f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+                f"\n{text}</textarea>"
+            )
+        return self.fallback.render(template_name, context, request)
+
+
+def _s(value: Any) -> str:
+    """The templates' |stringformat:"s" (which keeps a safe string safe)."""
+    text = "%s" % (value,)  # noqa: UP031 - exactly the filter's formatting
+    return mark_safe(text) if isinstance(value, SafeData) else text  # noqa: S308 - was safe
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(_s(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 def _classes(base: list[str], attrs: dict[str, Any]) -> str:

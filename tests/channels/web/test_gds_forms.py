@@ -5,10 +5,13 @@ from types import SimpleNamespace
 
 import pytest
 from crispy_forms_gds.layout import Field, Size
+from django import forms as django_forms
+from django.forms.renderers import get_default_renderer
 from django.template import engines
 from django.test import RequestFactory
 from django.test.html import parse_html
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from channels.web import forms as web_forms
 from channels.web.forms import helper
@@ -147,3 +150,37 @@ def test_a_layout_it_does_not_know_is_handed_to_crispy():
     other.helper.layout.fields[0].context["tag"] = "section"
     assert parse_html(got) == parse_html(render(CRISPY, other))
     assert "<section" in got
+
+
+WIDGETS = [
+    django_forms.TextInput(attrs={"class": "a<b", "spellcheck": "false", "hidden": True}),
+    django_forms.TextInput(attrs={"disabled": False, "data-x": mark_safe("<i>")}),
+    django_forms.EmailInput(),
+    django_forms.TelInput(attrs={"autocomplete": "tel"}),
+    django_forms.NumberInput(),
+    django_forms.HiddenInput(),
+    django_forms.CheckboxInput(),
+    django_forms.Textarea(attrs={"rows": 3}),
+]
+VALUES = [None, "", "O'Brien & <Co>", "\nstarts with a newline", mark_safe("<b>safe</b>"), 12]
+
+
+@pytest.mark.parametrize("widget", WIDGETS, ids=[type(w).__name__ for w in WIDGETS])
+@pytest.mark.parametrize("value", VALUES)
+def test_widgets_are_rendered_character_for_character_as_django_renders_them(widget, value):
+    renderer = get_default_renderer()
+    attrs = {"id": "id_x", "aria-describedby": "id_x_hint", "required": True}
+
+    expected = widget.render("x", value, attrs=attrs, renderer=renderer)
+    got = widget.render("x", value, attrs=attrs, renderer=gds_forms.WidgetRenderer(renderer))
+
+    assert got == expected
+
+
+def test_other_widgets_are_left_to_django():
+    renderer = get_default_renderer()
+    widget = django_forms.Select(choices=[("a", "A")])
+
+    got = widget.render("x", "a", renderer=gds_forms.WidgetRenderer(renderer))
+
+    assert got == widget.render("x", "a", renderer=renderer)
