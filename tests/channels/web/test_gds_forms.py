@@ -162,7 +162,16 @@ WIDGETS = [
     django_forms.CheckboxInput(),
     django_forms.Textarea(attrs={"rows": 3}),
 ]
-VALUES = [None, "", "O'Brien & <Co>", "\nstarts with a newline", mark_safe("<b>safe</b>"), 12]
+VALUES = [
+    None,
+    "",
+    "O'Brien & <Co>",
+    "\nstarts with a newline",
+    mark_safe("<b>safe</b>"),
+    12,
+    True,
+    False,
+]
 
 
 @pytest.mark.parametrize("widget", WIDGETS, ids=[type(w).__name__ for w in WIDGETS])
@@ -184,3 +193,15 @@ def test_other_widgets_are_left_to_django():
     got = widget.render("x", "a", renderer=gds_forms.WidgetRenderer(renderer))
 
     assert got == widget.render("x", "a", renderer=renderer)
+
+
+def test_an_unknown_item_after_known_ones_leaves_the_whole_form_to_crispy():
+    def form():
+        contact = make(web_forms.ContactForm, {}, {"full_name": "x" * 300, "updates": "sms"})
+        contact.helper = helper(
+            Field.text("full_name"), Field.text("phone", field_width=20), Field.radios("updates")
+        )
+        contact.helper.layout.fields[2].context["tag"] = "section"  # unknown: found first
+        return contact
+
+    assert render(GDS, form()) == render(CRISPY, form())  # nothing changed before handing over
