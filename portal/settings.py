@@ -330,6 +330,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # staff sessions en
 # Expiry slides with activity, written at most once a minute (portal/session_refresh.py) rather
 # than on every request (SESSION_SAVE_EVERY_REQUEST wrote the row on every page view).
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's database sessions, an update in one statement instead of three (portal/db_sessions.py).
+SESSION_ENGINE = "portal.db_sessions"  # "db" in the name: enquiries.tasks counts its rows
 SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

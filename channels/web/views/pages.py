@@ -1,8 +1,11 @@
 """The start page, search, service pages and "Did this answer your question?"."""
 
+from collections.abc import Callable
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from channels.web import spam
@@ -19,10 +22,25 @@ SELF_SERVICE = "web_self_service"
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     active = Service.objects.filter(is_active=True).only("name", "slug", "summary", "topic_id")
-    topics = Topic.objects.prefetch_related(
-        Prefetch("services", queryset=active, to_attr="active_services")
-    ).order_by("order", "name")
+    topics = list(
+        Topic.objects.prefetch_related(
+            Prefetch("services", queryset=active, to_attr="active_services")
+        ).order_by("order", "name")
+    )
+    url = service_url_maker()
+    for topic in topics:
+        for service in topic.active_services:
+            service.url = url(service.slug)  # type: ignore[attr-defined]  # the template's link
     return render(request, "web/home.html", {"topics": topics})
+
+
+def service_url_maker() -> Callable[[str], str]:
+    """Service.get_absolute_url for many services at once: one reverse(), not one a service
+    (a {% url %} for each of the home page's fifty links was a sixth of its time). A slug
+    needs no quoting in a path."""
+    marker = "0slug0"
+    before, after = reverse("web:service", args=[marker]).rsplit(marker, 1)
+    return lambda slug: f"{before}{slug}{after}"
 
 
 @require_GET

@@ -22,15 +22,17 @@ from enquiries.choices import Channel
 from enquiries.intake import ContactDetails, IntakeError
 from enquiries.models import Case
 from enquiries.notifications import contact_fingerprint
-from enquiries.selectors import case_for_tracking_token, public_timeline
+from enquiries.selectors import case_for_tracking_page, case_for_tracking_token, public_timeline
 
 
 class LinkExpired(Exception):
     """The case was finished longer ago than tracking links last."""
 
 
-def _case(token: str) -> Case:
-    case = case_for_tracking_token(token)
+def _case(token: str, *, page_only: bool = False) -> Case:
+    """The case of a tracking link; ``page_only`` loads just what the tracking page shows
+    (enquiries.selectors.case_for_tracking_page), for a view that changes nothing."""
+    case = case_for_tracking_page(token) if page_only else case_for_tracking_token(token)
     if case is None:
         raise Http404("No enquiry matches this link.")
     if tracking.link_expired(tracking.surviving_case(case)):
@@ -69,7 +71,7 @@ def _noindex(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_tracking_view
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    reported = _case(token)
+    reported = _case(token, page_only=request.method != "POST")
     # A merged case's reporter follows the surviving case, seeing and writing as themselves.
     case = tracking.surviving_case(reported)
     # A finished case offers "This is not sorted" vs "Send a message" (enquiries/replies.py).
@@ -80,8 +82,10 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         form = ReplyForm(request.POST, finished=finished)
         form.is_valid()
         form.add_error("files", uploads.limit_message())
-    else:
+    elif request.method == "POST":
         form = ReplyForm(request.POST or None, request.FILES or None, finished=finished)
+    else:  # the empty form, made once
+        form = ReplyForm(initial={"reply_key": uuid.uuid4().hex}, finished=finished)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.allow(request, "reply"):
             return rate_limited(request, "reply")
@@ -107,11 +111,11 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(f"{reported.tracking_path()}?replied=1#timeline")
     if spam.caught(request, form):
         return redirect(f"{reported.tracking_path()}?replied=1#timeline")
-    if not form.is_bound:
+    if not form.is_bound and request.method == "POST":  # a POST with nothing in it
         form = ReplyForm(initial={"reply_key": uuid.uuid4().hex}, finished=finished)
     context = {
         "case": case,
-        "timeline": public_timeline(case, reported.resident),
+        "timeline": public_timeline(case, viewer_id=reported.resident_id),
         "merged_from": reported if reported.pk != case.pk else None,
         "question": tracking.open_question(case),
         "form": form,

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from channels.web.search import search_services, search_words
+from channels.web.views.pages import service_url_maker
 from tests.factories import ServiceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,22 @@ def test_start_page_lists_services_by_topic_and_says_call_999(client, pothole):
     assert pothole.get_absolute_url() in page
     assert "Hidden" not in page
     assert "Northmoor County Council" in page
+
+
+@pytest.mark.parametrize("slug", ["report-a-pothole", "slug", "0slug0", "a_b-c9"])
+def test_the_home_pages_links_are_the_services_own_urls(slug):
+    service = ServiceFactory.build(slug=slug)
+
+    assert service_url_maker()(slug) == service.get_absolute_url()
+
+
+def test_every_active_service_is_linked_from_the_start_page(client, pothole):
+    other = ServiceFactory(name="Bins", slug="missed-bin", topic=pothole.topic)
+
+    page = client.get(reverse("web:home")).content.decode()
+
+    assert f'href="{other.get_absolute_url()}">Bins</a>' in page
+    assert f'href="{pothole.get_absolute_url()}">{pothole.name}</a>' in page
 
 
 def test_service_page_says_what_it_is_for_what_happens_next_and_how_long(client, pothole):

@@ -1,0 +1,42 @@
+"""Database sessions whose update is one statement that does not wait for the disk.
+
+Django's database session store wraps every save in a transaction (BEGIN, UPDATE, COMMIT), and
+each COMMIT waits for the WAL to reach the disk. Every answer a resident gives in the journey
+writes the session: three round trips and a disk flush on each of those requests.
+
+An update needs neither. Outside any transaction (the session middleware saves after the view)
+it is one UPDATE, atomic on its own, committed with synchronous_commit off for that statement's
+own transaction (set_config with is_local). A database crash in the next moment can lose that
+last change to a session, never corrupt it; losing it fails safe (answers asked for again, a
+sign-in verified again). Inside an open transaction, for a new session or key (sign-in) and for
+deletion (sign-out) it is Django's own code; cases and everything else keep synchronous commits.
+"""
+
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import connections, router
+
+
+class SessionStore(db.SessionStore):
+    def save(self, must_create: bool = False) -> None:
+        using = router.db_for_write(self.model)
+        connection = connections[using]
+        if (
+            must_create
+            or self.session_key is None
+            or connection.vendor != "postgresql"
+            or connection.in_atomic_block  # the setting would cover that whole transaction
+        ):
+            super().save(must_create)
+            return
+        obj = self.create_model_instance(self._get_session())  # type: ignore[attr-defined]  # Django's loader
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET session_data = %s, expire_date = %s "  # noqa: S608 - a table name
+                "WHERE session_key = %s "
+                "AND set_config('synchronous_commit', 'off', true) IS NOT NULL",
+                [obj.session_data, obj.expire_date, obj.session_key],
+            )
+            if cursor.rowcount == 0:  # the row is gone (expired and cleared): as Django does
+                raise UpdateError
