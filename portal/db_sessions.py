@@ -10,6 +10,9 @@ own transaction (set_config with is_local). A database crash in the next moment 
 last change to a session, never corrupt it; losing it fails safe (answers asked for again, a
 sign-in verified again). Inside an open transaction, for a new session or key (sign-in) and for
 deletion (sign-out) it is Django's own code; cases and everything else keep synchronous commits.
+
+Measured (`bench/session_save.py`, PostgreSQL on loopback, 2026-11-26): a write takes 0.28 ms
+against 0.75 ms for Django's store (0.37x), on a bare POST of about 3.5 ms.
 """
 
 from django.contrib.sessions.backends import db
