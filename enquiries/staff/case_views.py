@@ -29,6 +29,9 @@ from enquiries.staff.forms import (
     TransferForm,
 )
 
+#: The case page's query parameter that lists the merge candidates.
+MERGE_CANDIDATES = "merge_candidates"
+
 
 def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> HttpResponse:
     """Render the case page; ``bound`` carries a form that failed validation, with its errors."""
@@ -70,7 +73,12 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
             transfer_form=bound.get("transfer_form")
             or TransferForm(case=case, teams=selectors.team_choices()),
             merge_form=bound.get("merge_form") or MergeForm(),
-            merge_candidates=selectors.merge_candidates(user, case),
+            # likely originals of a duplicate: asked for by a link in the merge section (a
+            # query on the case table that nearly every view of the page would not use)
+            merge_candidates=selectors.merge_candidates(user, case)
+            if request.GET.get(MERGE_CANDIDATES) or "merge_form" in bound
+            else None,
+            merge_candidates_param=MERGE_CANDIDATES,
         )
         context.update(case_comms.forms_for(case, bound))
     access_log.record_view(user=user, path=request.get_full_path(), case=case)

@@ -118,3 +118,19 @@ def test_an_automatic_email_shows_once_with_its_delivery_state(signed_in, world)
 def test_short_messages_are_not_collapsed():
     assert excerpt("Thanks") == "Thanks"
     assert excerpt("one\ntwo\nthree") == "one\ntwo …"
+
+
+def test_merge_candidates_are_listed_behind_a_link_that_works_without_javascript(signed_in, world):
+    """The likely originals of a duplicate are read only when asked for (one query less on
+    every other view of the page); the link reloads the page with the merge section open."""
+    case = world.highways_case
+    twin = open_case(world.pothole, postcode_district=case.postcode_district)
+    client = signed_in(world.highways_officer)
+    html = page(client, case)
+    assert twin.reference not in html
+    assert 'href="?merge_candidates=1#merge"' in html
+    asked = client.get(reverse("staff:case", args=[case.reference]), {"merge_candidates": "1"})
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert f'href="{reverse("staff:case", args=[twin.reference])}"' in html
+    assert '<details class="govuk-details" id="merge" open>' in html
