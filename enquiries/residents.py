@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from enquiries import outbox
@@ -167,9 +167,18 @@ def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMa
 
 def has_open_matches(resident: Resident) -> bool:
     """For a hint on the case page: someone should check who this resident is."""
-    return PossibleMatch.objects.filter(
-        Q(resident=resident) | Q(other=resident), state=PossibleMatch.State.OPEN
-    ).exists()
+    return PossibleMatch.objects.filter(_open_matches_of(resident)).exists()
+
+
+def open_matches_exist(resident: Any = None) -> Exists:
+    """``has_open_matches`` as a column of another query (by default of the resident of the
+    case being read, ``OuterRef("resident_id")``): the case page reads it with the case."""
+    ref = OuterRef("resident_id") if resident is None else resident
+    return Exists(PossibleMatch.objects.filter(_open_matches_of(ref)))
+
+
+def _open_matches_of(resident: Any) -> Q:
+    return (Q(resident=resident) | Q(other=resident)) & Q(state=PossibleMatch.State.OPEN)
 
 
 def decide_possible_match(*, match: PossibleMatch, same_person: bool, by: Any) -> PossibleMatch:

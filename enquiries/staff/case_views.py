@@ -53,7 +53,11 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         "can_handle_data_protection": policy.can_handle_data_protection(user),
         "can_view_resident": True,
         "sla_now": selectors.sla_state_now(case),
-        "open_matches": residents.has_open_matches(case.resident),
+        # read with the case (case_for_page); a case from elsewhere asks on its own
+        "open_matches": case.open_matches
+        if hasattr(case, "open_matches")
+        else residents.has_open_matches(case.resident),
+        "merged_into_reference": selectors.merged_into_reference(case),
         "map": _case_map(case),
     }
     if can_change:
