@@ -30,6 +30,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from enquiries import policy, residents
@@ -654,50 +655,110 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
                 collapsible=True,
             )
         )
-    events = (
-        CaseEvent.objects.filter(case=case)
-        .select_related("actor")
-        .only("id", "case_id", "kind", "message", "public_message", "data", "actor_id",
-              "created_at", "actor__username", "actor__first_name", "actor__last_name")
-    )  # fmt: skip
-    for event in events:
-        if event.kind == EventKind.CONTACT:
+    event_kinds = dict(EventKind.choices)
+    for (
+        kind,
+        message,
+        public_message,
+        created_at,
+        actor_id,
+        *names,
+        notification_ref,
+    ) in _rows_of_case("timeline-events", _timeline_events, case.pk):
+        if kind == EventKind.CONTACT:
             continue  # the contact itself is in the timeline
-        if event.kind in (EventKind.NOTIFICATION_SENT, EventKind.NOTIFICATION_FAILED) and (
-            (event.data or {}).get("notification")
+        if kind in (EventKind.NOTIFICATION_SENT, EventKind.NOTIFICATION_FAILED) and (
+            notification_ref
         ):
             continue  # the notification (or the contact it became) carries its state
         entries.append(
             StaffTimelineEntry(
-                when=event.created_at,
-                kind="note" if event.kind == EventKind.NOTE else "event",
-                title=event.get_kind_display(),
-                body=event.message,
-                who=_person(event.actor),
-                public=bool(event.public_message),
+                when=created_at,
+                kind="note" if kind == EventKind.NOTE else "event",
+                title=event_kinds.get(kind, kind),
+                body=message,
+                who=_name(*names) if actor_id else "System",
+                public=bool(public_message),
             )
         )
-    for note in Notification.objects.filter(case=case, contact__isnull=True).only(
-        "created_at", "kind", "medium", "state", "to_address", "subject", "body", "error",
-        "resident_id",
-    ):  # fmt: skip
-        body = note.body
-        if note.error:
-            body = f"Not sent: {note.error}\n\n{body}"
+    media, states = dict(Notification.Medium.choices), dict(Notification.State.choices)
+    for (
+        created_at,
+        kind,
+        medium,
+        state,
+        to_address,
+        subject,
+        body,
+        error,
+        resident_id,
+    ) in _rows_of_case("timeline-notifications", _timeline_notifications, case.pk):
+        if error:
+            body = f"Not sent: {error}\n\n{body}"
         entries.append(
             StaffTimelineEntry(
-                when=note.created_at,
+                when=created_at,
                 kind="notification",
-                title=f"{note.get_medium_display()} to "
-                f"{'the resident' if note.resident_id else note.to_address or 'staff'}: "
-                f"{note.subject or note.kind}",
+                title=f"{media.get(medium, medium)} to "
+                f"{'the resident' if resident_id else to_address or 'staff'}: "
+                f"{subject or kind}",
                 body=body,
-                who=note.get_state_display(),
-                public=bool(note.resident_id),
+                who=states.get(state, state),
+                public=bool(resident_id),
                 collapsible=True,
             )
         )
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def _timeline_events(case_id: int) -> QuerySet[Any]:
+    """The case's events as rows: what the timeline shows, the actor's names, and the
+    notification an event is about (``data``'s key, not the whole JSON)."""
+    return (
+        CaseEvent.objects.filter(case_id=case_id)
+        .values_list("kind", "message", "public_message", "created_at", "actor_id",
+                     "actor__first_name", "actor__last_name", "actor__username")
+        .annotate(notification_ref=KT("data__notification"))
+    )  # fmt: skip
+
+
+def _timeline_notifications(case_id: int) -> QuerySet[Any]:
+    """The case's notifications that did not become a contact, as rows."""
+    return Notification.objects.filter(case_id=case_id, contact__isnull=True).values_list(
+        "created_at", "kind", "medium", "state", "to_address", "subject", "body", "error",
+        "resident_id",
+    )  # fmt: skip
+
+
+def _name(first: str, last: str, username: str) -> str:
+    """``_person`` from the three columns (a user's full name, else their username)."""
+    return f"{first} {last}".strip() or username
+
+
+#: Fixed queries of the case page by name: (compiler, SQL, parameters), built once per process.
+_COMPILED: dict[tuple[str, str], tuple[Any, str, tuple[Any, ...]]] = {}
+_CASE_ID = -2_000_000_017  # stands for the case's id while a query is compiled
+
+
+def _rows_of_case(name: str, build: Callable[[int], QuerySet[Any]], case_id: int) -> list[Any]:
+    """The rows of a ``values_list`` query whose only variable is a case's id.
+
+    Compiling a query's SQL cost the timeline more than running it: these are compiled once
+    per process (with a stand-in id), then run with the case's id. Values pass through the
+    ORM's converters as usual (dates, JSON, booleans on every database)."""
+    key = (name, connection.alias)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiler = build(_CASE_ID).query.get_compiler(connection.alias)
+        sql, params = compiler.as_sql()
+        if params.count(_CASE_ID) != 1:  # the stand-in must be the only variable
+            raise ValueError(f"{name}: the case's id must be the query's one variable")
+        found = _COMPILED[key] = (compiler, sql, tuple(params))
+    compiler, sql, params = found
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case_id if p == _CASE_ID else p for p in params])
+        rows = cursor.fetchall()
+    return list(compiler.results_iter(results=[rows], tuple_expected=True))
 
 
 def answer_rows(case: Case) -> list[tuple[str, str]]:

@@ -134,3 +134,32 @@ def test_merge_candidates_are_listed_behind_a_link_that_works_without_javascript
     assert asked.status_code == 200
     assert f'href="{reverse("staff:case", args=[twin.reference])}"' in html
     assert '<details class="govuk-details" id="merge" open>' in html
+
+
+def test_timeline_events_and_unsent_notifications_read_as_rows(world):
+    """Events and notifications are read as rows (compiled once): who, what and whether the
+    resident sees them read as they did from the models."""
+    from enquiries.case_events import record_event
+
+    case = open_case(world.pothole)
+    officer = world.highways_officer
+    record_event(case=case, kind="note", message="Call back later", by=officer)
+    record_event(case=case, kind="status_changed", message="Opened", public="We opened it")
+    record_event(case=case, kind="notification_sent", message="Sent", data={"notification": 12345})
+    Notification.objects.create(
+        case=case, kind="digest", medium="email", to_address="team@example.com",
+        subject="Daily digest", body="Three cases", state="failed", error="Bounced",
+        idempotency_key="timeline-rows-test",
+    )  # fmt: skip
+    entries = staff_timeline(case)
+    by_body = {e.body: e for e in entries}
+    note = by_body["Call back later"]
+    assert note.kind == "note" and not note.public
+    assert note.who == (officer.get_full_name() or officer.get_username())
+    opened = by_body["Opened"]
+    assert opened.kind == "event" and opened.public and opened.who == "System"
+    assert opened.title == CaseEvent(kind="status_changed").get_kind_display()
+    assert "Sent" not in by_body  # about a notification: that notification carries its state
+    failed = by_body["Not sent: Bounced\n\nThree cases"]
+    assert failed.kind == "notification" and failed.who == "Failed" and not failed.public
+    assert failed.title == "Email to team@example.com: Daily digest"
