@@ -24,7 +24,6 @@ from django.db.models import (
     Expression,
     F,
     IntegerField,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -540,6 +539,7 @@ class StaffTimelineEntry:
     contact: Contact | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     collapsible: bool = False  # a message: its first lines, the full text on demand
+    attachments: tuple[Attachment, ...] = ()  # a contact's files
 
     @property
     def excerpt(self) -> str:
@@ -603,23 +603,14 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
             "notification__medium",
             "notification__state",
         )  # fmt: skip
-        .prefetch_related(
-            Prefetch(
-                "attachments",
-                # what the timeline shows of a file (its link and thumbnail read ``file`` and
-                # ``content_type``: left out, each was one more query per attachment)
-                queryset=Attachment.objects.only(
-                    "id",
-                    "contact_id",
-                    "file",
-                    "content_type",
-                    "original_name",
-                    "skipped_reason",
-                    "size",
-                ),  # fmt: skip
-            )
-        )
     )
+    contacts = list(contacts)
+    files: dict[int, list[Attachment]] = {}
+    if contacts:  # the files of the case's contacts, by contact (none: no query)
+        names = ATTACHMENT_COLUMNS
+        for row in _rows_of_case("timeline-attachments", _timeline_attachments, case.pk):
+            attachment = Attachment.from_db(connection.alias, names, row)
+            files.setdefault(attachment.contact_id, []).append(attachment)
     for contact in contacts:
         inbound = contact.direction == Direction.INBOUND
         notification = getattr(contact, "notification", None)
@@ -653,6 +644,7 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
                 contact=contact,
                 tags=tuple(tags),
                 collapsible=True,
+                attachments=tuple(files.get(contact.pk, ())),
             )
         )
     event_kinds = dict(EventKind.choices)
@@ -720,6 +712,22 @@ def _timeline_events(case_id: int) -> QuerySet[Any]:
                      "actor__first_name", "actor__last_name", "actor__username")
         .annotate(notification_ref=KT("data__notification"))
     )  # fmt: skip
+
+
+#: What the timeline shows of a file (its link and thumbnail read ``file`` and
+#: ``content_type``), in the model's column order (``Attachment.from_db``).
+ATTACHMENT_COLUMNS = (
+    "id", "contact_id", "file", "original_name", "content_type", "size", "skipped_reason",
+)  # fmt: skip
+
+
+def _timeline_attachments(case_id: int) -> QuerySet[Any]:
+    """The files of the case's contacts, as rows (one query for all, not one per contact)."""
+    return (
+        Attachment.objects.filter(contact__case_id=case_id)
+        .order_by("contact_id", "id")
+        .values_list(*ATTACHMENT_COLUMNS)
+    )
 
 
 def _timeline_notifications(case_id: int) -> QuerySet[Any]:
