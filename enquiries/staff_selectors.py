@@ -551,70 +551,37 @@ class StaffTimelineEntry:
         return self.collapsible and self.excerpt != self.body.strip()
 
 
-def _person(user: Any) -> str:
-    if user is None:
-        return "System"
-    return user.get_full_name() or user.get_username()  # type: ignore[no-any-return]  # a User
-
-
-def _delivery(notification: Notification | None) -> list[str]:
-    if notification is None:
-        return []
-    return [notification.get_state_display()]
-
-
 def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one merge of four sources
-    """One entry per thing that happened, newest first: three queries plus attachments.
+    """One entry per thing that happened, newest first: three queries plus attachments, each
+    compiled once per process (``_rows_of_case``).
 
     An email or text to the resident is stored three times: the Contact (what was said), the
     Notification (its delivery) and a "notification sent" event. It shows once, as the contact
     with its delivery state; a notification with no contact (not sent yet, failed, or to staff)
     shows once as itself; events about a notification are not repeated."""
     entries: list[StaffTimelineEntry] = []
-    contacts = (
-        Contact.objects.filter(case=case)
-        .select_related("recorded_by", "resident", "notification")
-        # the contact, and of the three joined rows only the names and states shown (whole
-        # user, resident and notification rows were most of the page's slowest query)
-        .only(
-            "id",
-            "case_id",
-            "resident_id",
-            "channel",
-            "direction",
-            "subject",
-            "body",
-            "sender_name",
-            "sender_address",
-            "recorded_by_id",
-            "occurred_at",
-            "call_duration_seconds",
-            "office",
-            "is_chaser",
-            "assisted_digital",
-            "assisted_digital_reason",
-            "is_public",
-            "recorded_by__username",
-            "recorded_by__first_name",
-            "recorded_by__last_name",
-            "resident__full_name",
-            "notification__contact_id",
-            "notification__kind",
-            "notification__medium",
-            "notification__state",
-        )  # fmt: skip
-    )
-    contacts = list(contacts)
+    # the contacts as rows (compiled once), each a Contact of the columns shown, with the
+    # names and delivery state of its joined rows
+    contacts = []
+    joined = {}
+    count = len(CONTACT_COLUMNS)
+    for row in _rows_of_case("timeline-contacts", _timeline_contacts, case.pk):
+        contact = Contact.from_db(connection.alias, CONTACT_COLUMNS, row[:count])
+        contacts.append(contact)
+        joined[contact.pk] = row[count:]
     files: dict[int, list[Attachment]] = {}
     if contacts:  # the files of the case's contacts, by contact (none: no query)
         names = ATTACHMENT_COLUMNS
         for row in _rows_of_case("timeline-attachments", _timeline_attachments, case.pk):
             attachment = Attachment.from_db(connection.alias, names, row)
             files.setdefault(attachment.contact_id, []).append(attachment)
+    media, states = dict(Notification.Medium.choices), dict(Notification.State.choices)
     for contact in contacts:
+        first, last, username, resident_name, sent_id, sent_kind, medium, state = joined[contact.pk]
         inbound = contact.direction == Direction.INBOUND
-        notification = getattr(contact, "notification", None)
-        tags = [contact.get_channel_display(), *_delivery(notification)]
+        tags = [contact.get_channel_display()]
+        if sent_id is not None:  # the notification it was sent as: its delivery state
+            tags.append(states.get(state, state))
         if contact.is_chaser:
             tags.append("Chaser")
         if contact.assisted_digital:
@@ -625,12 +592,12 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
         if contact.office:
             tags.append(contact.office)
         if inbound:
-            sender = contact.resident.full_name if contact.resident else contact.sender_name
+            sender = resident_name if contact.resident_id else contact.sender_name
             title = f"From {sender or 'the resident'}"
             if contact.sender_address:  # the address it really came from, beside the name
                 title += f" <{contact.sender_address}>"
-        elif notification is not None and notification.kind != "reply":
-            title = f"{notification.get_medium_display()} to the resident: {contact.subject}"
+        elif sent_id is not None and sent_kind != "reply":
+            title = f"{media.get(medium, medium)} to the resident: {contact.subject}"
         else:
             title = "Reply to the resident"
         entries.append(
@@ -639,7 +606,7 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
                 kind="contact_in" if inbound else "contact_out",
                 title=title,
                 body=contact.body,
-                who=_person(contact.recorded_by) if contact.recorded_by_id else "",
+                who=_name(first, last, username) if contact.recorded_by_id else "",
                 public=contact.is_public,
                 contact=contact,
                 tags=tuple(tags),
@@ -714,6 +681,36 @@ def _timeline_events(case_id: int) -> QuerySet[Any]:
     )  # fmt: skip
 
 
+#: What the timeline shows of a contact, in the model's column order (``Contact.from_db``).
+CONTACT_COLUMNS = tuple(
+    f.attname
+    for f in Contact._meta.concrete_fields
+    if f.attname in {
+        "id", "case_id", "resident_id", "channel", "direction", "subject", "body",
+        "sender_name", "sender_address", "recorded_by_id", "occurred_at",
+        "call_duration_seconds", "office", "is_chaser", "assisted_digital",
+        "assisted_digital_reason", "is_public",
+    }
+)  # fmt: skip
+
+
+def _timeline_contacts(case_id: int) -> QuerySet[Any]:
+    """The case's contacts as rows, oldest first: their columns shown, then who recorded each
+    (names), the resident's name and the notification it was sent as (id, kind, medium,
+    state). Whole user, resident and notification rows were the page's slowest query."""
+    return (
+        Contact.objects.filter(case_id=case_id)
+        .order_by("occurred_at", "id")
+        .values_list(
+            *CONTACT_COLUMNS,
+            "recorded_by__first_name", "recorded_by__last_name", "recorded_by__username",
+            "resident__full_name",
+            "notification__id", "notification__kind", "notification__medium",
+            "notification__state",
+        )
+    )  # fmt: skip
+
+
 #: What the timeline shows of a file (its link and thumbnail read ``file`` and
 #: ``content_type``), in the model's column order (``Attachment.from_db``).
 ATTACHMENT_COLUMNS = (
@@ -739,7 +736,7 @@ def _timeline_notifications(case_id: int) -> QuerySet[Any]:
 
 
 def _name(first: str, last: str, username: str) -> str:
-    """``_person`` from the three columns (a user's full name, else their username)."""
+    """Who did something: a user's full name, else their username (``get_full_name``)."""
     return f"{first} {last}".strip() or username
 
 
