@@ -32,7 +32,7 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from enquiries import policy, residents
+from enquiries import fixed_queries, policy, residents
 from enquiries.choices import OPEN_STATUSES, Direction, EventKind, Priority, SlaState, Status
 from enquiries.models import (
     Attachment,
@@ -553,7 +553,7 @@ class StaffTimelineEntry:
 
 def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one merge of four sources
     """One entry per thing that happened, newest first: three queries plus attachments, each
-    compiled once per process (``_rows_of_case``).
+    compiled once per process (``fixed_queries``).
 
     An email or text to the resident is stored three times: the Contact (what was said), the
     Notification (its delivery) and a "notification sent" event. It shows once, as the contact
@@ -565,14 +565,14 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
     contacts = []
     joined = {}
     count = len(CONTACT_COLUMNS)
-    for row in _rows_of_case("timeline-contacts", _timeline_contacts, case.pk):
+    for row in fixed_queries.rows("timeline-contacts", _timeline_contacts, case.pk):
         contact = Contact.from_db(connection.alias, CONTACT_COLUMNS, row[:count])
         contacts.append(contact)
         joined[contact.pk] = row[count:]
     files: dict[int, list[Attachment]] = {}
     if contacts:  # the files of the case's contacts, by contact (none: no query)
         names = ATTACHMENT_COLUMNS
-        for row in _rows_of_case("timeline-attachments", _timeline_attachments, case.pk):
+        for row in fixed_queries.rows("timeline-attachments", _timeline_attachments, case.pk):
             attachment = Attachment.from_db(connection.alias, names, row)
             files.setdefault(attachment.contact_id, []).append(attachment)
     media, states = dict(Notification.Medium.choices), dict(Notification.State.choices)
@@ -623,7 +623,7 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
         actor_id,
         *names,
         notification_ref,
-    ) in _rows_of_case("timeline-events", _timeline_events, case.pk):
+    ) in fixed_queries.rows("timeline-events", _timeline_events, case.pk):
         if kind == EventKind.CONTACT:
             continue  # the contact itself is in the timeline
         if kind in (EventKind.NOTIFICATION_SENT, EventKind.NOTIFICATION_FAILED) and (
@@ -651,7 +651,7 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
         body,
         error,
         resident_id,
-    ) in _rows_of_case("timeline-notifications", _timeline_notifications, case.pk):
+    ) in fixed_queries.rows("timeline-notifications", _timeline_notifications, case.pk):
         if error:
             body = f"Not sent: {error}\n\n{body}"
         entries.append(
@@ -682,15 +682,14 @@ def _timeline_events(case_id: int) -> QuerySet[Any]:
 
 
 #: What the timeline shows of a contact, in the model's column order (``Contact.from_db``).
-CONTACT_COLUMNS = tuple(
-    f.attname
-    for f in Contact._meta.concrete_fields
-    if f.attname in {
+CONTACT_COLUMNS = fixed_queries.columns(
+    Contact,
+    {
         "id", "case_id", "resident_id", "channel", "direction", "subject", "body",
         "sender_name", "sender_address", "recorded_by_id", "occurred_at",
         "call_duration_seconds", "office", "is_chaser", "assisted_digital",
         "assisted_digital_reason", "is_public",
-    }
+    },
 )  # fmt: skip
 
 
@@ -738,32 +737,6 @@ def _timeline_notifications(case_id: int) -> QuerySet[Any]:
 def _name(first: str, last: str, username: str) -> str:
     """Who did something: a user's full name, else their username (``get_full_name``)."""
     return f"{first} {last}".strip() or username
-
-
-#: Fixed queries of the case page by name: (compiler, SQL, parameters), built once per process.
-_COMPILED: dict[tuple[str, str], tuple[Any, str, tuple[Any, ...]]] = {}
-_CASE_ID = -2_000_000_017  # stands for the case's id while a query is compiled
-
-
-def _rows_of_case(name: str, build: Callable[[int], QuerySet[Any]], case_id: int) -> list[Any]:
-    """The rows of a ``values_list`` query whose only variable is a case's id.
-
-    Compiling a query's SQL cost the timeline more than running it: these are compiled once
-    per process (with a stand-in id), then run with the case's id. Values pass through the
-    ORM's converters as usual (dates, JSON, booleans on every database)."""
-    key = (name, connection.alias)
-    found = _COMPILED.get(key)
-    if found is None:
-        compiler = build(_CASE_ID).query.get_compiler(connection.alias)
-        sql, params = compiler.as_sql()
-        if params.count(_CASE_ID) != 1:  # the stand-in must be the only variable
-            raise ValueError(f"{name}: the case's id must be the query's one variable")
-        found = _COMPILED[key] = (compiler, sql, tuple(params))
-    compiler, sql, params = found
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [case_id if p == _CASE_ID else p for p in params])
-        rows = cursor.fetchall()
-    return list(compiler.results_iter(results=[rows], tuple_expected=True))
 
 
 def answer_rows(case: Case) -> list[tuple[str, str]]:
