@@ -571,9 +571,8 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
         joined[contact.pk] = row[count:]
     files: dict[int, list[Attachment]] = {}
     if contacts:  # the files of the case's contacts, by contact (none: no query)
-        names = ATTACHMENT_COLUMNS
         for row in fixed_queries.rows("timeline-attachments", _timeline_attachments, case.pk):
-            attachment = Attachment.from_db(connection.alias, names, row)
+            attachment = Attachment.from_db(connection.alias, ATTACHMENT_COLUMNS, row)
             files.setdefault(attachment.contact_id, []).append(attachment)
     media, states = dict(Notification.Medium.choices), dict(Notification.State.choices)
     for contact in contacts:
