@@ -17,22 +17,24 @@ from django.db.models import QuerySet
 #: (name, database alias) -> (compiler, SQL, parameters)
 _COMPILED: dict[tuple[str, str], tuple[Any, str, tuple[Any, ...]]] = {}
 STAND_IN = -2_000_000_017  # stands for the id while a query is compiled
+TEXT_STAND_IN = "\x1ffixed-queries-stand-in\x1f"  # stands for a text key
 
 
-def rows(name: str, build: Callable[[int], QuerySet[Any]], key: int) -> list[tuple[Any, ...]]:
+def rows(name: str, build: Callable[[Any], QuerySet[Any]], key: int | str) -> list[tuple[Any, ...]]:
     """The rows of ``build(key)``: a ``values_list`` query whose only variable is ``key`` (once
-    or more), one name per shape of query."""
+    or more; an id, or a text such as a reference), one name per shape of query."""
+    stand_in: int | str = TEXT_STAND_IN if isinstance(key, str) else STAND_IN
     cache_key = (name, connection.alias)
     found = _COMPILED.get(cache_key)
     if found is None:
-        compiler = build(STAND_IN).query.get_compiler(connection.alias)
+        compiler = build(stand_in).query.get_compiler(connection.alias)
         sql, params = compiler.as_sql()
-        if STAND_IN not in params:  # the id must be the query's variable
-            raise ValueError(f"{name}: the query does not use the id")
+        if stand_in not in params:  # the key must be the query's variable
+            raise ValueError(f"{name}: the query does not use its key")
         found = _COMPILED[cache_key] = (compiler, sql, tuple(params))
     compiler, sql, params = found
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key if p == STAND_IN else p for p in params])
+        cursor.execute(sql, [key if p == stand_in else p for p in params])
         fetched = cursor.fetchall()
     return list(compiler.results_iter(results=[fetched], tuple_expected=True))
 

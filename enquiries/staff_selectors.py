@@ -494,15 +494,68 @@ def worklist_choices(department_ids: list[int]) -> WorklistChoices:
 
 
 def case_for_page(user: Any, key: int | str, action: str, *, path: str) -> Case:
-    """The case with what its page shows: three joins, and whether its resident has a
-    possible match to check (``open_matches``, an EXISTS column: one query fewer).
+    """The case with what its page shows: its service, team, assignee and resident (whole
+    rows, as ``select_related`` read them), and whether its resident has a possible match to
+    check (``open_matches``, an EXISTS column: one query fewer). One query, compiled once
+    per process: compiling this one (five tables' columns) cost more than running it.
 
     The case it was merged into is read by ``merged_into_reference`` only for a merged case:
     a fifth join (a second case row) doubled the time PostgreSQL took to plan this query on
     every view. The case it follows and its routing rule are not shown."""
-    queryset = Case.objects.select_related("service", "department", "assignee", "resident")
-    queryset = queryset.annotate(open_matches=residents.open_matches_exist())
-    return policy.get_case_for(user, key, action, path=path, queryset=queryset)
+    return policy.get_case_for(user, key, action, path=path, lookup=_case_with_joins)
+
+
+_CASE_JOINS = (
+    ("service", Service),
+    ("department", Department),
+    ("assignee", get_user_model()),
+    ("resident", Resident),
+)
+
+
+def _case_page_query(field: str) -> Callable[[Any], QuerySet[Any]]:
+    def build(value: Any) -> QuerySet[Any]:
+        return (
+            Case.objects.order_by()
+            .filter(**{field: value})
+            .annotate(open_matches=residents.open_matches_exist())
+            .values_list(
+                *fixed_queries.columns(Case),
+                *(
+                    f"{name}__{column}"
+                    for name, model in _CASE_JOINS
+                    for column in fixed_queries.columns(model)
+                ),
+                "open_matches",
+            )[:1]
+        )
+
+    return build
+
+
+_CASE_PAGE_QUERIES = {"pk": _case_page_query("pk"), "reference": _case_page_query("reference")}
+
+
+def _case_with_joins(field: str, value: int | str) -> Case | None:
+    """The case by id or reference with its four joined rows (None for a missing one)."""
+    found = fixed_queries.rows(f"case-page-{field}", _CASE_PAGE_QUERIES[field], value)
+    if not found:
+        return None
+    row = found[0]
+    alias = connection.alias
+    columns = fixed_queries.columns(Case)
+    case = Case.from_db(alias, columns, row[: len(columns)])
+    start = len(columns)
+    for name, model in _CASE_JOINS:
+        columns = fixed_queries.columns(model)
+        values = row[start : start + len(columns)]
+        start += len(columns)
+        # a missing row (no service yet, nobody assigned) reads as None, as select_related does
+        setattr(
+            case, name, model.from_db(alias, columns, values) if values[0] is not None else None
+        )
+    case.open_matches = row[start]  # type: ignore[attr-defined]  # an annotation, as before
+    return case
 
 
 def merged_into_reference(case: Case) -> str | None:
