@@ -17,6 +17,7 @@ attempt is written to the access log.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -369,12 +370,22 @@ def get_case_for(
     *,
     path: str = "",
     queryset: QuerySet[Case] | None = None,
+    lookup: Callable[[str, int | str], Case | None] | None = None,
 ) -> Case:
-    """The case by id or reference if the user may do ``action`` to it; else log and 404."""
+    """The case by id or reference if the user may do ``action`` to it; else log and 404.
+
+    ``lookup(field, value)`` reads the case another way (``field`` is "pk" or "reference",
+    the value checked and normalised here); the rule stays here."""
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
     queryset = Case.objects.all() if queryset is None else queryset
-    case = _lookup(queryset, key)
+    found = case_key(key)
+    if found is None:
+        case = None
+    elif lookup is not None:
+        case = lookup(*found)
+    else:
+        case = _lookup(queryset, *found)
     if case is not None and allows(user, case, action):
         return case
     if getattr(user, "is_authenticated", False):
@@ -382,15 +393,19 @@ def get_case_for(
     raise Http404("No case found.")
 
 
-def _lookup(queryset: QuerySet[Case], key: int | str) -> Case | None:
-    # both keys are unique: no ORDER BY (``first()`` would sort by the model's ordering)
+def case_key(key: int | str) -> tuple[str, int | str] | None:
+    """("pk", id) or ("reference", the reference normalised); None if it cannot be either."""
     if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        return next(iter(queryset.order_by().filter(pk=int(key))[:1]), None)
+        return "pk", int(key)
     try:
-        reference = normalise_reference(str(key))
+        return "reference", normalise_reference(str(key))
     except InvalidReference:
         return None
-    return next(iter(queryset.order_by().filter(reference=reference)[:1]), None)
+
+
+def _lookup(queryset: QuerySet[Case], field: str, value: int | str) -> Case | None:
+    # both keys are unique: no ORDER BY (``first()`` would sort by the model's ordering)
+    return next(iter(queryset.order_by().filter(**{field: value})[:1]), None)
 
 
 def get_resident_for(user: Any, pk: int, *, path: str = "") -> Resident:

@@ -18,12 +18,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from enquiries import outbox
+from enquiries import fixed_queries, outbox
 from enquiries.case_events import record_event
 from enquiries.choices import EventKind, UpdatePreference
 from enquiries.models import (
@@ -150,12 +151,22 @@ def scan_for_duplicates() -> int:
 
 
 def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMatch]]:
-    """(undecided, decided) matches involving this record, either way round: one query."""
-    rows = list(
-        PossibleMatch.objects.filter(Q(resident=resident) | Q(other=resident))
-        .select_related("resident", "other", "decided_by")
-        .order_by("created_at", "id")
-    )
+    """(undecided, decided) matches involving this record, either way round: one query
+    (compiled once per process), each match with both records and who decided it."""
+    rows = []
+    match_columns, resident_columns, user_columns = _MATCH_COLUMNS
+    alias = connection.alias
+    one, two = len(match_columns), len(match_columns) + len(resident_columns)
+    three = two + len(resident_columns)
+    for row in fixed_queries.rows("resident-matches", _matches_query, resident.pk):
+        match, first, second, decider = row[:one], row[one:two], row[two:three], row[three:]
+        found = PossibleMatch.from_db(alias, match_columns, match)
+        found.resident = Resident.from_db(alias, resident_columns, first)
+        found.other = Resident.from_db(alias, resident_columns, second)
+        found.decided_by = (
+            get_user_model().from_db(alias, user_columns, decider) if decider[0] else None
+        )
+        rows.append(found)
     undecided = [row for row in rows if row.state == PossibleMatch.State.OPEN]
     decided = sorted(
         (row for row in rows if row.state != PossibleMatch.State.OPEN),
@@ -165,11 +176,44 @@ def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMa
     return undecided, decided
 
 
+#: The columns a match is read with: the match, both records (every column) and the names
+#: of who decided it.
+_USER_NAMES = ("id", "username", "first_name", "last_name")
+_MATCH_COLUMNS = (
+    fixed_queries.columns(PossibleMatch),
+    fixed_queries.columns(Resident),
+    _USER_NAMES,
+)
+
+
+def _matches_query(resident_id: int) -> Any:
+    match_columns, resident_columns, user_columns = _MATCH_COLUMNS
+    return (
+        PossibleMatch.objects.filter(Q(resident_id=resident_id) | Q(other_id=resident_id))
+        .order_by("created_at", "id")
+        .values_list(
+            *match_columns,
+            *(f"resident__{name}" for name in resident_columns),
+            *(f"other__{name}" for name in resident_columns),
+            *(f"decided_by__{name}" for name in user_columns),
+        )
+    )
+
+
 def has_open_matches(resident: Resident) -> bool:
     """For a hint on the case page: someone should check who this resident is."""
-    return PossibleMatch.objects.filter(
-        Q(resident=resident) | Q(other=resident), state=PossibleMatch.State.OPEN
-    ).exists()
+    return PossibleMatch.objects.filter(_open_matches_of(resident)).exists()
+
+
+def open_matches_exist(resident: Any = None) -> Exists:
+    """``has_open_matches`` as a column of another query (by default of the resident of the
+    case being read, ``OuterRef("resident_id")``): the case page reads it with the case."""
+    ref = OuterRef("resident_id") if resident is None else resident
+    return Exists(PossibleMatch.objects.filter(_open_matches_of(ref)))
+
+
+def _open_matches_of(resident: Any) -> Q:
+    return (Q(resident=resident) | Q(other=resident)) & Q(state=PossibleMatch.State.OPEN)
 
 
 def decide_possible_match(*, match: PossibleMatch, same_person: bool, by: Any) -> PossibleMatch:
@@ -294,7 +338,35 @@ def resident_update_details(
 
 
 def change_history(resident: Resident) -> list[ResidentChange]:
-    return list(resident.changes.select_related("by", "case").order_by("-created_at", "-id"))
+    """Every change to the record, newest first, with who made it (names) and its case's
+    reference: one query, compiled once per process."""
+    alias = connection.alias
+    change_columns = _CHANGE_COLUMNS
+    size = len(change_columns)
+    changes = []
+    for row in fixed_queries.rows("resident-changes", _changes_query, resident.pk):
+        change = ResidentChange.from_db(alias, change_columns, row[:size])
+        by, case = row[size : size + len(_USER_NAMES)], row[size + len(_USER_NAMES) :]
+        change.by = get_user_model().from_db(alias, _USER_NAMES, by) if by[0] else None
+        change.case = Case.from_db(alias, ("id", "reference"), case) if case[0] else None
+        changes.append(change)
+    return changes
+
+
+_CHANGE_COLUMNS = fixed_queries.columns(ResidentChange)
+
+
+def _changes_query(resident_id: int) -> Any:
+    return (
+        ResidentChange.objects.filter(resident_id=resident_id)
+        .order_by("-created_at", "-id")
+        .values_list(
+            *_CHANGE_COLUMNS,
+            *(f"by__{name}" for name in _USER_NAMES),
+            "case__id",
+            "case__reference",
+        )
+    )
 
 
 # --- the resident, through their own tracking link ------------------------------------------------

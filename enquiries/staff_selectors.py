@@ -24,15 +24,15 @@ from django.db.models import (
     Expression,
     F,
     IntegerField,
-    Prefetch,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from enquiries import policy
+from enquiries import fixed_queries, policy, residents
 from enquiries.choices import OPEN_STATUSES, Direction, EventKind, Priority, SlaState, Status
 from enquiries.models import (
     Attachment,
@@ -494,12 +494,75 @@ def worklist_choices(department_ids: list[int]) -> WorklistChoices:
 
 
 def case_for_page(user: Any, key: int | str, action: str, *, path: str) -> Case:
-    """The case with what its page shows: four joins (the case it was merged into is one
-    column, ``merged_into_reference``; the case it follows and its routing rule are not shown,
-    and joining two more whole case rows made this the page's slowest query to plan)."""
-    queryset = Case.objects.select_related("service", "department", "assignee", "resident")
-    queryset = queryset.annotate(merged_into_reference=F("merged_into__reference"))
-    return policy.get_case_for(user, key, action, path=path, queryset=queryset)
+    """The case with what its page shows: its service, team, assignee and resident (whole
+    rows, as ``select_related`` read them), and whether its resident has a possible match to
+    check (``open_matches``, an EXISTS column: one query fewer). One query, compiled once
+    per process: compiling this one (five tables' columns) cost more than running it.
+
+    The case it was merged into is read by ``merged_into_reference`` only for a merged case:
+    a fifth join (a second case row) doubled the time PostgreSQL took to plan this query on
+    every view. The case it follows and its routing rule are not shown."""
+    return policy.get_case_for(user, key, action, path=path, lookup=_case_with_joins)
+
+
+_CASE_JOINS = (
+    ("service", Service),
+    ("department", Department),
+    ("assignee", get_user_model()),
+    ("resident", Resident),
+)
+
+
+def _case_page_query(field: str) -> Callable[[Any], QuerySet[Any]]:
+    def build(value: Any) -> QuerySet[Any]:
+        return (
+            Case.objects.order_by()
+            .filter(**{field: value})
+            .annotate(open_matches=residents.open_matches_exist())
+            .values_list(
+                *fixed_queries.columns(Case),
+                *(
+                    f"{name}__{column}"
+                    for name, model in _CASE_JOINS
+                    for column in fixed_queries.columns(model)
+                ),
+                "open_matches",
+            )[:1]
+        )
+
+    return build
+
+
+_CASE_PAGE_QUERIES = {"pk": _case_page_query("pk"), "reference": _case_page_query("reference")}
+
+
+def _case_with_joins(field: str, value: int | str) -> Case | None:
+    """The case by id or reference with its four joined rows (None for a missing one)."""
+    found = fixed_queries.rows(f"case-page-{field}", _CASE_PAGE_QUERIES[field], value)
+    if not found:
+        return None
+    row = found[0]
+    alias = connection.alias
+    columns = fixed_queries.columns(Case)
+    case = Case.from_db(alias, columns, row[: len(columns)])
+    start = len(columns)
+    for name, model in _CASE_JOINS:
+        columns = fixed_queries.columns(model)
+        values = row[start : start + len(columns)]
+        start += len(columns)
+        # a missing row (no service yet, nobody assigned) reads as None, as select_related does
+        setattr(
+            case, name, model.from_db(alias, columns, values) if values[0] is not None else None
+        )
+    case.open_matches = row[start]  # type: ignore[attr-defined]  # an annotation, as before
+    return case
+
+
+def merged_into_reference(case: Case) -> str | None:
+    """The reference of the case this one was merged into (None if it was not merged)."""
+    if case.merged_into_id is None:
+        return None
+    return Case.objects.filter(pk=case.merged_into_id).values_list("reference", flat=True).first()
 
 
 #: How much of a message the timeline shows before "Show the full message".
@@ -529,6 +592,7 @@ class StaffTimelineEntry:
     contact: Contact | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     collapsible: bool = False  # a message: its first lines, the full text on demand
+    attachments: tuple[Attachment, ...] = ()  # a contact's files
 
     @property
     def excerpt(self) -> str:
@@ -540,79 +604,36 @@ class StaffTimelineEntry:
         return self.collapsible and self.excerpt != self.body.strip()
 
 
-def _person(user: Any) -> str:
-    if user is None:
-        return "System"
-    return user.get_full_name() or user.get_username()  # type: ignore[no-any-return]  # a User
-
-
-def _delivery(notification: Notification | None) -> list[str]:
-    if notification is None:
-        return []
-    return [notification.get_state_display()]
-
-
 def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one merge of four sources
-    """One entry per thing that happened, newest first: three queries plus attachments.
+    """One entry per thing that happened, newest first: three queries plus attachments, each
+    compiled once per process (``fixed_queries``).
 
     An email or text to the resident is stored three times: the Contact (what was said), the
     Notification (its delivery) and a "notification sent" event. It shows once, as the contact
     with its delivery state; a notification with no contact (not sent yet, failed, or to staff)
     shows once as itself; events about a notification are not repeated."""
     entries: list[StaffTimelineEntry] = []
-    contacts = (
-        Contact.objects.filter(case=case)
-        .select_related("recorded_by", "resident", "notification")
-        # the contact, and of the three joined rows only the names and states shown (whole
-        # user, resident and notification rows were most of the page's slowest query)
-        .only(
-            "id",
-            "case_id",
-            "resident_id",
-            "channel",
-            "direction",
-            "subject",
-            "body",
-            "sender_name",
-            "sender_address",
-            "recorded_by_id",
-            "occurred_at",
-            "call_duration_seconds",
-            "office",
-            "is_chaser",
-            "assisted_digital",
-            "assisted_digital_reason",
-            "is_public",
-            "recorded_by__username",
-            "recorded_by__first_name",
-            "recorded_by__last_name",
-            "resident__full_name",
-            "notification__contact_id",
-            "notification__kind",
-            "notification__medium",
-            "notification__state",
-        )  # fmt: skip
-        .prefetch_related(
-            Prefetch(
-                "attachments",
-                # what the timeline shows of a file (its link and thumbnail read ``file`` and
-                # ``content_type``: left out, each was one more query per attachment)
-                queryset=Attachment.objects.only(
-                    "id",
-                    "contact_id",
-                    "file",
-                    "content_type",
-                    "original_name",
-                    "skipped_reason",
-                    "size",
-                ),  # fmt: skip
-            )
-        )
-    )
+    # the contacts as rows (compiled once), each a Contact of the columns shown, with the
+    # names and delivery state of its joined rows
+    contacts = []
+    joined = {}
+    count = len(CONTACT_COLUMNS)
+    for row in fixed_queries.rows("timeline-contacts", _timeline_contacts, case.pk):
+        contact = Contact.from_db(connection.alias, CONTACT_COLUMNS, row[:count])
+        contacts.append(contact)
+        joined[contact.pk] = row[count:]
+    files: dict[int, list[Attachment]] = {}
+    if contacts:  # the files of the case's contacts, by contact (none: no query)
+        for row in fixed_queries.rows("timeline-attachments", _timeline_attachments, case.pk):
+            attachment = Attachment.from_db(connection.alias, ATTACHMENT_COLUMNS, row)
+            files.setdefault(attachment.contact_id, []).append(attachment)
+    media, states = dict(Notification.Medium.choices), dict(Notification.State.choices)
     for contact in contacts:
+        first, last, username, resident_name, sent_id, sent_kind, medium, state = joined[contact.pk]
         inbound = contact.direction == Direction.INBOUND
-        notification = getattr(contact, "notification", None)
-        tags = [contact.get_channel_display(), *_delivery(notification)]
+        tags = [contact.get_channel_display()]
+        if sent_id is not None:  # the notification it was sent as: its delivery state
+            tags.append(states.get(state, state))
         if contact.is_chaser:
             tags.append("Chaser")
         if contact.assisted_digital:
@@ -623,12 +644,12 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
         if contact.office:
             tags.append(contact.office)
         if inbound:
-            sender = contact.resident.full_name if contact.resident else contact.sender_name
+            sender = resident_name if contact.resident_id else contact.sender_name
             title = f"From {sender or 'the resident'}"
             if contact.sender_address:  # the address it really came from, beside the name
                 title += f" <{contact.sender_address}>"
-        elif notification is not None and notification.kind != "reply":
-            title = f"{notification.get_medium_display()} to the resident: {contact.subject}"
+        elif sent_id is not None and sent_kind != "reply":
+            title = f"{media.get(medium, medium)} to the resident: {contact.subject}"
         else:
             title = "Reply to the resident"
         entries.append(
@@ -637,57 +658,137 @@ def staff_timeline(case: Case) -> list[StaffTimelineEntry]:  # noqa: C901  one m
                 kind="contact_in" if inbound else "contact_out",
                 title=title,
                 body=contact.body,
-                who=_person(contact.recorded_by) if contact.recorded_by_id else "",
+                who=_name(first, last, username) if contact.recorded_by_id else "",
                 public=contact.is_public,
                 contact=contact,
                 tags=tuple(tags),
                 collapsible=True,
+                attachments=tuple(files.get(contact.pk, ())),
             )
         )
-    events = (
-        CaseEvent.objects.filter(case=case)
-        .select_related("actor")
-        .only("id", "case_id", "kind", "message", "public_message", "data", "actor_id",
-              "created_at", "actor__username", "actor__first_name", "actor__last_name")
-    )  # fmt: skip
-    for event in events:
-        if event.kind == EventKind.CONTACT:
+    event_kinds = dict(EventKind.choices)
+    for (
+        kind,
+        message,
+        public_message,
+        created_at,
+        actor_id,
+        *names,
+        notification_ref,
+    ) in fixed_queries.rows("timeline-events", _timeline_events, case.pk):
+        if kind == EventKind.CONTACT:
             continue  # the contact itself is in the timeline
-        if event.kind in (EventKind.NOTIFICATION_SENT, EventKind.NOTIFICATION_FAILED) and (
-            (event.data or {}).get("notification")
+        if kind in (EventKind.NOTIFICATION_SENT, EventKind.NOTIFICATION_FAILED) and (
+            notification_ref
         ):
             continue  # the notification (or the contact it became) carries its state
         entries.append(
             StaffTimelineEntry(
-                when=event.created_at,
-                kind="note" if event.kind == EventKind.NOTE else "event",
-                title=event.get_kind_display(),
-                body=event.message,
-                who=_person(event.actor),
-                public=bool(event.public_message),
+                when=created_at,
+                kind="note" if kind == EventKind.NOTE else "event",
+                title=event_kinds.get(kind, kind),
+                body=message,
+                who=_name(*names) if actor_id else "System",
+                public=bool(public_message),
             )
         )
-    for note in Notification.objects.filter(case=case, contact__isnull=True).only(
-        "created_at", "kind", "medium", "state", "to_address", "subject", "body", "error",
-        "resident_id",
-    ):  # fmt: skip
-        body = note.body
-        if note.error:
-            body = f"Not sent: {note.error}\n\n{body}"
+    media, states = dict(Notification.Medium.choices), dict(Notification.State.choices)
+    for (
+        created_at,
+        kind,
+        medium,
+        state,
+        to_address,
+        subject,
+        body,
+        error,
+        resident_id,
+    ) in fixed_queries.rows("timeline-notifications", _timeline_notifications, case.pk):
+        if error:
+            body = f"Not sent: {error}\n\n{body}"
         entries.append(
             StaffTimelineEntry(
-                when=note.created_at,
+                when=created_at,
                 kind="notification",
-                title=f"{note.get_medium_display()} to "
-                f"{'the resident' if note.resident_id else note.to_address or 'staff'}: "
-                f"{note.subject or note.kind}",
+                title=f"{media.get(medium, medium)} to "
+                f"{'the resident' if resident_id else to_address or 'staff'}: "
+                f"{subject or kind}",
                 body=body,
-                who=note.get_state_display(),
-                public=bool(note.resident_id),
+                who=states.get(state, state),
+                public=bool(resident_id),
                 collapsible=True,
             )
         )
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def _timeline_events(case_id: int) -> QuerySet[Any]:
+    """The case's events as rows: what the timeline shows, the actor's names, and the
+    notification an event is about (``data``'s key, not the whole JSON)."""
+    return (
+        CaseEvent.objects.filter(case_id=case_id)
+        .values_list("kind", "message", "public_message", "created_at", "actor_id",
+                     "actor__first_name", "actor__last_name", "actor__username")
+        .annotate(notification_ref=KT("data__notification"))
+    )  # fmt: skip
+
+
+#: What the timeline shows of a contact, in the model's column order (``Contact.from_db``).
+CONTACT_COLUMNS = fixed_queries.columns(
+    Contact,
+    {
+        "id", "case_id", "resident_id", "channel", "direction", "subject", "body",
+        "sender_name", "sender_address", "recorded_by_id", "occurred_at",
+        "call_duration_seconds", "office", "is_chaser", "assisted_digital",
+        "assisted_digital_reason", "is_public",
+    },
+)  # fmt: skip
+
+
+def _timeline_contacts(case_id: int) -> QuerySet[Any]:
+    """The case's contacts as rows, oldest first: their columns shown, then who recorded each
+    (names), the resident's name and the notification it was sent as (id, kind, medium,
+    state). Whole user, resident and notification rows were the page's slowest query."""
+    return (
+        Contact.objects.filter(case_id=case_id)
+        .order_by("occurred_at", "id")
+        .values_list(
+            *CONTACT_COLUMNS,
+            "recorded_by__first_name", "recorded_by__last_name", "recorded_by__username",
+            "resident__full_name",
+            "notification__id", "notification__kind", "notification__medium",
+            "notification__state",
+        )
+    )  # fmt: skip
+
+
+#: What the timeline shows of a file (its link and thumbnail read ``file`` and
+#: ``content_type``), in the model's column order (``Attachment.from_db``).
+ATTACHMENT_COLUMNS = (
+    "id", "contact_id", "file", "original_name", "content_type", "size", "skipped_reason",
+)  # fmt: skip
+
+
+def _timeline_attachments(case_id: int) -> QuerySet[Any]:
+    """The files of the case's contacts, as rows (one query for all, not one per contact)."""
+    return (
+        Attachment.objects.filter(contact__case_id=case_id)
+        .order_by("contact_id", "id")
+        .values_list(*ATTACHMENT_COLUMNS)
+    )
+
+
+def _timeline_notifications(case_id: int) -> QuerySet[Any]:
+    """The case's notifications that did not become a contact, as rows."""
+    return Notification.objects.filter(case_id=case_id, contact__isnull=True).values_list(
+        "created_at", "kind", "medium", "state", "to_address", "subject", "body", "error",
+        "resident_id",
+    )  # fmt: skip
+
+
+def _name(first: str, last: str, username: str) -> str:
+    """Who did something: a user's full name, else their username (``get_full_name``)."""
+    return f"{first} {last}".strip() or username
 
 
 def answer_rows(case: Case) -> list[tuple[str, str]]:

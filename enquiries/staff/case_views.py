@@ -29,6 +29,9 @@ from enquiries.staff.forms import (
     TransferForm,
 )
 
+#: The case page's query parameter that lists the merge candidates.
+MERGE_CANDIDATES = "merge_candidates"
+
 
 def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> HttpResponse:
     """Render the case page; ``bound`` carries a form that failed validation, with its errors."""
@@ -50,7 +53,11 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
         "can_handle_data_protection": policy.can_handle_data_protection(user),
         "can_view_resident": True,
         "sla_now": selectors.sla_state_now(case),
-        "open_matches": residents.has_open_matches(case.resident),
+        # read with the case (case_for_page); a case from elsewhere asks on its own
+        "open_matches": case.open_matches
+        if hasattr(case, "open_matches")
+        else residents.has_open_matches(case.resident),
+        "merged_into_reference": selectors.merged_into_reference(case),
         "map": _case_map(case),
     }
     if can_change:
@@ -70,7 +77,12 @@ def _page(request: HttpRequest, case: Case, status: int = 200, **bound: Any) -> 
             transfer_form=bound.get("transfer_form")
             or TransferForm(case=case, teams=selectors.team_choices()),
             merge_form=bound.get("merge_form") or MergeForm(),
-            merge_candidates=selectors.merge_candidates(user, case),
+            # likely originals of a duplicate: asked for by a link in the merge section (a
+            # query on the case table that nearly every view of the page would not use)
+            merge_candidates=selectors.merge_candidates(user, case)
+            if request.GET.get(MERGE_CANDIDATES) or "merge_form" in bound
+            else None,
+            merge_candidates_param=MERGE_CANDIDATES,
         )
         context.update(case_comms.forms_for(case, bound))
     access_log.record_view(user=user, path=request.get_full_path(), case=case)

@@ -118,3 +118,78 @@ def test_an_automatic_email_shows_once_with_its_delivery_state(signed_in, world)
 def test_short_messages_are_not_collapsed():
     assert excerpt("Thanks") == "Thanks"
     assert excerpt("one\ntwo\nthree") == "one\ntwo …"
+
+
+def test_merge_candidates_are_listed_behind_a_link_that_works_without_javascript(signed_in, world):
+    """The likely originals of a duplicate are read only when asked for (one query less on
+    every other view of the page); the link reloads the page with the merge section open."""
+    case = world.highways_case
+    twin = open_case(world.pothole, postcode_district=case.postcode_district)
+    client = signed_in(world.highways_officer)
+    html = page(client, case)
+    assert twin.reference not in html
+    assert 'href="?merge_candidates=1#merge"' in html
+    asked = client.get(reverse("staff:case", args=[case.reference]), {"merge_candidates": "1"})
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert f'href="{reverse("staff:case", args=[twin.reference])}"' in html
+    assert '<details class="govuk-details" id="merge" open>' in html
+
+
+def test_timeline_events_and_unsent_notifications_read_as_rows(world):
+    """Events and notifications are read as rows (compiled once): who, what and whether the
+    resident sees them read as they did from the models."""
+    from enquiries.case_events import record_event
+
+    case = open_case(world.pothole)
+    officer = world.highways_officer
+    record_event(case=case, kind="note", message="Call back later", by=officer)
+    record_event(case=case, kind="status_changed", message="Opened", public="We opened it")
+    record_event(case=case, kind="notification_sent", message="Sent", data={"notification": 12345})
+    Notification.objects.create(
+        case=case, kind="digest", medium="email", to_address="team@example.com",
+        subject="Daily digest", body="Three cases", state="failed", error="Bounced",
+        idempotency_key="timeline-rows-test",
+    )  # fmt: skip
+    entries = staff_timeline(case)
+    by_body = {e.body: e for e in entries}
+    note = by_body["Call back later"]
+    assert note.kind == "note" and not note.public
+    assert note.who == (officer.get_full_name() or officer.get_username())
+    opened = by_body["Opened"]
+    assert opened.kind == "event" and opened.public and opened.who == "System"
+    assert opened.title == CaseEvent(kind="status_changed").get_kind_display()
+    assert "Sent" not in by_body  # about a notification: that notification carries its state
+    failed = by_body["Not sent: Bounced\n\nThree cases"]
+    assert failed.kind == "notification" and failed.who == "Failed" and not failed.public
+    assert failed.title == "Email to team@example.com: Daily digest"
+
+
+def test_the_case_is_read_for_its_page_as_select_related_read_it(world):
+    """case_for_page's one compiled query gives the same case, joined rows and permission
+    checks as the ORM's select_related: by reference or id, with or without an assignee."""
+    import pytest
+    from django.forms.models import model_to_dict
+    from django.http import Http404
+
+    from enquiries.models import Case
+    from enquiries.policy import VIEW
+    from enquiries.staff_selectors import case_for_page
+
+    case = open_case(world.pothole, assignee=world.highways_officer)
+    unassigned = open_case(world.pothole)
+    for target in (case, unassigned):
+        expected = Case.objects.select_related("service", "department", "assignee", "resident").get(
+            pk=target.pk
+        )
+        for key in (target.reference, target.reference.lower(), str(target.pk), target.pk):
+            got = case_for_page(world.highways_officer, key, VIEW, path="/")
+            assert model_to_dict(got) == model_to_dict(expected)
+            assert got.open_matches is False
+            for name in ("service", "department", "assignee", "resident"):
+                mine, theirs = getattr(got, name), getattr(expected, name)
+                assert (mine and model_to_dict(mine)) == (theirs and model_to_dict(theirs))
+    with pytest.raises(Http404):
+        case_for_page(world.waste_officer, case.reference, VIEW, path="/")
+    with pytest.raises(Http404):
+        case_for_page(world.highways_officer, "not-a-reference", VIEW, path="/")

@@ -172,3 +172,35 @@ def test_a_caseworker_may_not_change_stored_details(world, signed_in, pair):
     assert response.status_code == 404
     alice.refresh_from_db()
     assert alice.email == "alice@example.com"
+
+
+def test_matches_and_history_are_read_with_their_people_and_cases(world, signed_in, pair):
+    """matches_of and change_history read rows compiled once: each match carries both records
+    and who decided it, each change who made it and its case, as the models would."""
+    from enquiries import residents
+
+    alice_case, theirs, match = pair
+    client = signed_in(world.agent)
+    assert decide(client, theirs.resident, match, "reject").status_code == 302
+    undecided, decided = residents.matches_of(alice_case.resident)
+    assert undecided == [] and decided == [match]
+    [row] = decided
+    assert (row.resident, row.other, row.decided_by) == (
+        theirs.resident, alice_case.resident, world.agent,
+    )  # fmt: skip
+    assert row.resident.full_name == theirs.resident.full_name
+    assert row.other.phone == alice_case.resident.phone
+    assert row.state == PossibleMatch.State.REJECTED
+
+    services_change = residents.resident_update_details(
+        resident=alice_case.resident, changes={"phone": "07700900222"}, by=world.agent,
+        channel=ResidentChange.Via.STAFF, case=alice_case, reason="Resident phoned",
+    )  # fmt: skip
+    history = residents.change_history(alice_case.resident)
+    assert [c.pk for c in history][: len(services_change)] == sorted(
+        (c.pk for c in services_change), reverse=True
+    )
+    newest = history[0]
+    assert newest.by == world.agent and newest.by.get_username() == world.agent.username
+    assert newest.case.reference == alice_case.reference
+    assert newest.get_channel_display() == ResidentChange.Via.STAFF.label

@@ -1,0 +1,47 @@
+"""Queries whose only variable is one id, compiled once per process.
+
+On the staff pages, Django compiling a small query's SQL (its columns, joins and lookups) cost
+more than PostgreSQL running it. A query built here is compiled the first time with a
+stand-in id; after that only the id changes. Values still pass through the ORM's converters
+(dates, JSON, booleans read the same on every database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+
+#: (name, database alias) -> (compiler, SQL, parameters)
+_COMPILED: dict[tuple[str, str], tuple[Any, str, tuple[Any, ...]]] = {}
+STAND_IN = -2_000_000_017  # stands for the id while a query is compiled
+TEXT_STAND_IN = "\x1ffixed-queries-stand-in\x1f"  # stands for a text key
+
+
+def rows(name: str, build: Callable[[Any], QuerySet[Any]], key: int | str) -> list[tuple[Any, ...]]:
+    """The rows of ``build(key)``: a ``values_list`` query whose only variable is ``key`` (once
+    or more; an id, or a text such as a reference), one name per shape of query."""
+    stand_in: int | str = TEXT_STAND_IN if isinstance(key, str) else STAND_IN
+    cache_key = (name, connection.alias)
+    found = _COMPILED.get(cache_key)
+    if found is None:
+        compiler = build(stand_in).query.get_compiler(connection.alias)
+        sql, params = compiler.as_sql()
+        if stand_in not in params:  # the key must be the query's variable
+            raise ValueError(f"{name}: the query does not use its key")
+        found = _COMPILED[cache_key] = (compiler, sql, tuple(params))
+    compiler, sql, params = found
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key if p == stand_in else p for p in params])
+        fetched = cursor.fetchall()
+    return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
+def columns(model: Any, names: set[str] | None = None) -> tuple[str, ...]:
+    """A model's column names (``attname``) in its column order, as ``Model.from_db`` takes
+    them: all of them, or those in ``names``."""
+    return tuple(
+        f.attname for f in model._meta.concrete_fields if names is None or f.attname in names
+    )
