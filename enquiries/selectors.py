@@ -75,42 +75,43 @@ def public_timeline(
     ``viewer_id`` names the person by id, for a caller that has not loaded them."""
     if viewer_id is None:
         viewer_id = resident.pk if resident is not None else case.resident_id
-    entries = [
-        TimelineEntry(e.created_at, "Council", e.public_message, e.kind)
-        for e in CaseEvent.objects.filter(case=case)
+    # Plain rows, unsorted in SQL: the page's order is made here (each kind in its model's
+    # order, then newest first, as before), without model instances or an ORDER BY to compile.
+    events = sorted(
+        CaseEvent.objects.filter(case=case)
         .exclude(public_message="")
-        .only("created_at", "public_message", "kind")
-    ]
-    contacts = (
+        .order_by()
+        .values_list("created_at", "id", "public_message", "kind")
+    )
+    entries = [TimelineEntry(when, "Council", text, kind) for when, _, text, kind in events]
+    contacts = sorted(
         Contact.objects.filter(case=case, is_public=True, resident_id=viewer_id)
-        .select_related("notification")
-        .only(
+        .order_by()
+        .values_list(
             "occurred_at",
+            "id",
             "direction",
             "body",
             "channel",
-            "subject",
+            "notification__id",
             "notification__kind",
             "notification__medium",
             "notification__subject",
-        )
+        ),
+        key=lambda row: (row[0], row[1]),
     )
-    for contact in contacts:
-        if contact.direction == Direction.INBOUND:
-            kind = f"contact_{contact.channel}"
-            entries.append(TimelineEntry(contact.occurred_at, "You", contact.body, kind))
+    for when, _, direction, body, channel, sent_id, sent_kind, medium, subject in contacts:
+        if direction == Direction.INBOUND:
+            entries.append(TimelineEntry(when, "You", body, f"contact_{channel}"))
             continue
-        sent = getattr(contact, "notification", None)
-        if sent is None or sent.kind in HUMAN_KINDS:  # a person's reply: its own words
-            text = contact.body
-        elif sent.kind in Status.values:  # the status event already says it
+        if sent_id is None or sent_kind in HUMAN_KINDS:  # a person's reply: its own words
+            text = body
+        elif sent_kind in Status.values:  # the status event already says it
             continue
         else:
-            how = "an email" if sent.medium == "email" else "a text message"
-            text = f"We sent you {how}: {sent.subject}" if sent.subject else f"We sent you {how}."
-        entries.append(
-            TimelineEntry(contact.occurred_at, "Council", text, f"contact_{contact.channel}")
-        )
+            how = "an email" if medium == "email" else "a text message"
+            text = f"We sent you {how}: {subject}" if subject else f"We sent you {how}."
+        entries.append(TimelineEntry(when, "Council", text, f"contact_{channel}"))
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
