@@ -59,6 +59,27 @@ class _BrokerCircuit:
 
 
 _circuit = _BrokerCircuit()
+#: Inside a web request (portal.outbox_after_response): the committed rows to publish once the
+#: response has been sent, instead of while the resident waits for it.
+_after_response: ContextVar[list["OutboxTask"] | None] = ContextVar(
+    "outbox_after_response", default=None
+)
+
+
+@contextmanager
+def publishing_after_response() -> Iterator[list[OutboxTask]]:
+    """Collect the work committed meanwhile instead of publishing it; the caller publishes the
+    list (publish_all_committed) once its answer is out. The rows are already recorded as
+    dispatched, so work whose publish never happens (the process killed first) is sent again by
+    the sweeper, exactly as when a publish is lost."""
+    batch: list[OutboxTask] = []
+    token = _after_response.set(batch)
+    try:
+        yield batch
+    finally:
+        _after_response.reset(token)
+
+
 #: >0 while bulk jobs (demo seeding, backfills) keep their work off the broker (per context).
 _held: ContextVar[int] = ContextVar("outbox_held", default=0)
 
@@ -149,8 +170,16 @@ def enqueue_many(works: Sequence[Work]) -> list[OutboxTask]:
         if work.dedupe_key in inserted  # the same work already recorded: never twice
     ]
     if optimistic and rows:
-        transaction.on_commit(partial(publish_all_committed, rows), using=connection.alias)
+        transaction.on_commit(partial(_publish_now_or_after_response, rows), using=connection.alias)
     return rows
+
+
+def _publish_now_or_after_response(rows: list[OutboxTask]) -> None:
+    batch = _after_response.get()
+    if batch is None:
+        publish_all_committed(rows)
+    else:
+        batch.extend(rows)
 
 
 def publish_committed(row: OutboxTask) -> bool:
