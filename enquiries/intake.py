@@ -155,19 +155,22 @@ def _submit_once(command: NewCase, place: places.Place | None) -> IntakeResult:
             by=command.contact.recorded_by,
             to_status=case.status,
         )
+        work = []
         if command.resolved_outcome:
             _close_at_first_contact(case, command.resolved_outcome, command.contact.recorded_by)
         else:
-            outbox.enqueue(
-                "enquiries.tasks.route_case", dedupe_key=f"route:{case.pk}", case_id=case.pk
+            work.append(
+                outbox.Work("enquiries.tasks.route_case", f"route:{case.pk}", {"case_id": case.pk})
             )
         if command.acknowledge and case.is_open:
-            outbox.enqueue(
-                "enquiries.tasks.notify_resident",
-                dedupe_key=f"notify:{case.pk}:received",
-                case_id=case.pk,
-                kind="received",
+            work.append(
+                outbox.Work(
+                    "enquiries.tasks.notify_resident",
+                    f"notify:{case.pk}:received",
+                    {"case_id": case.pk, "kind": "received"},
+                )
             )
+        outbox.enqueue_many(work)  # one INSERT, and one publish pass after commit
     return IntakeResult(case=case, contact=contact, created=True)
 
 

@@ -7,9 +7,10 @@ resident's submission never fails because the broker did.
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -58,6 +59,27 @@ class _BrokerCircuit:
 
 
 _circuit = _BrokerCircuit()
+#: Inside a web request (portal.outbox_after_response): the committed rows to publish once the
+#: response has been sent, instead of while the resident waits for it.
+_after_response: ContextVar[list["OutboxTask"] | None] = ContextVar(
+    "outbox_after_response", default=None
+)
+
+
+@contextmanager
+def publishing_after_response() -> Iterator[list[OutboxTask]]:
+    """Collect the work committed meanwhile instead of publishing it; the caller publishes the
+    list (publish_all_committed) once its answer is out. The rows are already recorded as
+    dispatched, so work whose publish never happens (the process killed first) is sent again by
+    the sweeper, exactly as when a publish is lost."""
+    batch: list[OutboxTask] = []
+    token = _after_response.set(batch)
+    try:
+        yield batch
+    finally:
+        _after_response.reset(token)
+
+
 #: >0 while bulk jobs (demo seeding, backfills) keep their work off the broker (per context).
 _held: ContextVar[int] = ContextVar("outbox_held", default=0)
 
@@ -85,44 +107,79 @@ def enqueue(task_name: str, *, dedupe_key: str, **kwargs: Any) -> OutboxTask | N
     rolled-back savepoint is never published); if the publish fails the row goes back to
     pending for the sweeper.
     """
+    rows = enqueue_many([Work(task_name, dedupe_key, kwargs)])
+    return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class Work:
+    """One piece of work for enqueue_many: the task, its dedupe key and its arguments."""
+
+    task_name: str
+    dedupe_key: str
+    kwargs: dict[str, Any]
+
+
+def enqueue_many(works: Sequence[Work]) -> list[OutboxTask]:
+    """Record several pieces of work caused by one transaction, as enqueue() does each: one
+    INSERT for all of them and, after commit, one publish pass through one broker producer
+    (a case's routing and acknowledgement cost one round trip to the database and one producer
+    checkout instead of two). Returns the rows recorded now; a key already recorded is left out.
+    """
     if transaction.get_autocommit():
         raise RuntimeError("outbox.enqueue must run inside the transaction that causes the work")
+    if not works:
+        return []
     connection = transaction.get_connection()
     now = timezone.now()
     optimistic = not _held.get() and not _circuit.is_open()
     state = OutboxTask.State.DISPATCHED if optimistic else OutboxTask.State.PENDING
     table = connection.ops.quote_name(OutboxTask._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(now)
+    values = ", ".join(["(%s, %s, %s, %s, %s, '', %s, %s, 0, 0)"] * len(works))
+    params: list[Any] = []
+    for work in works:
+        params += [
+            work.task_name,
+            json.dumps(work.kwargs),
+            work.dedupe_key,
+            state,
+            int(optimistic),
+            stamp,
+            stamp if optimistic else None,
+        ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (task_name, kwargs, dedupe_key, state, attempts, last_error,"  # noqa: S608 - table name from the model
             " created_at, dispatched_at, deliveries, finished_deliveries)"
-            " VALUES (%s, %s, %s, %s, %s, '', %s, %s, 0, 0)"
-            " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-            [
-                task_name,
-                json.dumps(kwargs),
-                dedupe_key,
-                state,
-                int(optimistic),
-                stamp,
-                stamp if optimistic else None,
-            ],
+            f" VALUES {values}"
+            " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key",
+            params,
         )
-        inserted = cursor.fetchone()
-    if inserted is None:
-        return None  # the same work is already recorded: never twice
-    row = OutboxTask(
-        pk=inserted[0],
-        task_name=task_name,
-        kwargs=kwargs,
-        dedupe_key=dedupe_key,
-        state=state,
-        created_at=now,
-    )
-    if optimistic:
-        transaction.on_commit(partial(publish_committed, row), using=connection.alias)
-    return row
+        inserted = dict((key, pk) for pk, key in cursor.fetchall())
+    rows = [
+        OutboxTask(
+            pk=inserted[work.dedupe_key],
+            task_name=work.task_name,
+            kwargs=work.kwargs,
+            dedupe_key=work.dedupe_key,
+            state=state,
+            created_at=now,
+        )
+        for work in works
+        if work.dedupe_key in inserted  # the same work already recorded: never twice
+    ]
+    if optimistic and rows:
+        transaction.on_commit(partial(_publish_now_or_after_response, rows), using=connection.alias)
+    return rows
+
+
+def _publish_now_or_after_response(rows: list[OutboxTask]) -> None:
+    batch = _after_response.get()
+    if batch is None:
+        publish_all_committed(rows)
+    else:
+        batch.extend(rows)
 
 
 def publish_committed(row: OutboxTask) -> bool:
@@ -130,21 +187,32 @@ def publish_committed(row: OutboxTask) -> bool:
 
     If the broker fails, or failed moments ago, the row goes back to pending for the sweeper.
     """
+    return publish_all_committed([row]) == 1
+
+
+def publish_all_committed(rows: Sequence[OutboxTask]) -> int:
+    """Publish freshly committed rows (already marked dispatched) through one producer; the
+    number published. After a failure, that row and the ones after it go back to pending."""
     from portal.celery_app import app
 
     error = "publish: broker unavailable moments ago"
+    sent = 0
     if not _circuit.is_open():
         try:
-            app.send_task(row.task_name, kwargs={**row.kwargs, "outbox_id": row.pk}, retry=False)
-            return True
+            with app.producer_or_acquire() as producer:
+                for row in rows:
+                    kwargs = {**row.kwargs, "outbox_id": row.pk}
+                    app.send_task(row.task_name, kwargs=kwargs, retry=False, producer=producer)
+                    sent += 1
+            return sent
         except Exception as exc:  # broker down, DNS, timeout: all mean "try later"
             _circuit.trip()
-            logger.warning("Broker unavailable, outbox %s left pending: %s", row.pk, exc)
+            logger.warning("Broker unavailable, outbox %s left pending: %s", rows[sent].pk, exc)
             error = f"publish: {exc}"
-    OutboxTask.objects.filter(pk=row.pk, state=OutboxTask.State.DISPATCHED).update(
-        state=OutboxTask.State.PENDING, dispatched_at=None, last_error=error[:2000]
-    )
-    return False
+    OutboxTask.objects.filter(
+        pk__in=[row.pk for row in rows[sent:]], state=OutboxTask.State.DISPATCHED
+    ).update(state=OutboxTask.State.PENDING, dispatched_at=None, last_error=error[:2000])
+    return sent
 
 
 def is_live(outbox_id: int | None) -> bool:

@@ -71,8 +71,9 @@ def lookup(postcode: str) -> Place | None:
     """The directory's row for a normalised postcode ("PR1 8XJ"), terminated ones included."""
     if not postcode:
         return None
-    row = PostcodeUnit.objects.filter(postcode=postcode).first()
-    return _place(row) if row is not None else None
+    # The postcode is unique: no ORDER BY to compile or sort (.first() would add one).
+    rows = list(PostcodeUnit.objects.filter(postcode=postcode).order_by()[:1])
+    return _place(rows[0]) if rows else None
 
 
 def _place(row: PostcodeUnit) -> Place:

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: turns a 500 caused by an unreachable database into a 503 "try again" page.
     "portal.database_down.DatabaseDownMiddleware",
+    # Work committed to the outbox is published once the response is sent, not before.
+    "portal.outbox_after_response.OutboxAfterResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +34,35 @@ def cache_errors() -> tuple[type[BaseException], ...]:
 def incr(key: str, period: int) -> int:
     """Count one hit on ``key`` in a window of ``period`` seconds; the count so far."""
     try:
-        cache.add(key, 0, timeout=period + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr: count this attempt as the first
-            cache.set(key, 1, timeout=period + 5)
-            count = 1
+        count = _redis_incr(key, period)
+        if count is None:  # another cache backend (tests, development): Django's two calls
+            cache.add(key, 0, timeout=period + 5)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # evicted between add and incr: count this attempt as the first
+                cache.set(key, 1, timeout=period + 5)
+                count = 1
     except cache_errors() as exc:
         note_down(exc)
         return _local_incr(key, period)
     note_up()
     return count
+
+
+def _redis_incr(key: str, period: int) -> int | None:
+    """On Django's Redis cache, the window's expiry and the count in one round trip (SET NX EX
+    then INCR in one MULTI: atomic, so the key never lives without its expiry); the key and
+    stored integer are the ones cache.add/incr use. None for any other backend."""
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    name = backend.make_and_validate_key(key)
+    pipe = backend._cache.get_client(name, write=True).pipeline(transaction=True)
+    pipe.set(name, 0, ex=period + 5, nx=True)
+    pipe.incr(name)
+    return int(pipe.execute()[1])
 
 
 def _local_incr(key: str, period: int) -> int:

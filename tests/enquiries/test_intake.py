@@ -89,7 +89,7 @@ def test_follow_up_work_is_recorded_and_sent_only_after_commit(
     from portal.celery_app import app
 
     monkeypatch.setattr(
-        app, "send_task", lambda name, kwargs, retry: dispatched.append(kwargs["outbox_id"])
+        app, "send_task", lambda name, kwargs, retry, **_: dispatched.append(kwargs["outbox_id"])
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = intake.submit(new_case(service=service))

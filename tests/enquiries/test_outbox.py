@@ -43,7 +43,9 @@ def test_the_sweeper_sends_pending_work_once_the_broker_is_back(service, monkeyp
         submit(service)
     assert set(OutboxTask.objects.values_list("state", flat=True)) == {OutboxTask.State.PENDING}
     sent = []
-    monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry: sent.append((name, kwargs)))
+    monkeypatch.setattr(
+        app, "send_task", lambda name, kwargs, retry, **_: sent.append((name, kwargs))
+    )
     OutboxTask.objects.update(
         created_at=OutboxTask.objects.first().created_at - outbox.STALE_PENDING * 2
     )
@@ -79,7 +81,7 @@ def test_work_from_a_rolled_back_savepoint_is_never_done(monkeypatch):
     from enquiries.tasks import route_case
 
     sent = []
-    monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry: sent.append(kwargs))
+    monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry, **_: sent.append(kwargs))
     with transaction.atomic():
         kept = outbox.enqueue("enquiries.tasks.route_case", dedupe_key="kept", case_id=1)
         try:
@@ -112,7 +114,7 @@ def test_each_transaction_publishes_its_own_work(monkeypatch):
 
     sent = []
     monkeypatch.setattr(
-        app, "send_task", lambda name, kwargs, retry: sent.append(kwargs["case_id"])
+        app, "send_task", lambda name, kwargs, retry, **_: sent.append(kwargs["case_id"])
     )
     for n in range(3):
         with transaction.atomic():
@@ -157,3 +159,79 @@ def test_the_sweeper_resends_quiet_work_only_when_the_broker_has_lost_it():
         assert outbox.sweep() == 3
     finally:
         _purge()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_case_records_its_work_in_one_insert_and_publishes_it_through_one_producer(
+    service, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    producers, sent = [], []
+    real_acquire = app.producer_or_acquire
+
+    def acquire(producer=None):
+        producers.append(producer)
+        return real_acquire(producer)
+
+    monkeypatch.setattr(app, "producer_or_acquire", acquire)
+    monkeypatch.setattr(
+        app,
+        "send_task",
+        lambda name, kwargs, retry, producer=None: sent.append((name, producer is not None)),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        submit(service)
+    inserts = [q["sql"] for q in queries if "INSERT INTO" in q["sql"] and "outbox" in q["sql"]]
+    assert len(inserts) == 1
+    assert len(producers) == 1  # one checkout for both messages
+    assert sent == [("enquiries.tasks.route_case", True), ("enquiries.tasks.notify_resident", True)]
+    assert set(OutboxTask.objects.values_list("state", flat=True)) == {OutboxTask.State.DISPATCHED}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_failing_part_way_leaves_the_unsent_work_pending(monkeypatch):
+    from django.db import transaction
+
+    sent = []
+
+    def send(name, kwargs, retry, producer=None):
+        if kwargs["case_id"] == 2:
+            raise ConnectionError("broker went away")
+        sent.append(kwargs["case_id"])
+
+    monkeypatch.setattr(app, "send_task", send)
+    try:
+        with transaction.atomic():
+            rows = outbox.enqueue_many(
+                [
+                    outbox.Work("enquiries.tasks.route_case", f"part:{n}", {"case_id": n})
+                    for n in (1, 2, 3)
+                ]
+            )
+    finally:
+        outbox.reset_circuit()
+    assert sent == [1]
+    states = dict(OutboxTask.objects.values_list("pk", "state"))
+    assert states == {
+        rows[0].pk: OutboxTask.State.DISPATCHED,
+        rows[1].pk: OutboxTask.State.PENDING,
+        rows[2].pk: OutboxTask.State.PENDING,
+    }
+
+
+@pytest.mark.django_db
+def test_enqueue_many_leaves_out_work_already_recorded():
+    from django.db import transaction
+
+    with transaction.atomic():
+        outbox.enqueue("enquiries.tasks.route_case", dedupe_key="seen", case_id=1)
+        rows = outbox.enqueue_many(
+            [
+                outbox.Work("enquiries.tasks.route_case", "seen", {"case_id": 1}),
+                outbox.Work("enquiries.tasks.route_case", "new", {"case_id": 2}),
+            ]
+        )
+    assert [row.dedupe_key for row in rows] == ["new"]
+    assert OutboxTask.objects.count() == 2

@@ -36,3 +36,39 @@ def test_counting_in_the_cache_again_ends_the_fallback(settings):
     assert shared_counts.degraded_since() is not None
     assert shared_counts.incr("rl:test:5.6.7.8", 60) == 1
     assert shared_counts.degraded_since() is None
+
+
+@pytest.fixture
+def redis_cache(settings):
+    import os
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs Redis (REDIS_URL)")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    from django.core.cache import cache
+
+    cache.delete("rl:test:pipeline")
+    yield cache
+    cache.delete("rl:test:pipeline")
+
+
+def test_on_redis_a_count_is_one_round_trip_that_django_reads_back(redis_cache, monkeypatch):
+    """The window's expiry and the count go in one MULTI (one pipeline execute), and the count
+    is the integer Django's own cache.get/incr see under the same key."""
+    from redis.client import Pipeline
+
+    executes = []
+    real = Pipeline.execute
+    monkeypatch.setattr(
+        Pipeline, "execute", lambda self, *a, **k: executes.append(1) or real(self, *a, **k)
+    )
+    counts = [shared_counts.incr("rl:test:pipeline", 60) for _ in range(3)]
+    assert counts == [1, 2, 3]
+    assert len(executes) == 3
+    assert redis_cache.get("rl:test:pipeline") == 3
+    assert redis_cache.incr("rl:test:pipeline") == 4
+    ttl = redis_cache._cache.get_client().ttl(redis_cache.make_and_validate_key("rl:test:pipeline"))
+    assert 0 < ttl <= 65

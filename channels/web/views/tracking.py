@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from channels.web import ratelimit, spam, uploads
 from channels.web.forms import FindForm, ReplyForm, StopUpdatesForm
+from channels.web.timeline import timeline_html
 from channels.web.views.journey import rate_limited
 from enquiries import intake, outbox, replies, services, tracking
 from enquiries.attachments import IncomingFile
@@ -115,7 +116,9 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         form = ReplyForm(initial={"reply_key": uuid.uuid4().hex}, finished=finished)
     context = {
         "case": case,
-        "timeline": public_timeline(case, viewer_id=reported.resident_id),
+        "timeline_html": timeline_html(
+            public_timeline(case, viewer_id=reported.resident_id), settings.COUNCIL_NAME
+        ),
         "merged_from": reported if reported.pk != case.pk else None,
         "question": tracking.open_question(case),
         "form": form,

@@ -45,3 +45,27 @@ def test_a_merged_case_reads_itself_and_the_case_it_follows(client, pothole):
 
     assert page_reads == 3  # itself, and the survivor twice (for the link's expiry, the page)
     assert survivor.reference in client.get(duplicate.tracking_path()).content.decode()
+
+
+def test_the_page_statement_gives_the_case_the_orm_gives(pothole, django_assert_num_queries):
+    """The hand-written statement (selectors._tracking_page_statement) loads the same values as
+    Case.objects.select_related("service").only(TRACKING_PAGE_FIELDS), service included."""
+    from enquiries.models import Case
+    from enquiries.selectors import TRACKING_PAGE_FIELDS, case_for_tracking_page
+
+    case = file_case(pothole, summary="Deep <one>")
+    services.route_case(case_id=case.pk)
+    expected = Case.objects.select_related("service").get(pk=case.pk)
+
+    with django_assert_num_queries(1):
+        loaded = case_for_tracking_page(case.tracking_token())
+        for name in TRACKING_PAGE_FIELDS:
+            left, right = loaded, expected
+            *path, last = name.split("__")
+            for part in path:  # the service: loaded with the case
+                left, right = getattr(left, part), getattr(right, part)
+            attname = left._meta.get_field(last).attname  # a foreign key's id, not its row
+            left, right = getattr(left, attname), getattr(right, attname)
+            assert left == right, name
+    assert loaded.pk == case.pk and loaded.service_id == pothole.pk
+    assert case_for_tracking_page("not-a-token") is None
