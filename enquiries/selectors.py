@@ -2,14 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model
-from django.db.models.expressions import Col
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from enquiries import fixed_queries
 from enquiries.choices import Direction, Status
 from enquiries.models import (
     Case,
@@ -60,75 +59,48 @@ def case_for_tracking_page(token: str) -> Case | None:
     the case, its service, department and resident (120 columns) was a third of the page's
     time. Anything else is loaded when first read; writers load their own row.
 
-    The statement is the one ``Case.objects.select_related("service").only(...)`` makes,
-    written once (_tracking_page_statement): building and compiling that queryset on every
-    view cost more than running it."""
+    The query is ``enquiries.fixed_queries``' (compiled once per process, as the staff case
+    page's): building and compiling it on every view cost more than running it."""
     if not token or len(token) > 100:
         return None
-    sql, case_cols, service_cols = _tracking_page_statement()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [hash_tracking_token(token)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = [
-        _from_db(col, value) for col, value in zip(case_cols + service_cols, row, strict=True)
-    ]
-    case = Case.from_db(
-        connection.alias, [c.target.attname for c in case_cols], values[: len(case_cols)]
+    found = fixed_queries.rows(
+        "tracking-page-case", _tracking_page_query, hash_tracking_token(token)
     )
-    service = None
-    if case.service_id is not None:
-        service = Service.from_db(
-            connection.alias, [c.target.attname for c in service_cols], values[len(case_cols) :]
-        )
+    if not found:
+        return None
+    row, alias = found[0], connection.alias
+    case = Case.from_db(alias, _TRACKING_CASE_COLUMNS, row[: len(_TRACKING_CASE_COLUMNS)])
+    service_values = row[len(_TRACKING_CASE_COLUMNS) :]
+    service = (
+        Service.from_db(alias, _TRACKING_SERVICE_COLUMNS, service_values)
+        if service_values[0] is not None
+        else None
+    )
     Case._meta.get_field("service").set_cached_value(case, service)
     return case
 
 
-@cache
-def _tracking_page_statement() -> tuple[str, list[Col], list[Col]]:
-    """SELECT the tracking page's columns of a case and its service by the token's hash (it is
-    unique: no ORDER BY), with the columns each value belongs to."""
-    case_fields = [Case._meta.pk, Case._meta.get_field("service")] + [
-        Case._meta.get_field(name) for name in TRACKING_PAGE_FIELDS if "__" not in name
-    ]
-    service_fields = [Service._meta.pk] + [
-        Service._meta.get_field(name.split("__", 1)[1])
-        for name in TRACKING_PAGE_FIELDS
-        if name.startswith("service__")
-    ]
-    # (ignore below) concrete fields by name, never reverse relations: get_col exists
-    # Model.from_db takes a subset of the columns in the model's own field order.
-    case_fields.sort(key=Case._meta.concrete_fields.index)
-    service_fields.sort(key=Service._meta.concrete_fields.index)
-    case_cols = [field.get_col("c") for field in case_fields]  # type: ignore[union-attr]
-    service_cols = [field.get_col("s") for field in service_fields]  # type: ignore[union-attr]
-    quote = connection.ops.quote_name
-    columns = ", ".join(
-        f"{alias}.{quote(str(col.target.column))}"
-        for alias, cols in (("c", case_cols), ("s", service_cols))
-        for col in cols
+_TRACKING_CASE_COLUMNS = fixed_queries.columns(
+    Case,
+    {"id", "service_id"}
+    | {Case._meta.get_field(name).attname for name in TRACKING_PAGE_FIELDS if "__" not in name},  # type: ignore[union-attr]  # concrete fields
+)
+_TRACKING_SERVICE_COLUMNS = fixed_queries.columns(
+    Service,
+    {"id"} | {name.removeprefix("service__") for name in TRACKING_PAGE_FIELDS if "__" in name},
+)
+
+
+def _tracking_page_query(token_hash: str) -> QuerySet[Any]:
+    """The tracking page's columns of a case and its service, by the token's hash (unique: no
+    ORDER BY)."""
+    return (
+        Case.objects.order_by()
+        .filter(tracking_token_hash=token_hash)
+        .values_list(
+            *_TRACKING_CASE_COLUMNS, *(f"service__{name}" for name in _TRACKING_SERVICE_COLUMNS)
+        )[:1]
     )
-    sql = (
-        f"SELECT {columns} FROM {quote(Case._meta.db_table)} c"  # noqa: S608 - names from the models
-        f" LEFT JOIN {quote(Service._meta.db_table)} s ON s.{_column(Service, 'id')}"
-        f" = c.{_column(Case, 'service')} WHERE c.{_column(Case, 'tracking_token_hash')} = %s"
-        " LIMIT 1"
-    )
-    return sql, case_cols, service_cols
-
-
-def _column(model: type[Model], name: str) -> str:
-    field = cast(Field, model._meta.get_field(name))  # type: ignore[type-arg]  # any field
-    return connection.ops.quote_name(str(field.column))
-
-
-def _from_db(col: Col, value: Any) -> Any:
-    """A value as the ORM would give it (the backend's and the field's converters)."""
-    for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-        value = converter(value, col, connection)
-    return value
 
 
 @dataclass(frozen=True)

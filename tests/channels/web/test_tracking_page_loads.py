@@ -48,8 +48,8 @@ def test_a_merged_case_reads_itself_and_the_case_it_follows(client, pothole):
 
 
 def test_the_page_statement_gives_the_case_the_orm_gives(pothole, django_assert_num_queries):
-    """The hand-written statement (selectors._tracking_page_statement) loads the same values as
-    Case.objects.select_related("service").only(TRACKING_PAGE_FIELDS), service included."""
+    """The query compiled once (selectors._tracking_page_query, through fixed_queries) loads the
+    same values as Case.objects.select_related("service").only(TRACKING_PAGE_FIELDS)."""
     from enquiries.models import Case
     from enquiries.selectors import TRACKING_PAGE_FIELDS, case_for_tracking_page
 
