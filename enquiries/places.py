@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 
+from enquiries import fixed_queries
 from enquiries.choices import OPEN_STATUSES, Channel
 from enquiries.models import AreaName, Case, PostcodeUnit, Service
 
@@ -71,9 +72,19 @@ def lookup(postcode: str) -> Place | None:
     """The directory's row for a normalised postcode ("PR1 8XJ"), terminated ones included."""
     if not postcode:
         return None
-    # The postcode is unique: no ORDER BY to compile or sort (.first() would add one).
-    rows = list(PostcodeUnit.objects.filter(postcode=postcode).order_by()[:1])
-    return _place(rows[0]) if rows else None
+    # Compiled once per process (enquiries.fixed_queries): the journey's "where" page and every
+    # new case look a postcode up, and building the query cost more than running it.
+    rows = fixed_queries.rows("postcode-place", _lookup_query, postcode)
+    return Place(*rows[0]) if rows else None
+
+
+def _lookup_query(postcode: str) -> QuerySet[Any]:
+    """The postcode is unique: no ORDER BY to compile or sort."""
+    return (
+        PostcodeUnit.objects.filter(postcode=postcode)
+        .order_by()
+        .values_list(*(f.name for f in fields(Place)))[:1]
+    )
 
 
 def _place(row: PostcodeUnit) -> Place:

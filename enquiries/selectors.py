@@ -22,6 +22,24 @@ from enquiries.models import (
 from enquiries.notifications import HUMAN_KINDS
 
 
+def active_service(slug: str) -> Service | None:
+    """The active service with this slug, its own row alone (no journey page shows its topic or
+    department). Every page of the online form reads it: the query is ``fixed_queries``'
+    (compiled once per process), as building it cost more than running it."""
+    found = fixed_queries.rows("active-service", _active_service_query, slug)
+    return Service.from_db(connection.alias, _SERVICE_COLUMNS, found[0]) if found else None
+
+
+_SERVICE_COLUMNS = fixed_queries.columns(Service)
+
+
+def _active_service_query(slug: str) -> QuerySet[Any]:
+    """By slug (unique: no ORDER BY)."""
+    return (
+        Service.objects.order_by().filter(slug=slug, is_active=True).values_list(*_SERVICE_COLUMNS)
+    )
+
+
 def case_for_tracking_token(token: str) -> Case | None:
     if not token or len(token) > 100:
         return None

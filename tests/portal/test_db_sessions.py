@@ -7,6 +7,7 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from portal.db_sessions import SessionStore
 
@@ -76,3 +77,40 @@ def test_updating_a_session_whose_row_is_gone_fails_as_django_does():
 
     with pytest.raises(UpdateError):
         store.save()
+
+
+@pytest.mark.django_db
+def test_a_read_is_one_plain_select_of_the_unexpired_row():
+    store = saved_session()
+
+    with CaptureQueriesContext(connection) as queries:
+        loaded = SessionStore(store.session_key).load()
+
+    assert loaded == {"answers": {"depth": "4cm"}}
+    assert len(queries) == 1
+    assert "expire_date >" in queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_an_expired_session_reads_as_a_new_empty_one():
+    store = saved_session()
+    Session.objects.filter(pk=store.session_key).update(expire_date=timezone.now())
+
+    reader = SessionStore(store.session_key)
+
+    assert reader.load() == {}
+    assert reader.session_key is None  # a new key is made when it is next saved
+
+
+@pytest.mark.django_db
+def test_an_unknown_or_missing_key_reads_as_empty():
+    assert SessionStore("nosuchkeyxxxxxxxxxxxxxxxxxxxxxxx").load() == {}
+    assert SessionStore().load() == {}
+
+
+@pytest.mark.django_db
+def test_a_tampered_session_reads_as_empty():
+    store = saved_session()
+    Session.objects.filter(pk=store.session_key).update(session_data="not-signed-data")
+
+    assert SessionStore(store.session_key).load() == {}
