@@ -1,6 +1,8 @@
 """Start page, browsing by topic, search and service pages."""
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import reverse
 
 from channels.web.search import search_services, search_words
@@ -76,3 +78,19 @@ def test_an_inactive_service_is_not_found(client, pothole):
     pothole.is_active = False
     pothole.save()
     assert client.get(pothole.get_absolute_url()).status_code == 404
+
+
+def test_a_new_or_withdrawn_service_shows_on_the_start_page_once_its_shared_list_expires(
+    client, pothole
+):
+    client.get(reverse("web:home"))
+    ServiceFactory(name="Bins", slug="missed-bin", topic=pothole.topic)
+    pothole.is_active = False
+    pothole.save()
+
+    shared = client.get(reverse("web:home")).content.decode()
+    cache.delete(make_template_fragment_key("web_home_catalogue"))  # as CATALOGUE_SECONDS pass
+    fresh = client.get(reverse("web:home")).content.decode()
+
+    assert ">Bins</a>" not in shared and pothole.name in shared  # within CATALOGUE_SECONDS
+    assert ">Bins</a>" in fresh and pothole.name not in fresh

@@ -77,6 +77,15 @@ def test_the_home_page_and_a_service_page_are_one_or_two_queries(
         assert client.get(pothole.get_absolute_url()).status_code == 200
 
 
+def test_the_home_pages_list_of_services_is_shared_between_views(
+    client, pothole, django_assert_num_queries
+):
+    assert pothole.name in client.get(reverse("web:home")).content.decode()
+
+    with django_assert_num_queries(0):  # rendered once, for CATALOGUE_SECONDS
+        assert pothole.name in client.get(reverse("web:home")).content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_filing_the_case_checks_its_idempotency_key_without_loading_rows(
     walker, django_assert_max_num_queries
