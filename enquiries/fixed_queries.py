@@ -26,16 +26,21 @@ STAND_IN = -2_000_000_017  # stands for the id while a query is compiled
 TEXT_STAND_IN = "\x1ffixed-queries-stand-in\x1f"  # stands for a text key
 
 
-def rows(name: str, build: Callable[[Any], QuerySet[Any]], key: int | str) -> list[tuple[Any, ...]]:
+def rows(
+    name: str, build: Callable[[Any], QuerySet[Any]], key: int | str | None
+) -> list[tuple[Any, ...]]:
     """The rows of ``build(key)``: a ``values_list`` query whose only variable is ``key`` (once
-    or more; an id, or a text such as a reference), one name per shape of query."""
-    stand_in: int | str = TEXT_STAND_IN if isinstance(key, str) else STAND_IN
+    or more; an id, or a text such as a reference), one name per shape of query; ``None`` for
+    a query with no variable at all."""
+    stand_in: int | str | None = (
+        None if key is None else TEXT_STAND_IN if isinstance(key, str) else STAND_IN
+    )
     cache_key = (name, connection.alias)
     found = _COMPILED.get(cache_key)
     if found is None:
         compiler = build(stand_in).query.get_compiler(connection.alias)
         sql, params = compiler.as_sql()
-        if stand_in not in params:  # the key must be the query's variable
+        if stand_in is not None and stand_in not in params:  # the key must be its variable
             raise ValueError(f"{name}: the query does not use its key")
         found = _COMPILED[cache_key] = (compiler, sql, tuple(params))
     compiler, sql, params = found

@@ -7,10 +7,14 @@ still hold, and a submission never waits on Redis. The switch is logged (once a 
 lasts) and reported by /healthz as "rate limiting degraded".
 """
 
+import functools
 import logging
+import re
 import threading
 import time
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache, caches
 
 logger = logging.getLogger(__name__)
@@ -52,17 +56,42 @@ def incr(key: str, period: int) -> int:
 def _redis_incr(key: str, period: int) -> int | None:
     """On Django's Redis cache, the window's expiry and the count in one round trip (SET NX EX
     then INCR in one MULTI: atomic, so the key never lives without its expiry); the key and
-    stored integer are the ones cache.add/incr use. None for any other backend."""
+    stored integer are the ones cache.add/incr use. None for any other backend.
+
+    Django's cache has no public way to send a MULTI, so this speaks to the cache's (first,
+    written-to) Redis server through redis-py's own client, with the cache's key."""
     from django.core.cache.backends.redis import RedisCache
 
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return None
     name = backend.make_and_validate_key(key)
-    pipe = backend._cache.get_client(name, write=True).pipeline(transaction=True)
+    pipe = _redis_for(settings.CACHES["default"]).pipeline(transaction=True)
     pipe.set(name, 0, ex=period + 5, nx=True)
     pipe.incr(name)
     return int(pipe.execute()[1])
+
+
+def _redis_for(config: dict[str, Any]) -> Any:
+    location = config["LOCATION"]
+    server = re.split("[;,]", location)[0] if isinstance(location, str) else location[0]
+    options = config.get("OPTIONS", {})
+    return _client(
+        server,
+        options.get("socket_connect_timeout", 1),
+        options.get("socket_timeout", 1),
+    )
+
+
+@functools.cache
+def _client(server: str, connect_timeout: float, timeout: float) -> Any:
+    """One client (and connection pool) per server and process: redis-py's pool is
+    thread-safe and starts afresh in a forked worker."""
+    import redis
+
+    return redis.Redis.from_url(
+        server, socket_connect_timeout=connect_timeout, socket_timeout=timeout
+    )
 
 
 def _local_incr(key: str, period: int) -> int:

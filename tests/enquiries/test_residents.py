@@ -118,3 +118,38 @@ def test_a_staff_correction_says_why_and_the_reason_is_kept():
 
     assert (row.old_value, row.new_value) == ("Ann Smyth", "Ann Smith")
     assert ResidentChange.objects.get(pk=row.pk).reason.startswith("Spelling corrected")
+
+
+def test_a_new_record_is_matched_by_email_in_any_case_or_phone_earliest_first_never_itself():
+    from django.utils import timezone
+
+    from enquiries.residents import MAX_MATCHES, record_possible_matches
+
+    both = ResidentFactory(email="SIAN@example.com", phone="+447700900123")
+    by_email = [ResidentFactory(email="sian@Example.com", phone="") for _ in range(MAX_MATCHES)]
+    by_phone = ResidentFactory(email="", phone="+447700900123")
+    ResidentFactory(email="sian@example.com", anonymised_at=timezone.now())  # erased: never
+    new = ResidentFactory(email="sian@example.com", phone="+447700900123")
+
+    rows = record_possible_matches(new, new=True)
+
+    expected = sorted([both, *by_email, by_phone], key=lambda r: r.pk)[:MAX_MATCHES]
+    assert [row.other for row in rows] == expected
+    assert rows[0].matched_on == PossibleMatch.MatchedOn.BOTH
+    assert {row.matched_on for row in rows[1:]} == {PossibleMatch.MatchedOn.EMAIL}
+    assert PossibleMatch.objects.filter(resident=new).count() == MAX_MATCHES
+
+
+def test_a_phone_match_beyond_the_email_matches_is_kept_in_order():
+    from enquiries.residents import record_possible_matches
+
+    by_phone = ResidentFactory(email="", phone="+447700900124")
+    by_email = ResidentFactory(email="kai@example.com", phone="")
+    new = ResidentFactory(email="kai@example.com", phone="+447700900124")
+
+    rows = record_possible_matches(new, new=True)
+
+    assert [(row.other, row.matched_on) for row in rows] == [
+        (by_phone, PossibleMatch.MatchedOn.PHONE),
+        (by_email, PossibleMatch.MatchedOn.EMAIL),
+    ]
