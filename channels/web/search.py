@@ -1,22 +1,28 @@
 """Finding a service from what a resident types: simple, ranked, the same on SQLite and PostgreSQL.
 
-The catalogue is small (tens of services), so the database narrows by words and Python ranks by
-relevance (relevance()): whole words only ("tax" is not "taxi"); a word in the name counts most,
-then the search keywords, the topic, the summary; services that match every word, that the words
-describe most closely, or that contain the whole phrase come first. Words every page of a
-council's site carries ("council", its name) carry no meaning here.
+The catalogue is small (tens of services), so it is read once, with each field's words, and
+shared for CATALOGUE_SECONDS (a new or withdrawn service is found within that time, as on the
+start page); Python ranks every service by relevance (relevance()): whole words only ("tax" is
+not "taxi"); a word in the name counts most, then the search keywords, the topic, the summary;
+services that match every word, that the words describe most closely, or that contain the whole
+phrase come first. Words every page of a council's site carries ("council", its name) carry no
+meaning here. (Asking the database to narrow by words first cost more than ranking them all.)
 """
 
 import re
-from functools import reduce
-from operator import or_
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.core.cache import cache
 
-from enquiries.models import Service
+from enquiries.models import Service, Topic
 
 MAX_QUERY = 100
+#: How long the catalogue (the start page's list, and search's words) is shared, like the staff
+#: pages' reference lists (ADR 0017): a new or withdrawn service shows within this time, and
+#: its own page and form check it as it is.
+CATALOGUE_SECONDS = 20
+CATALOGUE_KEY = "web:search-catalogue"
 STOP_WORDS = frozenset(
     re.findall(
         r"\w+",
@@ -48,15 +54,20 @@ def search_words(query: str) -> list[str]:
     return words[:10]
 
 
-def _field_words(text: str) -> set[str]:
-    return {_stem(w) for w in re.findall(r"\w+", text.lower())}
+def _field_words(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in re.findall(r"\w+", text.lower()))
 
 
 def relevance(words: list[str], phrase: str, fields: dict[str, str]) -> int:
     """Each word scores by the best field it is in; services matching every word, covering more
     of their own name (the specific "Report a pothole" before "Report a dangerous pothole or road
     defect" for "pothole") or containing the whole phrase rank higher."""
-    found = {field: _field_words(text) for field, text in fields.items()}
+    return _score(words, phrase, fields, {field: _field_words(t) for field, t in fields.items()})
+
+
+def _score(
+    words: list[str], phrase: str, fields: dict[str, str], found: dict[str, frozenset[str]]
+) -> int:
     best = [
         max((weight for field, weight in WEIGHTS if w in found[field]), default=0) for w in words
     ]
@@ -77,28 +88,42 @@ def search_services(query: str, limit: int = 20) -> list[Service]:
     words = search_words(query)
     if not words:
         return []
-    match = reduce(
-        or_,
-        (
-            Q(name__icontains=w)
-            | Q(keywords__icontains=w)
-            | Q(topic__name__icontains=w)
-            | Q(summary__icontains=w)
-            for w in words
-        ),
-    )
-    candidates = Service.objects.filter(match, is_active=True).select_related("topic")
+    wanted = set(words)
     phrase = " ".join(re.findall(r"\w+", query.lower()))
     scored = []
-    for service in candidates:
-        fields = {
-            "name": service.name,
-            "keywords": service.keywords,
-            "topic": service.topic.name,
-            "summary": service.summary,
-        }
-        score = relevance(words, phrase, fields)
+    for pk, fields, found in _catalogue():
+        if not any(wanted & field_words for field_words in found.values()):
+            continue  # no word of the query in any field: nothing to score
+        score = _score(words, phrase, fields, found)
         if score:
-            scored.append((-score, service.name, service))
+            scored.append((-score, fields["name"], pk, fields))
     scored.sort(key=lambda item: item[:2])
-    return [service for _score, _name, service in scored[:limit]]
+    return [_listed(pk, fields) for _score_, _name, pk, fields in scored[:limit]]
+
+
+def _catalogue() -> list[tuple[int, dict[str, str], dict[str, frozenset[str]]]]:
+    """Every active service: its id, the fields ranked, and their words; shared."""
+    shared: list[Any] | None = cache.get(CATALOGUE_KEY)
+    if shared is None:
+        shared = []
+        for pk, name, slug, summary, keywords, topic in Service.objects.filter(
+            is_active=True
+        ).values_list("pk", "name", "slug", "summary", "keywords", "topic__name"):
+            fields = {"name": name, "keywords": keywords, "topic": topic, "summary": summary}
+            found = {field: _field_words(text) for field, text in fields.items()}
+            shared.append((pk, {**fields, "slug": slug}, found))
+        cache.set(CATALOGUE_KEY, shared, CATALOGUE_SECONDS)
+    return shared
+
+
+def _listed(pk: int, fields: dict[str, str]) -> Service:
+    """A result as the page shows it: name, slug, summary and the topic's name."""
+    service = Service(
+        pk=pk,
+        name=fields["name"],
+        slug=fields["slug"],
+        summary=fields["summary"],
+        keywords=fields["keywords"],
+    )
+    service.topic = Topic(name=fields["topic"])
+    return service

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from channels.web import spam
 from channels.web.forms import SelfServiceForm
-from channels.web.search import MAX_QUERY, search_services
+from channels.web.search import CATALOGUE_SECONDS, MAX_QUERY, search_services
 from channels.web.signposts import signposts_for
 from enquiries import services
 from enquiries.models import Service, Topic
@@ -20,16 +20,11 @@ from router import answers
 SELF_SERVICE = "web_self_service"
 
 
-#: The home page's services by topic are rendered once and shared for this long, like the staff
-#: pages' reference lists (ADR 0017): a new or withdrawn service shows there within this time
-#: (its own page and form check the service as it is). Two queries and fifty links were half
-#: of the page's time.
-CATALOGUE_SECONDS = 20
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    # a function: the template calls it only when its cached catalogue has expired
+    # The services by topic are rendered once and shared for CATALOGUE_SECONDS (two queries and
+    # fifty links were half of the page's time): a function, which the template calls only
+    # when its shared copy has expired.
     return render(
         request, "web/home.html", {"topics": _catalogue, "catalogue_seconds": CATALOGUE_SECONDS}
     )

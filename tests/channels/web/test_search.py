@@ -86,3 +86,34 @@ def test_the_list_is_the_councils_own(settings, tmp_path, client, catalogue):
     assert "Council Tax: contact Moorside Borough Council" in html
     assert 'href="https://www.moorside.example/council-tax"' in html
     signposts._load.cache_clear()
+
+
+def test_searches_share_one_read_of_the_catalogue(catalogue, django_assert_num_queries):
+    assert names("pothole")[0] == "Report a pothole"
+
+    with django_assert_num_queries(0):
+        assert names("street light")[0] == "Report a street light fault"
+
+
+def test_a_new_or_withdrawn_service_is_found_once_the_shared_catalogue_expires(catalogue):
+    from django.core.cache import cache
+
+    from channels.web.search import CATALOGUE_KEY
+    from enquiries.models import Service
+
+    names("pothole")  # shared from here on, for CATALOGUE_SECONDS
+    ServiceFactory(name="Report a sinkhole", slug="sinkhole", summary="A hole in the road.")
+    Service.objects.filter(slug="report-a-pothole").update(is_active=False)
+    assert "Report a sinkhole" not in names("sinkhole")
+
+    cache.delete(CATALOGUE_KEY)  # as CATALOGUE_SECONDS pass
+
+    assert names("sinkhole")[0] == "Report a sinkhole"
+    assert "Report a pothole" not in names("pothole")
+
+
+def test_results_carry_what_the_page_shows(client, catalogue):
+    page = client.get("/search/?q=pothole").content.decode()
+
+    assert 'href="/services/report-a-pothole/">Report a pothole</a>' in page
+    assert "Roads and travel" in page  # the topic's name
