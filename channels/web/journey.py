@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
+from channels.web.fixed_urls import fixed_url
 from enquiries.models import Service
 
 JOURNEYS = "web_journeys"
@@ -124,7 +124,7 @@ def first_unfinished(all_steps: list[str], journey: Journey) -> str:
 
 
 def step_url(service: Service, step: str, *, change: bool = False) -> str:
-    url = reverse("web:step", args=[service.slug, step])
+    url = fixed_url("web:step", service.slug, step)
     return url + "?change=1" if change else url
 
 
