@@ -85,6 +85,20 @@ def test_a_double_clicked_reply_is_added_once(client, pothole):
     assert Contact.objects.filter(case=case, body="Hello").count() == 1
 
 
+def test_the_reply_form_carries_a_fresh_key_and_a_refused_reply_keeps_its_own(client, pothole):
+    import re
+
+    case = file_case(pothole)
+    key = re.compile(r'<input type="hidden" name="reply_key" value="([^"]*)" id="id_reply_key">')
+
+    first = key.search(client.get(case.tracking_path()).content.decode()).group(1)
+    second = key.search(client.get(case.tracking_path()).content.decode()).group(1)
+    refused = client.post(case.tracking_path(), {"reply_key": 'k"<1', "body": ""})
+
+    assert len(first) == 32 and first != second  # one per page view: a double click sends once
+    assert key.search(refused.content.decode()).group(1) == "k&quot;&lt;1"  # escaped, kept
+
+
 def test_an_empty_or_bad_reply_explains_and_keeps_the_text(client, pothole):
     case = file_case(pothole)
     empty = client.post(case.tracking_path(), {"reply_key": "k", "body": ""})
