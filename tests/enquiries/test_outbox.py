@@ -179,7 +179,9 @@ def test_a_new_case_records_its_work_in_one_insert_and_publishes_it_through_one_
     monkeypatch.setattr(
         app,
         "send_task",
-        lambda name, kwargs, retry, producer=None: sent.append((name, producer is not None)),
+        lambda name, kwargs, retry, producer=None, **_shown: sent.append(
+            (name, producer is not None)
+        ),
     )
     with CaptureQueriesContext(connection) as queries:
         submit(service)
@@ -196,7 +198,7 @@ def test_a_publish_failing_part_way_leaves_the_unsent_work_pending(monkeypatch):
 
     sent = []
 
-    def send(name, kwargs, retry, producer=None):
+    def send(name, kwargs, retry, producer=None, **_shown):
         if kwargs["case_id"] == 2:
             raise ConnectionError("broker went away")
         sent.append(kwargs["case_id"])
@@ -235,3 +237,23 @@ def test_enqueue_many_leaves_out_work_already_recorded():
         )
     assert [row.dedupe_key for row in rows] == ["new"]
     assert OutboxTask.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_published_task_carries_its_arguments_and_their_monitoring_copy(service):
+    from celery.signals import before_task_publish
+
+    published = []
+
+    def seen(sender=None, headers=None, body=None, **_kwargs):
+        published.append((sender, headers["kwargsrepr"], body[1]))
+
+    before_task_publish.connect(seen, weak=False)
+    try:
+        case = submit(service).case
+    finally:
+        before_task_publish.disconnect(seen)
+
+    route = OutboxTask.objects.get(task_name="enquiries.tasks.route_case")
+    kwargs = {"case_id": case.pk, "outbox_id": route.pk}
+    assert ("enquiries.tasks.route_case", repr(kwargs), kwargs) in published

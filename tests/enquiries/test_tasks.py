@@ -50,7 +50,7 @@ def test_an_admin_can_retry_failed_work(monkeypatch, mail_server_down):
     failed = OutboxTask.objects.filter(state=OutboxTask.State.FAILED)
     assert failed.exists()
     sent = []
-    monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry: sent.append(name))
+    monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry, **_: sent.append(name))
     request = RequestFactory().post("/admin/enquiries/outboxtask/")
     request.user = UserFactory(is_staff=True, is_superuser=True)
     request.session = {}
