@@ -40,6 +40,33 @@ def _active_service_query(slug: str) -> QuerySet[Any]:
     )
 
 
+def case_for_confirmation_page(case_id: int) -> Case | None:
+    """The columns of a just-filed case that the confirmation page reads (its reference, status,
+    Case.expected_by and Case.tracking_path), through ``fixed_queries`` like the tracking page's
+    case: not the case's 45 columns and its service."""
+    found = fixed_queries.rows("confirmation-page-case", _confirmation_page_query, case_id)
+    return Case.from_db(connection.alias, _CONFIRMATION_COLUMNS, found[0]) if found else None
+
+
+_CONFIRMATION_COLUMNS = fixed_queries.columns(
+    Case,
+    {
+        "id",
+        "reference",
+        "status",
+        "created_at",
+        "expected_at",
+        "sla_due_at",
+        "tracking_salt",
+        "tracking_token_hash",
+    },
+)
+
+
+def _confirmation_page_query(case_id: int) -> QuerySet[Any]:
+    return Case.objects.order_by().filter(pk=case_id).values_list(*_CONFIRMATION_COLUMNS)
+
+
 def case_for_tracking_token(token: str) -> Case | None:
     if not token or len(token) > 100:
         return None

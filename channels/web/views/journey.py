@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -66,18 +66,6 @@ UPDATE_LABELS = {
     UpdatePreference.SMS: "By text message",
     UpdatePreference.NONE: "No updates",
 }
-
-
-#: The case's columns the confirmation page reads (Case.expected_by, Case.tracking_path).
-SENT_PAGE_FIELDS = (
-    "reference",
-    "status",
-    "created_at",
-    "expected_at",
-    "sla_due_at",
-    "tracking_salt",
-    "tracking_token_hash",
-)
 
 
 def _service(slug: str) -> Service:
@@ -710,8 +698,9 @@ def sent(request: HttpRequest, slug: str) -> HttpResponse:
     if record is None:
         return redirect(service.get_absolute_url())
     # What the page shows and its tracking link need: not the case's 45 columns and its service.
-    shown = Case.objects.only(*SENT_PAGE_FIELDS)
-    case = get_object_or_404(shown, pk=record["case"])
+    case = selectors.case_for_confirmation_page(record["case"])
+    if case is None:
+        raise Http404("No such enquiry.")
     context = {"service": service, "case": case, "following": record["following"]}
     if not record["following"]:
         context["expected_by"] = case.expected_by or services.calendar().due_date(
