@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from channels.web import ratelimit, spam, uploads
+from channels.web.fixed_urls import fixed_url
 from channels.web.forms import (
     ContactForm,
     DescribeForm,
@@ -280,7 +281,7 @@ def _map_context(
         "attribution": settings.MAP_TILE_ATTRIBUTION,
         "centre": list(point) if point else list(settings.MAP_DEFAULT_CENTRE),
         "pin": bool(where.get("latitude")),
-        "postcode_url": reverse("web:postcode_lookup"),
+        "postcode_url": fixed_url("web:postcode_lookup"),
         "reports": [
             {
                 "id": c.pk,
