@@ -40,9 +40,8 @@ class SessionStore(db.SessionStore):
                 [self.session_key, timezone.now()],
             )
             row = cursor.fetchone()
-        if row is None:  # unknown or expired: a new session, as Django's store does
-            self._session_key = None
-            return {}
+        if row is None:  # unknown or expired (rare): Django's own code starts a new session
+            return super().load()
         return self.decode(row[0])
 
     def save(self, must_create: bool = False) -> None:
