@@ -55,7 +55,7 @@ class SessionStore(db.SessionStore):
         ):
             super().save(must_create)
             return
-        obj = self.create_model_instance(self._get_session())  # type: ignore[attr-defined]  # Django's loader
+        obj = self.create_model_instance(dict(self.items()))  # what the session holds now
         table = connection.ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
