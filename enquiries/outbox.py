@@ -128,6 +128,10 @@ def enqueue_many(works: Sequence[Work]) -> list[OutboxTask]:
     """
     if transaction.get_autocommit():
         raise RuntimeError("outbox.enqueue must run inside the transaction that causes the work")
+    unique: dict[str, Work] = {}
+    for work in works:  # the same key twice in one call is one piece of work: the first
+        unique.setdefault(work.dedupe_key, work)
+    works = list(unique.values())
     if not works:
         return []
     connection = transaction.get_connection()
@@ -220,7 +224,8 @@ def publish_all_committed(rows: Sequence[OutboxTask]) -> int:
             return sent
         except Exception as exc:  # broker down, DNS, timeout: all mean "try later"
             _circuit.trip()
-            logger.warning("Broker unavailable, outbox %s left pending: %s", rows[sent].pk, exc)
+            left = [row.pk for row in rows[sent:]] or "none"  # all sent, then the release failed
+            logger.warning("Broker unavailable, outbox %s left pending: %s", left, exc)
             error = f"publish: {exc}"
     OutboxTask.objects.filter(
         pk__in=[row.pk for row in rows[sent:]], state=OutboxTask.State.DISPATCHED

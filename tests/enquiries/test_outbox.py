@@ -240,6 +240,52 @@ def test_enqueue_many_leaves_out_work_already_recorded():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_same_work_twice_in_one_call_is_recorded_and_published_once(monkeypatch):
+    from django.db import transaction
+
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry, **_: sent.append(kwargs))
+    with transaction.atomic():
+        rows = outbox.enqueue_many(
+            [outbox.Work("enquiries.tasks.route_case", "twice", {"case_id": 7})] * 2
+        )
+
+    assert [row.dedupe_key for row in rows] == ["twice"]
+    assert OutboxTask.objects.filter(dedupe_key="twice").count() == 1
+    assert sent == [{"case_id": 7, "outbox_id": rows[0].pk}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_producer_failing_after_every_message_went_leaves_nothing_pending(monkeypatch):
+    from contextlib import contextmanager
+
+    from django.db import transaction
+
+    @contextmanager
+    def producer_that_fails_on_release(producer=None):
+        yield None
+        raise ConnectionError("connection dropped on release")
+
+    monkeypatch.setattr(app, "producer_or_acquire", producer_that_fails_on_release)
+    monkeypatch.setattr(app, "send_task", lambda name, kwargs, retry, **_: None)
+    try:
+        with transaction.atomic():
+            rows = outbox.enqueue_many(
+                [
+                    outbox.Work("enquiries.tasks.route_case", f"rel:{n}", {"case_id": n})
+                    for n in (1, 2)
+                ]
+            )
+    finally:
+        outbox.reset_circuit()
+
+    states = set(
+        OutboxTask.objects.filter(pk__in=[r.pk for r in rows]).values_list("state", flat=True)
+    )
+    assert states == {OutboxTask.State.DISPATCHED}  # both went: none is sent again
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_published_task_carries_its_arguments_and_their_monitoring_copy(service):
     from celery.signals import before_task_publish
 
