@@ -14,7 +14,7 @@ bench/RESULTS.md "Follow-up 3").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -56,3 +56,17 @@ def columns(model: Any, names: set[str] | None = None) -> tuple[str, ...]:
     return tuple(
         f.attname for f in model._meta.concrete_fields if names is None or f.attname in names
     )
+
+
+def instances(row: Sequence[Any], *groups: tuple[Any, Sequence[str]]) -> list[Any]:
+    """The model instances one joined row holds: one per ``(model, columns)``, in the row's
+    column order, each group starting with its id; ``None`` for a joined row that is missing
+    (its id is NULL), as ``select_related`` reads it. Columns after the groups are left."""
+    found, start = [], 0
+    for model, names in groups:
+        values = row[start : start + len(names)]
+        start += len(names)
+        found.append(
+            model.from_db(connection.alias, names, values) if values[0] is not None else None
+        )
+    return found

@@ -181,17 +181,14 @@ def matches_of(resident: Resident) -> tuple[list[PossibleMatch], list[PossibleMa
     (compiled once per process), each match with both records and who decided it."""
     rows = []
     match_columns, resident_columns, user_columns = _MATCH_COLUMNS
-    alias = connection.alias
-    one, two = len(match_columns), len(match_columns) + len(resident_columns)
-    three = two + len(resident_columns)
+    groups = (
+        (PossibleMatch, match_columns),
+        (Resident, resident_columns),
+        (Resident, resident_columns),
+        (get_user_model(), user_columns),
+    )
     for row in fixed_queries.rows("resident-matches", _matches_query, resident.pk):
-        match, first, second, decider = row[:one], row[one:two], row[two:three], row[three:]
-        found = PossibleMatch.from_db(alias, match_columns, match)
-        found.resident = Resident.from_db(alias, resident_columns, first)
-        found.other = Resident.from_db(alias, resident_columns, second)
-        found.decided_by = (
-            get_user_model().from_db(alias, user_columns, decider) if decider[0] else None
-        )
+        found, found.resident, found.other, found.decided_by = fixed_queries.instances(row, *groups)
         rows.append(found)
     undecided = [row for row in rows if row.state == PossibleMatch.State.OPEN]
     decided = sorted(
@@ -366,15 +363,14 @@ def resident_update_details(
 def change_history(resident: Resident) -> list[ResidentChange]:
     """Every change to the record, newest first, with who made it (names) and its case's
     reference: one query, compiled once per process."""
-    alias = connection.alias
-    change_columns = _CHANGE_COLUMNS
-    size = len(change_columns)
+    groups = (
+        (ResidentChange, _CHANGE_COLUMNS),
+        (get_user_model(), _USER_NAMES),
+        (Case, ("id", "reference")),
+    )
     changes = []
     for row in fixed_queries.rows("resident-changes", _changes_query, resident.pk):
-        change = ResidentChange.from_db(alias, change_columns, row[:size])
-        by, case = row[size : size + len(_USER_NAMES)], row[size + len(_USER_NAMES) :]
-        change.by = get_user_model().from_db(alias, _USER_NAMES, by) if by[0] else None
-        change.case = Case.from_db(alias, ("id", "reference"), case) if case[0] else None
+        change, change.by, change.case = fixed_queries.instances(row, *groups)
         changes.append(change)
     return changes
 

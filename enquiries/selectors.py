@@ -113,13 +113,9 @@ def case_for_tracking_page(token: str) -> Case | None:
     )
     if not found:
         return None
-    row, alias = found[0], connection.alias
-    case = Case.from_db(alias, _TRACKING_CASE_COLUMNS, row[: len(_TRACKING_CASE_COLUMNS)])
-    service_values = row[len(_TRACKING_CASE_COLUMNS) :]
-    service = (
-        Service.from_db(alias, _TRACKING_SERVICE_COLUMNS, service_values)
-        if service_values[0] is not None
-        else None
+    case: Case
+    case, service = fixed_queries.instances(
+        found[0], (Case, _TRACKING_CASE_COLUMNS), (Service, _TRACKING_SERVICE_COLUMNS)
     )
     Case._meta.get_field("service").set_cached_value(case, service)
     return case

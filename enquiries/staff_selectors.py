@@ -542,19 +542,15 @@ def _case_with_joins(field: str, value: int | str) -> Case | None:
     if not found:
         return None
     row = found[0]
-    alias = connection.alias
-    columns = fixed_queries.columns(Case)
-    case = Case.from_db(alias, columns, row[: len(columns)])
-    start = len(columns)
-    for name, model in _CASE_JOINS:
-        columns = fixed_queries.columns(model)
-        values = row[start : start + len(columns)]
-        start += len(columns)
-        # a missing row (no service yet, nobody assigned) reads as None, as select_related does
-        setattr(
-            case, name, model.from_db(alias, columns, values) if values[0] is not None else None
-        )
-    case.open_matches = row[start]  # type: ignore[attr-defined]  # an annotation, as before
+    case: Case
+    case, *joined = fixed_queries.instances(
+        row,
+        (Case, fixed_queries.columns(Case)),
+        *((model, fixed_queries.columns(model)) for _name, model in _CASE_JOINS),
+    )
+    for (name, _model), instance in zip(_CASE_JOINS, joined, strict=True):
+        setattr(case, name, instance)  # a missing row (nobody assigned) is None
+    case.open_matches = row[-1]  # type: ignore[attr-defined]  # an annotation, as before
     return case
 
 

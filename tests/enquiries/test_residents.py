@@ -129,9 +129,9 @@ def test_a_new_record_is_matched_by_email_in_any_case_or_phone_earliest_first_ne
     by_email = [ResidentFactory(email="sian@Example.com", phone="") for _ in range(MAX_MATCHES)]
     by_phone = ResidentFactory(email="", phone="+447700900123")
     ResidentFactory(email="sian@example.com", anonymised_at=timezone.now())  # erased: never
-    new = ResidentFactory(email="sian@example.com", phone="+447700900123")
+    new = ResidentFactory(email="sian@example.com", phone="+447700900123", postcode="")
 
-    rows = record_possible_matches(new, new=True)
+    rows = record_possible_matches(new, new=True)  # no postcode: no name-and-postcode matches
 
     expected = sorted([both, *by_email, by_phone], key=lambda r: r.pk)[:MAX_MATCHES]
     assert [row.other for row in rows] == expected
@@ -145,9 +145,9 @@ def test_a_phone_match_beyond_the_email_matches_is_kept_in_order():
 
     by_phone = ResidentFactory(email="", phone="+447700900124")
     by_email = ResidentFactory(email="kai@example.com", phone="")
-    new = ResidentFactory(email="kai@example.com", phone="+447700900124")
+    new = ResidentFactory(email="kai@example.com", phone="+447700900124", postcode="")
 
-    rows = record_possible_matches(new, new=True)
+    rows = record_possible_matches(new, new=True)  # no postcode: no name-and-postcode matches
 
     assert [(row.other, row.matched_on) for row in rows] == [
         (by_phone, PossibleMatch.MatchedOn.PHONE),
